@@ -1,0 +1,82 @@
+"""Rules across entries that make a valid file suspicious: (timeline, as_of) → warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .dates import format_human
+from .schedule import OVERDUE, AsOf, effective, is_known, lead_reaches, state_of
+from .timeline import Entry, Location, Problem, Timeline
+
+
+def _is_url(reference: str) -> bool:
+    return "://" in reference or reference.startswith("mailto:")
+
+
+def _where(entry: Entry) -> Location:
+    return entry.location or Location("?", 1, 1)
+
+
+def warnings(timeline: Timeline, as_of: AsOf) -> list[Problem]:
+    found: list[Problem] = []
+    for entry in timeline.entries:
+        found.extend(_entry_warnings(entry, timeline, as_of))
+    return found
+
+
+def _entry_warnings(entry: Entry, timeline: Timeline, as_of: AsOf) -> Iterator[Problem]:
+    where = _where(entry)
+    references = [(entry.sources, where)]
+    references += [(claim.sources, claim.location or where) for claim in entry.claims]
+    for change in entry.changes:
+        references.append((change.sources, change.location or where))
+        references += [(claim.sources, claim.location or where) for claim in change.claims]
+    for sources, location in references:
+        for reference in sources:
+            if not _is_url(reference) and reference not in timeline.sources:
+                yield Problem(
+                    location,
+                    f"'{entry.id}' cites source '{reference}', which is not defined under "
+                    "'sources' (nor a URL)",
+                    "warning",
+                    "unknown-source",
+                )
+
+    if is_known(entry, as_of):
+        item = effective(entry, as_of)
+        reminder = state_of(item, as_of)
+        if entry.is_deadline and reminder is not None and reminder.state == OVERDUE:
+            yield Problem(
+                where,
+                f"deadline '{entry.id}' was due {format_human(item.date)} "
+                f"({-reminder.days_left} days before {as_of.text}) and is still open: "
+                "record what happened with a change (status met, missed, or a new date)",
+                "warning",
+                "past-due",
+            )
+        if item.disputed and entry.confidence != "disputed":
+            readings = ", ".join(format_human(c.date) for c in item.claims if c.date != item.date)
+            yield Problem(
+                where,
+                f"claims disagree with the date of '{entry.id}' ({format_human(item.date)} vs "
+                f"{readings}): mark it 'confidence: disputed'",
+                "warning",
+                "disputed",
+            )
+
+    if entry.announced is not None and entry.reminded:
+        announced_day = entry.announced.first_day
+        due = effective(entry, AsOf.of_moment(entry.announced.start, entry.zone)).due_day
+        too_long = [
+            lead.text
+            for lead in entry.warn
+            if announced_day > due - lead.delta
+        ]
+        if too_long:
+            yield Problem(
+                where,
+                f"lead time {', '.join(too_long)} of '{entry.id}' reaches back before it was "
+                f"announced ({format_human(entry.announced)}): that reminder can never come in time",
+                "warning",
+                "lead-too-long",
+            )

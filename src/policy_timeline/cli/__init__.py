@@ -1,0 +1,290 @@
+"""The `timeline` command: arguments, files, the clock, output and exit codes.
+
+This is the only module that knows the argument parser, reads the clock or the
+environment, and decides exit codes. Each command handler loads what it needs, calls
+the library, and prints. Heavy modules are imported inside the handlers so that
+`timeline remind` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+if TYPE_CHECKING:
+    from ..loader import LoadResult
+    from ..schedule import AsOf
+    from ..timeline import Problem
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_DUE = 0, 1, 2, 3
+DEFAULT_FILE = "timeline.yaml"
+
+
+class CliError(Exception):
+    """A failure the user can act on: printed as one line, mapped to an exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_INVALID) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+class UsageError(CliError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, EXIT_USAGE)
+
+
+# ----------------------------------------------------------------------- parsing
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"timeline: error: {message}\n")
+
+
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """The options every command accepts, before or after the command name.
+
+    On subcommands their defaults are suppressed so that a value given before the
+    command is not overwritten by the subcommand's default.
+    """
+
+    def default(value: Any) -> Any:
+        return argparse.SUPPRESS if suppress else value
+
+    group = parser.add_argument_group("global options")
+    group.add_argument(
+        "-f", "--file", action="append", dest="files", metavar="PATH", default=default(None),
+        help="timeline file (repeatable; default: $TIMELINE_FILE or ./timeline.yaml)",
+    )
+    group.add_argument(
+        "--as-of", metavar="DATE", default=default(None),
+        help="pretend today is DATE and ignore news announced later "
+        "('2025-07-28', 'aug 10 2025', '+2w', 'next friday'; default: $TIMELINE_AS_OF or today)",
+    )
+    group.add_argument(
+        "--format", choices=("rich", "plain", "json"), default=default(None),
+        help="output: rich (colour, default on a terminal), plain (default when piped), json",
+    )
+    group.add_argument(
+        "--no-color", action="store_true", default=default(False),
+        help="no colour (NO_COLOR is honoured too)",
+    )
+
+
+def add_command(
+    commands: Any, name: str, help_text: str, examples: str, handler: Callable[[argparse.Namespace], int]
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=help_text,
+        description=help_text,
+        epilog="examples:\n" + examples,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _global_options(parser, suppress=True)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+EXAMPLES = """\
+  timeline                              the timeline, with TODAY and countdowns
+  timeline remind --as-of 2025-07-28    what was due as of that day
+  timeline check --strict               validate; warnings fail too
+  timeline -f a.yaml -f b.yaml show     several files at once
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .. import __version__
+    from . import edit, share, view
+
+    parser = _Parser(
+        prog="timeline",
+        description="Follow a policy story through its dates: timeline, reminders, checks, exports.",
+        epilog="examples:\n" + EXAMPLES + "\nexit codes: 0 ok, 1 invalid timeline, 2 usage error, "
+        "3 remind --exit-code found something due",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"timeline {__version__}")
+    _global_options(parser, suppress=False)
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    commands._parser_class = _Parser  # type: ignore[attr-defined]
+
+    check = add_command(
+        commands, "check", "validate the timeline files",
+        "  timeline check\n  timeline check --strict --format json\n  timeline -f a.yaml -f b.yaml check\n",
+        cmd_check,
+    )
+    check.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+
+    view.register(commands)  # show, remind
+    share.register(commands)  # export
+    edit.register(commands)  # add, change, import, init, schema
+
+    return parser
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "handler", None) is None:
+        # no command: `show`, with whatever global options were given
+        show_argv = ["show", *argv]
+        if "show" in _command_names(parser):
+            args = parser.parse_args(show_argv)
+        else:
+            parser.print_help()
+            raise SystemExit(EXIT_USAGE)
+    return args
+
+
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+# ------------------------------------------------------------------- environment
+
+
+@dataclass
+class Context:
+    """What every command gets: the files, the moment, and how to print."""
+
+    args: argparse.Namespace
+    files: list[str]
+    format: str
+    color: bool
+    out: TextIO
+
+    def as_of(self, zone: str) -> AsOf:
+        return resolve_as_of(self.args.as_of or os.environ.get("TIMELINE_AS_OF") or None, zone)
+
+
+def context(args: argparse.Namespace, out: TextIO | None = None) -> Context:
+    out = out or sys.stdout
+    files = args.files or ([os.environ["TIMELINE_FILE"]] if os.environ.get("TIMELINE_FILE") else None)
+    if files is None:
+        files = [DEFAULT_FILE]
+    interactive = out.isatty()
+    fmt = args.format or ("rich" if interactive else "plain")
+    color = fmt == "rich" and not args.no_color and not os.environ.get("NO_COLOR")
+    return Context(args, files, fmt, color, out)
+
+
+def resolve_as_of(text: str | None, zone: str) -> AsOf:
+    """`--as-of` as given, or now. The one place that reads the clock."""
+    from datetime import datetime
+
+    from ..dates import DateError, get_zone, parse_human_date
+    from ..schedule import AsOf
+
+    now = datetime.now(get_zone(zone))
+    if text is None:
+        return AsOf(now.date(), now, now.date().isoformat())
+    try:
+        interval = parse_human_date(text, now.date(), zone)
+    except DateError as error:
+        raise UsageError(f"--as-of: {error.message}") from None
+    return AsOf.of_interval(interval, zone)
+
+
+def load_or_fail(ctx: Context) -> LoadResult:
+    """Load the files; on errors, print them located to stderr and exit 1."""
+    from ..loader import load
+
+    result = load(ctx.files)
+    if result.errors:
+        for problem in result.errors:
+            print(terminal_safe(str(problem)), file=sys.stderr)
+        count = len(result.errors)
+        raise CliError(f"{count} error{'s' if count != 1 else ''}; run 'timeline check' for details")
+    return result
+
+
+def terminal_safe(text: str) -> str:
+    """Text from a file made safe for a terminal: control characters shown, not obeyed."""
+    return "".join(
+        ch if ch.isprintable() or ch in "\t" else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
+
+
+# ---------------------------------------------------------------------- commands
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import json
+
+    from ..checks import warnings
+    from ..loader import load
+
+    ctx = context(args)
+    result = load(ctx.files)
+    problems: list[Problem] = list(result.problems)
+    if not result.errors:
+        problems += warnings(result.timeline, ctx.as_of(result.timeline.timezone))
+    errors = [p for p in problems if p.severity == "error"]
+    warned = [p for p in problems if p.severity == "warning"]
+    if ctx.format == "json":
+        document = {
+            "errors": [p.as_json() for p in errors],
+            "warnings": [p.as_json() for p in warned],
+        }
+        ctx.out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        for problem in problems:
+            ctx.out.write(terminal_safe(str(problem)) + "\n")
+        entries = len(result.timeline.entries)
+        summary = (
+            f"{', '.join(ctx.files)}: {entries} entr{'y' if entries == 1 else 'ies'}, "
+            f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
+            f"{len(warned)} warning{'s' if len(warned) != 1 else ''}"
+        )
+        print(terminal_safe(summary), file=sys.stderr)
+    if errors or (args.strict and warned):
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+# -------------------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: one place where errors become messages and exit codes."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parse_args(argv)
+        code = int(args.handler(args))
+    except CliError as error:
+        print(f"timeline: error: {terminal_safe(error.message)}", file=sys.stderr)
+        code = error.exit_code
+    except KeyboardInterrupt:
+        print("timeline: interrupted", file=sys.stderr)
+        code = 130
+    except BrokenPipeError:
+        # `timeline | head`: the reader left; not an error worth a message
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_OK
+    except Exception as error:  # noqa: BLE001 - the promise is: never a traceback
+        if os.environ.get("TIMELINE_DEBUG"):
+            raise
+        print(
+            f"timeline: internal error: {type(error).__name__}: {terminal_safe(str(error))}\n"
+            "  This is a bug in timeline; rerun with TIMELINE_DEBUG=1 for details and report it.",
+            file=sys.stderr,
+        )
+        code = EXIT_INVALID
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

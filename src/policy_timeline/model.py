@@ -1,0 +1,147 @@
+"""The timeline file as written (SPEC section 1): pydantic models, no I/O.
+
+These models validate the *shape* of a file: which keys exist, their types, ids and
+enumerations. Dates, lead times and references stay strings here; `resolve` turns them
+into intervals once every entry of every file is known. The JSON Schema served by
+`timeline schema` is generated from these models, so descriptions here are what
+editors show while people type.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+MAX_LINE = 500  # a title is one line; anything longer is a mistake, not a title
+MAX_TEXT = 20_000  # summaries, notes and consequences
+
+EntryId = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN, max_length=100),
+    Field(description="Unique across all loaded files: lowercase letters, digits and '-'."),
+]
+OneLine = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_LINE, pattern=r"^[^\r\n]*$"),
+]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Word = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\r\n]*$")]
+DateText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    Field(
+        description=(
+            "EDTF level 0-1 date (2025, 2025-05, 2025-05-12, 2025-08-12T00:01-04:00, "
+            "2025-06~, 2025-06-10?, 2025-Q3, 2025-H2, 2025-06-09/2025-06-10) "
+            "or a date relative to another entry: 'geneva-truce + 90d' (d, w, mo, y)."
+        ),
+        examples=["2025-05-12", "2025-06~", "geneva-truce + 90d"],
+    ),
+]
+LeadTime = Annotated[
+    str,
+    StringConstraints(max_length=20),
+    Field(description="A lead time: a number and d, w, mo or y.", examples=["30d", "2w"]),
+]
+SourceRef = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2000),
+    Field(description="The id of a source under `sources`, or a bare URL."),
+]
+
+
+class Confidence(StrEnum):
+    CONFIRMED = "confirmed"
+    REPORTED = "reported"
+    DISPUTED = "disputed"
+    RUMORED = "rumored"
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    MET = "met"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+    SUPERSEDED = "superseded"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class SourceModel(_Strict):
+    title: OneLine | None = None
+    publisher: OneLine | None = None
+    url: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    date: DateText | None = None
+
+
+class ClaimModel(_Strict):
+    date: DateText
+    sources: list[SourceRef] = Field(default_factory=list)
+    note: Text | None = None
+
+
+class ChangeModel(_Strict):
+    announced: DateText = Field(description="When the change became known (required).")
+    date: DateText | None = Field(default=None, description="The new date, if it moved.")
+    status: Status | None = None
+    note: Text | None = None
+    sources: list[SourceRef] = Field(default_factory=list)
+    claims: list[ClaimModel] = Field(default_factory=list)
+
+
+class EntryModel(_Strict):
+    id: EntryId
+    title: OneLine
+    date: DateText
+    kind: Word = Field(default="event", description="Free word; `deadline` is special.")
+    tags: list[Word] = Field(default_factory=list)
+    actors: list[Word] = Field(default_factory=list)
+    summary: Text | None = None
+    sources: list[SourceRef] = Field(default_factory=list)
+    confidence: Confidence = Confidence.CONFIRMED
+    announced: DateText | None = Field(
+        default=None, description="When this entry became known; hidden when viewing as of earlier."
+    )
+    warn: list[LeadTime] | None = Field(
+        default=None, description="Lead times for reminders; overrides the file's default."
+    )
+    claims: list[ClaimModel] = Field(default_factory=list)
+    changes: list[ChangeModel] = Field(default_factory=list)
+    consequence: Text | None = None
+
+
+class FileModel(_Strict):
+    """Top level of a timeline file."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="policy-timeline file",
+        json_schema_extra={"$id": "https://policy-timeline.invalid/schema/timeline.json"},
+    )
+
+    title: OneLine | None = None
+    timezone: Annotated[str, StringConstraints(max_length=100)] = Field(
+        default="UTC", description="IANA zone for times written without an offset."
+    )
+    warn: list[LeadTime] = Field(
+        default_factory=lambda: ["30d", "7d", "1d"],
+        description="Default lead times for deadline reminders.",
+    )
+    sources: dict[EntryId, SourceModel] = Field(default_factory=dict)
+    events: list[EntryModel] = Field(default_factory=list)
+
+
+#: The keys each mapping accepts, for "did you mean" suggestions.
+KNOWN_KEYS: dict[str, tuple[str, ...]] = {
+    "file": tuple(FileModel.model_fields),
+    "entry": tuple(EntryModel.model_fields),
+    "change": tuple(ChangeModel.model_fields),
+    "claim": tuple(ClaimModel.model_fields),
+    "source": tuple(SourceModel.model_fields),
+}

@@ -1,0 +1,140 @@
+"""The loaded timeline: plain, resolved records that every command works from.
+
+`model` describes the file as written; these records are what it means once dates are
+intervals, references are followed and defaults are filled in. They use only the
+standard library so that they are cheap to import and to cache (the hot path of
+`timeline remind` never imports pydantic).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .dates import Interval, Offset
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a value was written: 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong (error) or suspicious (warning) in a timeline file."""
+
+    location: Location
+    message: str
+    severity: str = "error"  # "error" | "warning"
+    code: str = ""  # a stable short name of the kind of problem, e.g. "unknown-key"
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message}"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "path": self.location.path,
+            "line": self.location.line,
+            "column": self.location.column,
+            "message": self.message,
+            "code": self.code,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Another reading of an entry's date that some source gives."""
+
+    date: Interval
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What later news did to an entry: a new date, a new status, or both."""
+
+    announced: Interval
+    date: Interval | None = None
+    status: str | None = None
+    note: str | None = None
+    sources: tuple[str, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: str
+    title: str
+    date: Interval
+    date_text: str  # as written (e.g. "geneva-truce + 90d")
+    kind: str = "event"
+    tags: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    summary: str | None = None
+    sources: tuple[str, ...] = ()
+    confidence: str = "confirmed"
+    announced: Interval | None = None
+    warn: tuple[Offset, ...] = ()  # effective lead times (the entry's own or the file's)
+    warn_explicit: bool = False  # the entry set its own `warn`
+    claims: tuple[Claim, ...] = ()
+    changes: tuple[Change, ...] = ()
+    consequence: str | None = None
+    zone: str = "UTC"  # the zone of the file the entry came from
+    location: Location | None = None
+
+    @property
+    def is_deadline(self) -> bool:
+        return self.kind == "deadline"
+
+    @property
+    def reminded(self) -> bool:
+        """Deadlines, and any entry that sets its own lead times, get reminders."""
+        return self.is_deadline or self.warn_explicit
+
+
+@dataclass(frozen=True, slots=True)
+class FileInfo:
+    path: str
+    title: str | None
+    timezone: str
+    warn: tuple[Offset, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Every entry of every loaded file, sorted by date (SPEC section 2)."""
+
+    files: tuple[FileInfo, ...]
+    entries: tuple[Entry, ...]
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        for info in self.files:
+            if info.title:
+                return info.title
+        return "Timeline"
+
+    @property
+    def timezone(self) -> str:
+        return self.files[0].timezone if self.files else "UTC"
+
+    def by_id(self) -> dict[str, Entry]:
+        return {entry.id: entry for entry in self.entries}

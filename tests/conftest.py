@@ -1,0 +1,77 @@
+"""Shared fixtures: files written into a temporary folder, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "timeline.yaml"
+EXAMPLE = ROOT / "examples" / "truce-extended.yaml"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str], Path]:
+    def _write(text: str, name: str = "t.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
+    """Run `timeline ARGS` in-process, with no colour and a fixed width."""
+    from policy_timeline.cli import main
+
+    def _run(*args: str, env: dict[str, str] | None = None) -> Run:
+        for name in ("TIMELINE_FILE", "TIMELINE_AS_OF", "NO_COLOR"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("COLUMNS", "100")
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        out, err = io.StringIO(), io.StringIO()
+        monkeypatch.setattr(sys, "stdout", out)
+        monkeypatch.setattr(sys, "stderr", err)
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
+        return Run(code, out.getvalue(), err.getvalue())
+
+    return _run
+
+
+def _compare_golden(name: str, actual: str, update: bool) -> None:
+    path = GOLDEN / name
+    if update or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        if not update:
+            pytest.fail(f"golden file {name} did not exist; written, check it in and rerun")
+    assert actual == path.read_text(encoding="utf-8"), f"differs from tests/golden/{name}"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden files")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """`golden(NAME, text)` compares with tests/golden/NAME; `--update-golden` rewrites it."""
+    update = bool(request.config.getoption("--update-golden"))
+    return lambda name, actual: _compare_golden(name, actual, update)

@@ -1,0 +1,269 @@
+"""Every kind of problem in a timeline file: its message, line and column."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from policy_timeline.loader import load
+
+HEAD = "title: T\nevents:\n"
+
+
+def entry(body: str) -> str:
+    return HEAD + body
+
+
+# (name, file text, code, line, column, message fragment)
+CASES: list[tuple[str, str, str, int, int, str]] = [
+    ("yaml syntax", "title: [unclosed\nevents: []\n", "yaml", 3, 1, "YAML syntax"),
+    (
+        "wrong type",
+        entry("  - id: a\n    title: A\n    date: 2025-01-01\n    tags: tariffs\n"),
+        "type", 6, 11, "'tags' must be a list, not 'tariffs'",
+    ),
+    (
+        "missing field",
+        entry("  - id: a\n    date: 2025-01-01\n"),
+        "missing-field", 3, 5, "missing required field 'title'",
+    ),
+    (
+        "unknown key",
+        entry("  - id: a\n    tittle: A\n    date: 2025-01-01\n"),
+        "unknown-key", 4, 5, "unknown key 'tittle' (did you mean 'title'?)",
+    ),
+    (
+        "unknown top-level key",
+        "titel: T\nevents: []\n",
+        "unknown-key", 1, 1, "unknown key 'titel' (did you mean 'title'?)",
+    ),
+    (
+        "duplicate id",
+        entry(
+            "  - id: a\n    title: A\n    date: 2025-01-01\n"
+            "  - id: a\n    title: B\n    date: 2025-01-02\n"
+        ),
+        "duplicate-id", 6, 9, "duplicate id 'a' (first defined at",
+    ),
+    (
+        "impossible date",
+        entry("  - id: a\n    title: A\n    date: 2025-02-30\n"),
+        "bad-date", 5, 19, "bad date '2025-02-30'",
+    ),
+    (
+        "unknown reference",
+        entry("  - id: a\n    title: A\n    date: genva + 90d\n  - id: geneva\n    title: G\n    date: 2025-05-12\n"),
+        "unknown-reference", 5, 11, "unknown id 'genva' in relative date (did you mean 'geneva'?)",
+    ),
+    (
+        "cycle",
+        entry(
+            "  - id: a\n    title: A\n    date: c + 1d\n"
+            "  - id: b\n    title: B\n    date: a + 1d\n"
+            "  - id: c\n    title: C\n    date: b + 1d\n"
+        ),
+        "cycle", 5, 11, "relative dates form a cycle: a → c → b → a",
+    ),
+    ("unknown zone", "timezone: Mars/Olympus\nevents: []\n", "unknown-zone", 1, 11, "Mars/Olympus"),
+    (
+        "bad lead time",
+        entry("  - id: a\n    title: A\n    date: 2025-01-01\n    warn: [30d, soon]\n"),
+        "bad-lead-time", 6, 17, "bad lead time 'soon'",
+    ),
+    (
+        "change without announced",
+        entry(
+            "  - id: a\n    title: A\n    date: 2025-01-01\n    changes:\n"
+            "      - date: 2025-02-01\n"
+        ),
+        "change-without-announced", 7, 9, "add 'announced: DATE'",
+    ),
+    (
+        "unknown status",
+        entry(
+            "  - id: a\n    title: A\n    date: 2025-01-01\n    changes:\n"
+            "      - announced: 2025-01-02\n        status: postponed\n"
+        ),
+        "unknown-status", 8, 17, "unknown status 'postponed'",
+    ),
+    (
+        "unknown confidence",
+        entry("  - id: a\n    title: A\n    date: 2025-01-01\n    confidence: sure\n"),
+        "unknown-confidence", 6, 17, "unknown confidence 'sure'",
+    ),
+    (
+        "duplicate key",
+        entry("  - id: a\n    title: A\n    title: B\n    date: 2025-01-01\n"),
+        "duplicate-key", 5, 5, "duplicate key 'title' (first at line 4)",
+    ),
+    (
+        "python tag",
+        entry("  - id: a\n    title: !!python/object/apply:os.system [echo pwned]\n    date: 2025-01-01\n"),
+        "tag", 4, 12, "tag !!python/object/apply:os.system is not allowed",
+    ),
+    (
+        "bad id",
+        entry("  - id: Geneva Truce\n    title: A\n    date: 2025-01-01\n"),
+        "bad-id", 3, 9, "bad id 'Geneva Truce'",
+    ),
+    (
+        "multi-line title",
+        entry('  - id: a\n    title: "one\\ntwo"\n    date: 2025-01-01\n'),
+        "not-one-line", 4, 12, "'title' must be one line",
+    ),
+    ("empty file", "", "empty", 1, 1, "the file is empty"),
+    ("not a mapping", "- a\n- b\n", "type", 1, 1, "must be a mapping with 'events:'"),
+    (
+        "relative date where a date is needed",
+        entry("  - id: a\n    title: A\n    date: 2025-01-01\n    announced: a + 1d\n"),
+        "bad-date", 6, 16, "'announced' must be a date",
+    ),
+    (
+        "empty change",
+        entry(
+            "  - id: a\n    title: A\n    date: 2025-01-01\n    changes:\n"
+            "      - announced: 2025-01-02\n"
+        ),
+        "empty-change", 7, 9, "a change must set 'date', 'status' or 'note'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "code", "line", "column", "message"), CASES, ids=[c[0] for c in CASES])
+def test_each_problem_is_located(
+    write: Callable[[str], Path], name: str, text: str, code: str, line: int, column: int, message: str
+) -> None:
+    path = write(text)
+    result = load([path])
+    matching = [p for p in result.errors if p.code == code]
+    assert matching, f"no {code} problem in {[str(p) for p in result.problems]}"
+    problem = matching[0]
+    assert message in problem.message
+    assert (problem.location.line, problem.location.column) == (line, column), str(problem)
+    assert problem.location.path == str(path)
+
+
+def test_distinct_error_kinds_covered() -> None:
+    """The closing note of issue 2 counts these; keep the table growing, not shrinking."""
+    assert len({case[2] for case in CASES}) >= 20
+
+
+def test_five_mistakes_give_five_messages(write: Callable[[str], Path]) -> None:
+    path = write(
+        entry(
+            "  - id: a\n    tittle: A\n    date: 2025-01-01\n"  # unknown key + missing title
+            "  - id: b\n    title: B\n    date: 2025-13-01\n"  # bad month
+            "  - id: c\n    title: C\n    date: zz + 1d\n"  # unknown reference
+            "  - id: d\n    title: D\n    date: 2025-01-01\n    warn: [1x]\n"  # bad lead time
+        )
+    )
+    codes = sorted(p.code for p in load([path]).errors)
+    assert codes == ["bad-date", "bad-lead-time", "missing-field", "unknown-key", "unknown-reference"]
+
+
+def test_ids_unique_across_files(write: Callable[[str, str], Path]) -> None:
+    a = write(entry("  - id: x\n    title: A\n    date: 2025-01-01\n"), "a.yaml")
+    b = write(entry("  - id: y\n    title: B\n    date: x + 2d\n  - id: x\n    title: C\n    date: 2025-01-01\n"), "b.yaml")
+    result = load([a, b])
+    [problem] = result.errors
+    assert problem.code == "duplicate-id"
+    assert problem.location.path == str(b)
+    assert f"{a}:3:9" in problem.message
+    # the relative date across files still resolves
+    assert result.timeline.by_id()["y"].date.first_day.isoformat() == "2025-01-03"
+
+
+# ------------------------------------------------------------------ hostile input
+
+
+def _single(result_problems: list[object]) -> object:
+    assert len(result_problems) == 1, result_problems
+    return result_problems[0]
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    problem = _single(load([tmp_path / "nope.yaml"]).errors)
+    assert "no such file" in str(problem)
+
+
+def test_directory(tmp_path: Path) -> None:
+    problem = _single(load([tmp_path]).errors)
+    assert "is a directory" in str(problem)
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_bytes(b"title: x\n\x89PNG\x00\x01\x02")
+    problem = _single(load([path]).errors)
+    assert str(problem).startswith(f"{path}:2:5: error: binary data")
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_bytes("title: café\n".encode("latin-1"))
+    problem = _single(load([path]).errors)
+    assert str(problem).startswith(f"{path}:1:11: error: not UTF-8 text (byte 0xe9)")
+
+
+def test_alias_bomb_refused_quickly(write: Callable[[str], Path]) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    path = write("\n".join(lines) + "\nevents: []\n")
+    started = time.monotonic()
+    problem = _single(load([path]).errors)
+    assert time.monotonic() - started < 5
+    assert "alias bomb" in str(problem)
+
+
+def test_self_referencing_alias(write: Callable[[str], Path]) -> None:
+    problem = _single(load([write("title: &a [*a]\nevents: []\n")]).errors)
+    assert "refers to itself" in str(problem)
+
+
+def test_deep_nesting(write: Callable[[str], Path]) -> None:
+    started = time.monotonic()
+    problem = _single(load([write("title: " + "[" * 20_000 + "]" * 20_000 + "\n")]).errors)
+    assert time.monotonic() - started < 5
+    assert "nested too deeply" in str(problem) or "nest" in str(problem)
+
+
+def test_deep_block_nesting(write: Callable[[str], Path]) -> None:
+    text = "".join(" " * depth + "k:\n" for depth in range(20_000))
+    problem = _single(load([write(text)]).errors)
+    assert "nest" in str(problem)
+
+
+def test_moderate_nesting_within_libyaml_limit(write: Callable[[str], Path]) -> None:
+    problem = _single(load([write("title: " + "[" * 500 + "]" * 500 + "\n")]).errors)
+    assert "nested more than 64 levels" in str(problem)
+
+
+def test_huge_title(write: Callable[[str], Path]) -> None:
+    path = write(entry(f"  - id: a\n    title: {'x' * 5_000_000}\n    date: 2025-01-01\n"))
+    started = time.monotonic()
+    problem = _single(load([path]).errors)
+    assert time.monotonic() - started < 5
+    assert "'title' is 5,000,000 characters; the limit is 500" in str(problem)
+
+
+def test_python_tags_are_never_executed(write: Callable[[str], Path], tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    path = write(
+        f"title: !!python/object/apply:os.system ['touch {marker}']\n"
+        f"events: !!python/object/new:os.system ['touch {marker}']\n"
+    )
+    errors = load([path]).errors
+    assert {p.code for p in errors} == {"tag"}
+    assert not marker.exists()
+
+
+def test_bundled_file_loads_clean() -> None:
+    from conftest import BUNDLED, EXAMPLE
+
+    for path in (BUNDLED, EXAMPLE):
+        result = load([path])
+        assert result.problems == [], [str(p) for p in result.problems]
+        assert len(result.timeline.entries) >= 10
