@@ -1,0 +1,246 @@
+"""iCalendar (RFC 5545) feed: one VEVENT per entry, one VALARM per lead time.
+
+How entries become events (documented in docs/sections/export.md):
+
+- all-day dates are ``VALUE=DATE``; a span ends with an exclusive ``DTEND`` (the day after
+  its last day); a partial date (``2025-06``, ``2025-Q4``, ``2025~``) is placed on its earliest
+  day, the day it is due from, and its summary says how precise it is (``(~Jun 2025)``);
+- an instant written without an offset keeps the file's zone (``TZID`` with a VTIMEZONE);
+  one written with an offset is given in UTC;
+- UIDs come from the entry id and the title of the file it is in, so they stay the same
+  across exports and differ between files; ``SEQUENCE`` is the number of changes applied,
+  so a calendar that subscribes updates a moved deadline instead of adding a second one;
+- ``DTSTAMP`` is the as-of moment, not the clock, so the same inputs give the same bytes;
+- open deadlines (and entries with their own ``warn``) get one VALARM per lead time, at the
+  start of the day the lead time begins in the file's zone, as `timeline remind` counts it;
+  met, missed, cancelled and superseded ones get none; cancelled and superseded ones are
+  ``STATUS:CANCELLED``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from icalendar import Alarm, Calendar, Event
+
+from ..dates import Interval, Offset, Precision, format_human, get_zone
+from . import clean_text, source_links
+
+if TYPE_CHECKING:
+    from ..schedule import AsOf, Effective
+    from ..timeline import Entry, Timeline
+
+PRODID = "-//policy-timeline//timeline export//EN"
+_CANCELLED = frozenset({"cancelled", "superseded"})
+_TENTATIVE = frozenset({"rumored", "disputed"})
+_UNITS = {"d": ("day", "days"), "w": ("week", "weeks"), "mo": ("month", "months"),
+          "y": ("year", "years")}
+
+
+def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", one_line(timeline.title))
+    stamp = as_of.moment.astimezone(UTC).replace(microsecond=0)
+    years: list[int] = []
+    for item in entries:
+        calendar.add_component(_event(timeline, item, stamp))
+        years += [item.date.first_day.year, item.date.last_day.year]
+    if years:
+        # only the transitions the events need: a VTIMEZONE from 1970 to 2038 is 10 KB
+        calendar.add_missing_timezones(
+            first_date=date(max(min(years) - 1, 1), 1, 1),
+            last_date=date(min(max(years) + 2, 9999), 1, 1),
+        )
+    return str(calendar.to_ical().decode("utf-8"))
+
+
+def uid(timeline: Timeline, entry: Entry) -> str:
+    """Stable across exports, unique across files: the entry id and its file's title."""
+    file_title = timeline.title
+    if entry.location is not None:
+        for info in timeline.files:
+            if info.path == entry.location.path:
+                file_title = info.title or info.path.rsplit("/", 1)[-1]
+                break
+    digest = hashlib.sha256(file_title.encode("utf-8")).hexdigest()[:12]
+    return f"{entry.id}-{digest}@policy-timeline"
+
+
+def one_line(text: str) -> str:
+    return " ".join(clean_text(text).split())
+
+
+def is_partial(interval: Interval) -> bool:
+    """Whether the date is less than plain days or an instant: said in the summary."""
+    coarse = interval.precision < Precision.DAY or (
+        interval.span and interval.end_precision < Precision.DAY
+    )
+    return coarse or interval.approximate or interval.uncertain
+
+
+def lead_text(lead: Offset) -> str:
+    one, many = _UNITS[lead.unit]
+    return f"{lead.amount} {one if lead.amount == 1 else many}"
+
+
+def _summary(item: Effective) -> str:
+    entry = item.entry
+    text = one_line(entry.title)
+    if entry.is_deadline:
+        text = f"Deadline: {text}"
+    if is_partial(item.date):
+        text += f" ({format_human(item.date)})"
+    if item.status != "open":
+        text += f" [{item.status}]"
+    return text
+
+
+def _event(timeline: Timeline, item: Effective, stamp: datetime) -> Event:
+    entry = item.entry
+    event = Event()
+    event.add("uid", uid(timeline, entry))
+    event.add("dtstamp", stamp)
+    event.add("sequence", item.changed)
+    event.add("summary", _summary(item))
+    for name, value in _dates(item.date):
+        event.add(name, value)
+    if item.status in _CANCELLED:
+        event.add("status", "CANCELLED")
+    elif entry.confidence in _TENTATIVE:
+        event.add("status", "TENTATIVE")
+    else:
+        event.add("status", "CONFIRMED")
+    event.add("transp", "TRANSPARENT")  # a policy date does not make anyone busy
+    categories = [one_line(word) for word in (entry.kind, *entry.tags) if one_line(word)]
+    if categories:
+        event.add("categories", categories)
+    event.add("description", _description(timeline, item))
+    urls = [link.url for link in source_links(timeline, entry.sources) if link.url]
+    if urls:
+        event.add("url", urls[0])
+    if entry.reminded and item.status == "open":
+        for lead in entry.warn:
+            event.add_component(_alarm(item, lead))
+    return event
+
+
+def _dates(interval: Interval) -> list[tuple[str, Any]]:
+    if interval.timed:
+        start, end = _instant(interval, interval.start), _instant(interval, interval.end)
+        if interval.span:
+            return [("dtstart", start), ("dtend", end)]
+        return [("dtstart", start)]  # an instant: no DTEND, the event ends where it starts
+    first = interval.first_day
+    after = interval.last_day + timedelta(days=1) if interval.span else first + timedelta(days=1)
+    return [("dtstart", first), ("dtend", after)]
+
+
+def _written_with_offset(interval: Interval) -> bool:
+    _, _, clock = interval.text.partition("T")
+    return "Z" in clock or "+" in clock or "-" in clock.split("/", 1)[0]
+
+
+def _instant(interval: Interval, moment: datetime) -> datetime:
+    if _written_with_offset(interval):
+        return moment.astimezone(UTC)
+    return moment.astimezone(get_zone(interval.zone))
+
+
+def _alarm(item: Effective, lead: Offset) -> Alarm:
+    """Fires at the start of the day the lead time begins, in the entry's zone."""
+    entry = item.entry
+    alarm_day: date = item.due_day - lead.delta
+    if item.date.timed:
+        dtstart = _instant(item.date, item.date.start)
+        fire = datetime.combine(alarm_day, time(), get_zone(entry.zone))
+        trigger = fire - dtstart
+    else:
+        trigger = timedelta(days=(alarm_day - item.date.first_day).days)
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    text = f"{one_line(entry.title)}: due {_day(item.due_day)}, in {lead_text(lead)}"
+    if entry.consequence:
+        text += f". If missed: {one_line(entry.consequence)}"
+    alarm.add("description", text)
+    alarm.add("trigger", trigger)
+    return alarm
+
+
+def _day(day: date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def _description(timeline: Timeline, item: Effective) -> str:
+    entry = item.entry
+    lines: list[str] = []
+    if entry.summary:
+        lines += [clean_text(entry.summary).strip(), ""]
+    date_line = f"Date: {format_human(item.date)}"
+    if is_partial(item.date) and not item.date.timed:
+        precision = item.date.precision.name.lower()
+        earliest = _day(item.date.first_day)
+        date_line += f" ({precision} precision; shown on its earliest day, {earliest})"
+    lines.append(date_line)
+    if entry.reminded:
+        lines.append(f"Due: {_day(item.due_day)}")
+        if entry.consequence:
+            lines.append(f"If missed: {clean_text(entry.consequence).strip()}")
+        if entry.warn:
+            leads = ", ".join(lead_text(lead) for lead in entry.warn)
+            lines.append(
+                f"Reminders: {leads} before the due day, counted in calendar days in "
+                f"{entry.zone}; none once it is met, missed, cancelled or superseded."
+            )
+    if item.status != "open":
+        status = f"Status: {item.status}"
+        lines.append(f"{status} ({clean_text(item.note)})" if item.note else status)
+    other = [claim for claim in item.claims if claim.date != item.date]
+    if other:
+        lines.append("Other dates reported:")
+        for claim in other:
+            refs = ", ".join(_link_text(timeline, claim.sources))
+            lines.append(f"- {format_human(claim.date)}" + (f" ({refs})" if refs else ""))
+    if item.applied:
+        lines.append("History:")
+        previous = entry.date
+        for change in item.applied:
+            what: list[str] = []
+            if change.date is not None:
+                what.append(f"moved from {format_human(previous)} to {format_human(change.date)}")
+                previous = change.date
+            if change.status is not None:
+                what.append(f"status {change.status}")
+            line = f"- {format_human(change.announced)}: {', '.join(what) or 'noted'}"
+            if change.note:
+                line += f" ({clean_text(change.note)})"
+            refs = ", ".join(_link_text(timeline, change.sources))
+            lines.append(line + (f" [{refs}]" if refs else ""))
+    if entry.confidence != "confirmed":
+        lines.append(f"Confidence: {entry.confidence}")
+    facts = [f"Kind: {clean_text(entry.kind)}"]
+    if entry.tags:
+        facts.append("Tags: " + ", ".join(clean_text(tag) for tag in entry.tags))
+    if entry.actors:
+        facts.append("Actors: " + ", ".join(clean_text(actor) for actor in entry.actors))
+    lines.append(" · ".join(facts))
+    if entry.sources:
+        lines.append("Sources:")
+        lines += [f"- {text}" for text in _link_text(timeline, entry.sources)]
+    return "\n".join(lines)
+
+
+def _link_text(timeline: Timeline, references: Sequence[str]) -> list[str]:
+    return [
+        f"{link.label} <{link.url}>" if link.url and link.url != link.label else link.label
+        for link in source_links(timeline, references)
+    ]
+
+
+__all__ = ["export", "uid"]
