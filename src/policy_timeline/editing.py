@@ -1,0 +1,1000 @@
+"""Comment-preserving, atomic, locked changes to a timeline file.
+
+People edit the file by hand and keep it in git, so an edit here changes text, not a
+parsed tree: new entries and changes are serialised in the file's own indentation
+style and *inserted* as lines; every other byte stays as it was. That is also what
+keeps editing fast on big files (a full ruamel.yaml round trip of a 10,000-entry file
+takes seconds; a line scan takes milliseconds). ruamel.yaml is used only for what
+plain insertion cannot do (a flow-style `changes: [...]`), on the slice of the one
+entry concerned.
+
+Before anything is written, an edit is checked twice:
+
+- *seam check*: the entry next to the inserted lines, and the inserted entries, are
+  read back with YAML and must hold exactly what they held before / what was meant;
+- *validation*: a small document (the file's top-level keys, the new or changed
+  entries, and the entries their dates count from) goes through the real loader, and
+  its problems are reported at the lines they will have in the real file.
+
+Writes go to a temporary file in the same folder, are fsynced, take the old file's
+permissions and replace it with `os.replace`, under an `fcntl` lock held on a lock file
+beside the timeline for the whole read-modify-write. Nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .timeline import Location, Problem
+
+LOCK_TIMEOUT = 60.0  # seconds; a lock held longer than this is a stuck process
+MAX_ID_LENGTH = 48  # derived ids are for typing: long enough to read, short enough to type
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_EVENTS_KEY = re.compile(r"events[ \t]*:(?P<rest>[ \t].*)?$")
+_ID_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?id[ \t]*:[ \t]*(?P<value>[^#\s][^#]*?)[ \t]*(?:#.*)?$")
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR, _TIMESTAMP, _INT = (f"tag:yaml.org,2002:{name}" for name in ("str", "timestamp", "int"))
+
+
+class EditError(Exception):
+    """An edit that cannot be made; nothing was written.
+
+    `problems` are located (`PATH:LINE:COL: error: ...`) when the edit would have made
+    the file invalid; `message` says what was refused.
+    """
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+
+
+# ------------------------------------------------------------------------ the text
+
+
+@dataclass
+class Document:
+    """A timeline file as lines, each with its own line ending, and what surrounds them."""
+
+    path: str
+    lines: list[str]
+    bom: str = ""
+    newline: str = "\n"
+
+    @classmethod
+    def from_bytes(cls, data: bytes, path: str) -> Document:
+        from .loader import _Stop, decode
+
+        try:
+            text = decode(data, path)
+        except _Stop as stop:
+            raise EditError("cannot edit this file", [stop.problem]) from None
+        bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+        lines = _LINE.findall(text)
+        first_break = re.search(r"\r\n|\r|\n", text)
+        return cls(path, lines, bom, first_break.group() if first_break else "\n")
+
+    def text(self) -> str:
+        return "".join(self.lines)
+
+    def to_bytes(self) -> bytes:
+        return (self.bom + self.text()).encode("utf-8")
+
+    def with_lines(self, lines: list[str]) -> Document:
+        return Document(self.path, lines, self.bom, self.newline)
+
+
+def _content(line: str) -> str:
+    return line.rstrip("\r\n")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _is_comment(line: str) -> bool:
+    return line.lstrip().startswith("#")
+
+
+def _is_dash(line: str, column: int) -> bool:
+    text = _content(line)
+    return (
+        _indent(line) == column
+        and text[column : column + 1] == "-"
+        and (len(text) == column + 1 or text[column + 1] in " \t")
+    )
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block sequence written under a key: where it is and how it is indented.
+
+    `key` is the line of `key:`; items are the dash lines at `dash` column; `end` is one
+    past the last line that belongs to the sequence (trailing comments that are not
+    deeper than the dashes are left outside, so they stay where they are).
+    """
+
+    key: int
+    key_column: int
+    dash: int
+    items: tuple[int, ...]
+    end: int
+
+
+def _block_after(lines: Sequence[str], key: int, key_column: int, limit: int) -> Block:
+    """The block sequence whose key is on line `key` (its value starts on the next line)."""
+    dash = -1
+    items: list[int] = []
+    last = key
+    for number in range(key + 1, limit):
+        line = lines[number]
+        if _is_blank(line):
+            continue
+        column = _indent(line)
+        if _is_comment(line):
+            # a comment deeper than the items belongs to the last item (maybe a block scalar)
+            if items and column > dash:
+                last = number
+            continue
+        if dash < 0:
+            if column < key_column or (column == key_column and not _is_dash(line, column)):
+                break
+            if not _is_dash(line, column):
+                raise EditError(f"line {number + 1}: expected a list item ('- ') here")
+            dash = column
+        if column < dash or (column == dash and not _is_dash(line, column)):
+            break
+        if column == dash:
+            items.append(number)
+        last = number
+    return Block(key, key_column, max(dash, key_column + 2), tuple(items), last + 1)
+
+
+def _item_end(lines: Sequence[str], block: Block, index: int) -> int:
+    """One past the last line of item `index` (its trailing comments and blanks excluded)."""
+    stop = block.items[index + 1] if index + 1 < len(block.items) else block.end
+    last = block.items[index]
+    for number in range(last + 1, stop):
+        line = lines[number]
+        if not _is_blank(line) and (not _is_comment(line) or _indent(line) > block.dash):
+            last = number
+    return last + 1
+
+
+def _events_key(lines: Sequence[str]) -> tuple[int, str] | None:
+    """The top-level `events:` line and what follows the colon on it."""
+    for number, line in enumerate(lines):
+        if line.startswith("events"):
+            match = _EVENTS_KEY.match(_content(line))
+            if match:
+                rest = (match.group("rest") or "").strip()
+                return number, "" if rest.startswith("#") else rest
+    return None
+
+
+@dataclass(frozen=True)
+class Style:
+    """How the file indents: where dashes go under a key, where keys go after a dash."""
+
+    sequence_offset: int = 2  # dash column minus the key's column ("events:\n  - id")
+    item_offset: int = 2  # key column minus dash column ("- id")
+    blank_between: bool = True  # entries separated by a blank line
+
+
+def detect_style(lines: Sequence[str], block: Block | None) -> Style:
+    if block is None or not block.items:
+        return Style()
+    first = _content(lines[block.items[0]])
+    after_dash = len(first) - len(first[block.dash + 1 :].lstrip(" "))
+    item_offset = after_dash - block.dash if after_dash > block.dash + 1 else 2
+    blank = False
+    if len(block.items) > 1:
+        blank = _is_blank(lines[block.items[1] - 1]) or _is_comment(lines[block.items[1] - 1])
+    return Style(block.dash - block.key_column, item_offset, blank)
+
+
+def entry_ids(text: str) -> dict[str, int]:
+    """Every `id:` value written in the text, with its 0-based line (a fast scan).
+
+    It over-counts (any `id:` key anywhere), which is harmless where it is used: to keep
+    derived ids unique and to say where an id is already taken.
+    """
+    found: dict[str, int] = {}
+    if "id" not in text:
+        return found
+    for number, line in enumerate(text.splitlines()):
+        if "id" in line:
+            match = _ID_LINE.match(line)
+            if match:
+                found.setdefault(_unquote(match.group("value")), number)
+    return found
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        try:
+            loaded = yaml.load(value, Loader=_Loader)
+        except yaml.YAMLError:
+            return value
+        return loaded if isinstance(loaded, str) else value
+    return value
+
+
+# ------------------------------------------------------------------- serialising
+
+
+def _scalar(value: str) -> str:
+    """One YAML scalar for `value`: plain when it reads back as the same text, else quoted."""
+    if _plain_reads_back(value):
+        return value
+    if value.isprintable():
+        return "'" + value.replace("'", "''") + "'"
+    return _double_quoted(value)
+
+
+def _plain_reads_back(value: str) -> bool:
+    if not value or value != value.strip() or not value.isprintable():
+        return False
+    if value[0] in "-?:,[]{}#&*!|>'\"%@`" or ": " in value or " #" in value or value.endswith(":"):
+        return False
+    try:
+        node = yaml.compose(f"k: {value}\n", Loader=_Loader)
+    except yaml.YAMLError:
+        return False
+    if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
+        return False
+    scalar = node.value[0][1]
+    return (
+        isinstance(scalar, yaml.ScalarNode)
+        and scalar.value == value
+        and scalar.tag in (_STR, _TIMESTAMP, _INT)
+    )
+
+
+def _double_quoted(value: str) -> str:
+    escapes = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    out = []
+    for character in value:
+        if character in escapes:
+            out.append(escapes[character])
+        elif character.isprintable():
+            out.append(character)
+        elif ord(character) <= 0xFFFF:
+            out.append(f"\\u{ord(character):04x}")
+        else:
+            out.append(f"\\U{ord(character):08x}")
+    return '"' + "".join(out) + '"'
+
+
+def _literal_block(value: str, indent: int) -> list[str] | None:
+    """A `|-` block for multi-line text, when it would read back exactly."""
+    lines = value.split("\n")
+    if (
+        value != value.rstrip("\n")
+        or any(not line.isprintable() or line != line.rstrip() for line in lines)
+        or lines[0].startswith(" ")
+        or not lines[0]
+    ):
+        return None
+    return ["|-", *((" " * indent + line) if line else "" for line in lines)]
+
+
+def _flow_list(values: Sequence[str]) -> str | None:
+    if all(_plain_reads_back(v) and not any(c in v for c in ",[]{}") for v in values):
+        return "[" + ", ".join(values) + "]"
+    return None
+
+
+def serialize_mapping(
+    data: Mapping[str, Any], key_column: int, style: Style, first: str
+) -> list[str]:
+    """Lines (without endings) of a mapping whose keys sit at `key_column`.
+
+    `first` replaces the indentation of the first line (a dash: `"  - "`).
+    """
+    out: list[str] = []
+    pad = " " * key_column
+    for key, value in data.items():
+        if value is None or value == [] or value == {}:
+            continue
+        head = f"{pad}{key}:"
+        if isinstance(value, str):
+            if "\n" in value:
+                block = _literal_block(value, key_column + 2)
+                if block is not None:
+                    out.append(f"{head} {block[0]}")
+                    out.extend(block[1:])
+                    continue
+            out.append(f"{head} {_scalar(value)}")
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            flow = _flow_list(value)
+            if flow is not None and len(head) + len(flow) < 100:
+                out.append(f"{head} {flow}")
+            else:
+                out.append(head)
+                dash = " " * (key_column + style.sequence_offset) + "- "
+                out.extend(dash + _scalar(v) for v in value)
+        elif isinstance(value, list):
+            out.append(head)
+            dash_column = key_column + style.sequence_offset
+            for item in value:
+                prefix = " " * dash_column + "-" + " " * (style.item_offset - 1)
+                out.extend(serialize_mapping(item, dash_column + style.item_offset, style, prefix))
+        else:
+            raise TypeError(f"cannot write {type(value).__name__} under '{key}'")
+    if out:
+        out[0] = first + out[0][key_column:]
+    return out
+
+
+def _item_lines(item: Mapping[str, Any], dash_column: int, style: Style, newline: str) -> list[str]:
+    prefix = " " * dash_column + "-" + " " * (style.item_offset - 1)
+    lines = serialize_mapping(item, dash_column + style.item_offset, style, prefix)
+    return [line + newline for line in lines]
+
+
+# ------------------------------------------------------------------------ ids
+
+
+def slug(title: str) -> str:
+    """An id from a title: `"Geneva trade truce"` → `geneva-trade-truce`."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    text = ""
+    for word in words:
+        candidate = f"{text}-{word}" if text else word
+        if len(candidate) > MAX_ID_LENGTH:
+            break
+        text = candidate
+    return text or (words[0][:MAX_ID_LENGTH] if words else "entry")
+
+
+def derive_id(title: str, taken: set[str] | Mapping[str, object]) -> str:
+    """A unique id from a title: its slug, or the slug with `-2`, `-3`... when taken."""
+    base = slug(title)
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+# --------------------------------------------------------------------- the edits
+
+
+@dataclass
+class Planned:
+    """An edit worked out on the text: the new document and what to check in it."""
+
+    document: Document
+    # (first line, one past last line) in the new document of the entries to validate
+    entries: list[tuple[int, int]] = field(default_factory=list)
+    # ids whose entries the validation document needs (dates count from them)
+    references: set[str] = field(default_factory=set)
+    # entry ids that must be present after validation
+    expect_ids: list[str] = field(default_factory=list)
+
+
+def _events_block(document: Document) -> tuple[Block | None, str]:
+    found = _events_key(document.lines)
+    if found is None:
+        return None, ""
+    number, rest = found
+    if rest:
+        return Block(number, 0, 2, (), number + 1), rest
+    return _block_after(document.lines, number, 0, len(document.lines)), ""
+
+
+def _ensure_newline(lines: list[str], at: int, newline: str) -> None:
+    """The line before `at` must end with a line break before lines are inserted at `at`."""
+    if at > 0 and not lines[at - 1].endswith(("\n", "\r")):
+        lines[at - 1] += newline
+
+
+def append_entries(document: Document, entries: Sequence[Mapping[str, Any]]) -> Planned:
+    """Insert `entries` after the last entry of `events:`, in the file's own style."""
+    lines = list(document.lines)
+    newline = document.newline
+    block, rest = _events_block(document)
+    style = detect_style(lines, block)
+    has_items = block is not None and bool(block.items)
+    new: list[str] = []
+    starts: list[int] = []
+    chunks = [_item_lines(entry, style.sequence_offset, style, newline) for entry in entries]
+    for index, chunk in enumerate(chunks):
+        if style.blank_between and (index or has_items):
+            new.append(newline)
+        starts.append(len(new))
+        new.extend(chunk)
+    if block is None:
+        # no `events:` yet: add the key at the end of the file
+        at = len(lines)
+        header = [newline] if lines and not _is_blank(lines[-1]) else []
+        header.append("events:" + newline)
+        new[:0] = header
+        starts = [start + len(header) for start in starts]
+        seam_start = at + len(header) - 1
+    elif rest:
+        if not re.fullmatch(r"\[\][ \t]*(#.*)?", rest):
+            raise EditError(
+                f"{document.path}:{block.key + 1}:1: 'events' is written as a flow list "
+                "('events: [...]'); write it as a block list to add to it from the command line"
+            )
+        content = _content(lines[block.key])
+        ending = lines[block.key][len(content) :] or newline
+        lines[block.key] = re.sub(r":[ \t]*\[\]", ":", content, count=1) + ending
+        at, seam_start = block.key + 1, block.key
+    elif has_items:
+        at = _item_end(lines, block, len(block.items) - 1)
+        seam_start = block.items[-1]
+    else:
+        at, seam_start = block.key + 1, block.key
+    _ensure_newline(lines, at, newline)
+    lines[at:at] = new
+    planned = Planned(document.with_lines(lines))
+    for entry, chunk, start in zip(entries, chunks, starts, strict=True):
+        planned.entries.append((at + start, at + start + len(chunk)))
+        planned.expect_ids.append(str(entry["id"]))
+        planned.references |= _references(entry)
+    expected = [_as_text(dict(entry)) for entry in entries]
+    if has_items:
+        assert block is not None
+        before = _compose_data(document.lines[seam_start:at], document.path)
+        after = _compose_data(lines[seam_start : at + len(new)], document.path)
+        same = isinstance(before, list) and after == [*before, *expected]
+    else:
+        after = _compose_data(lines[seam_start : at + len(new)], document.path)
+        same = after == {"events": expected}
+    if not same:
+        raise EditError(
+            f"{document.path}: could not insert the new entries without changing their "
+            "neighbours (unusual indentation?); nothing written"
+        )
+    return planned
+
+
+def _references(entry: Mapping[str, Any]) -> set[str]:
+    from . import dates
+
+    try:
+        parsed = dates.parse_date(str(entry.get("date", "")))
+    except dates.DateError:
+        return set()
+    return {parsed.ref} if isinstance(parsed, dates.Relative) else set()
+
+
+def _compose_data(lines: Sequence[str], path: str) -> Any:
+    from .loader import to_data
+
+    text = "".join(lines)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        raise EditError(
+            f"{path}: the edit would not read back as YAML ({error}); nothing written"
+        ) from None
+    return to_data(node, path, []) if node is not None else None
+
+
+def _as_text(value: Any) -> Any:
+    """What `to_data` reads back for a value we write: text, lists and mappings, no empties."""
+    if isinstance(value, dict):
+        return {k: _as_text(v) for k, v in value.items() if v not in (None, [], {})}
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    return value
+
+
+def find_entry(document: Document, entry_id: str) -> tuple[Block, int] | None:
+    """The events block and the index of the item whose `id` is `entry_id`."""
+    block, rest = _events_block(document)
+    if block is None or rest:
+        return None
+    lines = document.lines
+    key_column = block.dash + detect_style(lines, block).item_offset
+    for index, start in enumerate(block.items):
+        stop = block.items[index + 1] if index + 1 < len(block.items) else block.end
+        for number in range(start, stop):
+            line = lines[number]
+            if number != start and _indent(line) != key_column:
+                continue
+            match = _ID_LINE.match(_content(line))
+            if match and _unquote(match.group("value")) == entry_id:
+                return block, index
+    return None
+
+
+def append_change(document: Document, entry_id: str, change: Mapping[str, Any]) -> Planned:
+    """Add `change` at the end of the entry's `changes:` (created when missing)."""
+    found = find_entry(document, entry_id)
+    if found is None:
+        raise EditError(f"{document.path}: no entry with id '{entry_id}'")
+    block, index = found
+    lines = list(document.lines)
+    style = detect_style(lines, block)
+    start, end = block.items[index], _item_end(lines, block, index)
+    key_column = block.dash + style.item_offset
+    newline = document.newline
+    changes_line = None
+    for number in range(start, end):
+        text = _content(lines[number])
+        body = text[key_column:] if number != start else text[block.dash :].lstrip("- ")
+        if (number == start or _indent(lines[number]) == key_column) and re.match(
+            r"changes[ \t]*:", body
+        ):
+            changes_line = number
+            break
+    old_entry = _compose_data(lines[start:end], document.path)
+    if not isinstance(old_entry, list) or len(old_entry) != 1 or not isinstance(old_entry[0], dict):
+        raise EditError(f"{document.path}:{start + 1}: cannot read the entry '{entry_id}'")
+    changes_value = None
+    if changes_line is not None:
+        changes_value = re.sub(
+            r"^-?[ \t]*changes[ \t]*:", "", _content(lines[changes_line]).strip()
+        )
+        changes_value = (
+            changes_value.split("#")[0].strip()
+            if not changes_value.strip().startswith(("'", '"'))
+            else changes_value
+        )
+    if changes_line is not None and changes_value == "[]":
+        # `changes: []`: make it a block list, keeping any comment on the line
+        content = _content(lines[changes_line])
+        ending = lines[changes_line][len(content) :] or newline
+        lines[changes_line] = re.sub(r":[ \t]*\[\]", ":", content, count=1) + ending
+        at = changes_line + 1
+        new = _item_lines(change, key_column + style.sequence_offset, style, newline)
+    elif changes_line is not None and changes_value == "":
+        changes = _block_after(lines, changes_line, key_column, end)
+        if changes.items:
+            changes_style = Style(changes.dash - key_column, style.item_offset, False)
+            dash_column = changes.dash
+            at = _item_end(lines, changes, len(changes.items) - 1)
+        else:
+            changes_style, dash_column, at = (
+                style,
+                key_column + style.sequence_offset,
+                changes_line + 1,
+            )
+        new = _item_lines(change, dash_column, changes_style, newline)
+    elif changes_line is None:
+        at = end
+        new = [
+            line + newline
+            for line in serialize_mapping(
+                {"changes": [dict(change)]}, key_column, style, " " * key_column
+            )
+        ]
+    else:
+        return _ruamel_append_change(document, block, index, start, end, change, old_entry[0])
+    _ensure_newline(lines, at, newline)
+    lines[at:at] = new
+    planned = Planned(
+        document.with_lines(lines), [(start, end + len(new))], _references(old_entry[0])
+    )
+    planned.expect_ids.append(entry_id)
+    _check_entry(old_entry[0], lines[start : end + len(new)], change, document.path)
+    return planned
+
+
+def _check_entry(
+    old: dict[str, Any], new_lines: Sequence[str], change: Mapping[str, Any], path: str
+) -> None:
+    expected = dict(old)
+    expected["changes"] = [*(old.get("changes") or []), _as_text(dict(change))]
+    after = _compose_data(new_lines, path)
+    if not isinstance(after, list) or after != [expected]:
+        raise EditError(
+            f"{path}: could not add the change without altering the rest of the entry "
+            "(unusual indentation?); nothing written"
+        )
+
+
+def _ruamel_append_change(
+    document: Document,
+    block: Block,
+    index: int,
+    start: int,
+    end: int,
+    change: Mapping[str, Any],
+    old_entry: dict[str, Any],
+) -> Planned:
+    """`changes: [...]` in flow style: round-trip just this entry with ruamel.yaml."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    lines = list(document.lines)
+    style = detect_style(lines, block)
+    dedented = "".join(
+        line[block.dash :] if _indent(line) >= block.dash else line.lstrip(" ")
+        for line in lines[start:end]
+    )
+    yaml_rt = YAML(typ="rt")
+    yaml_rt.preserve_quotes = True
+    yaml_rt.width = 4096
+    yaml_rt.indent(
+        mapping=style.item_offset,
+        sequence=style.item_offset + style.sequence_offset,
+        offset=style.sequence_offset,
+    )
+    data = yaml_rt.load(dedented)
+    data[0]["changes"].append(dict(change))
+    buffer = io.StringIO()
+    yaml_rt.dump(data, buffer)
+    new = [
+        (" " * block.dash + line if line.strip() else "") + document.newline
+        for line in buffer.getvalue().splitlines()
+    ]
+    lines[start:end] = new
+    _check_entry(old_entry, new, change, document.path)
+    planned = Planned(
+        document.with_lines(lines), [(start, start + len(new))], _references(old_entry)
+    )
+    planned.expect_ids.append(str(old_entry.get("id")))
+    return planned
+
+
+# -------------------------------------------------------------------- validation
+
+
+def validate(planned: Planned, others: Sequence[str] = ()) -> list[Problem]:
+    """Problems the edit would bring: duplicate ids, and what the loader finds in the edited
+    entries (read with the file's top-level keys and the entries they count from)."""
+
+    document = planned.document
+    lines = document.lines
+    problems: list[Problem] = []
+    texts = {document.path: document.text()}
+    for other in others:
+        with contextlib.suppress(OSError):
+            texts[other] = Path(other).read_text(encoding="utf-8", errors="replace")
+    new_ranges = planned.entries
+    ids_by_file = {path: entry_ids(text) for path, text in texts.items()}
+    ids_here = ids_by_file[document.path]
+    for first, stop in new_ranges:
+        match = None
+        for number in range(first, stop):
+            match = _ID_LINE.match(_content(lines[number]))
+            if match:
+                break
+        if match is None:
+            continue
+        entry_id = _unquote(match.group("value"))
+        where = Location(document.path, number + 1, _content(lines[number]).index("id") + 1)
+        earlier = ids_here.get(entry_id)
+        if earlier is not None and earlier != number:
+            problems.append(
+                Problem(
+                    where,
+                    f"duplicate id '{entry_id}' (first defined at {document.path}:{earlier + 1})",
+                    "error",
+                    "duplicate-id",
+                )
+            )
+        for other in others:
+            at = ids_by_file.get(other, {}).get(entry_id)
+            if at is not None:
+                problems.append(
+                    Problem(
+                        where,
+                        f"duplicate id '{entry_id}' (first defined at {other}:{at + 1})",
+                        "error",
+                        "duplicate-id",
+                    )
+                )
+    # the validation document: top-level keys, `events:`, then the edited entries and
+    # the entries they count from; `origin` maps its lines back to the real files
+    block, _ = _events_block(document)
+    keep: list[tuple[str, int]] = []
+    if block is not None:
+        head = [(document.path, n) for n in range(len(lines)) if n < block.key or n >= block.end]
+    else:
+        head = [(document.path, n) for n in range(len(lines))]
+    keep.extend(head)
+    seen_ranges = set(new_ranges)
+    pieces: list[tuple[str, Sequence[str], int, int]] = [
+        (document.path, lines, first, stop) for first, stop in new_ranges
+    ]
+    pending = set(planned.references)
+    done: set[str] = set()
+    while pending:
+        ref = pending.pop()
+        done.add(ref)
+        for path, text in texts.items():
+            source = document if path == document.path else Document(path, _LINE.findall(text))
+            found = find_entry(source, ref)
+            if found is None:
+                continue
+            ref_block, index = found
+            span = (ref_block.items[index], _item_end(source.lines, ref_block, index))
+            if path == document.path and span in seen_ranges:
+                break
+            seen_ranges.add(span)
+            pieces.append((path, source.lines, *span))
+            data = _compose_data(source.lines[span[0] : span[1]], path)
+            if isinstance(data, list) and data and isinstance(data[0], dict):
+                pending |= _references(data[0]) - done
+            break
+    mini: list[str] = []
+    origin: list[tuple[str, int]] = []
+    for path, number in keep:
+        if block is not None and number == block.key:
+            continue
+        mini.append(_with_break(lines[number]))
+        origin.append((path, number))
+    mini.append("events:\n")
+    origin.append((document.path, block.key if block is not None else 0))
+    dash = block.dash if block is not None and block.items else 2
+    for path, source_lines, first, stop in pieces:
+        shift = dash - _indent(source_lines[first])
+        for number in range(first, stop):
+            line = source_lines[number]
+            if shift > 0:
+                line = " " * shift + line if line.strip() else line
+            elif shift < 0:
+                line = line[-shift:] if _indent(line) >= -shift else line.lstrip(" ")
+            mini.append(_with_break(line))
+            origin.append((path, number))
+    problems.extend(_load_mapped(mini, origin, document.path))
+    found_ids = _loaded_ids(mini)
+    problems.extend(
+        Problem(
+            Location(document.path, 1, 1),
+            f"the new entry '{entry_id}' did not read back",
+            "error",
+            "edit",
+        )
+        for entry_id in planned.expect_ids
+        if entry_id not in found_ids and not problems
+    )
+    return problems
+
+
+def _with_break(line: str) -> str:
+    return _content(line) + "\n"
+
+
+def _loaded_ids(mini: Sequence[str]) -> set[str]:
+    data = _compose_data(mini, "<validation>")
+    events = data.get("events") if isinstance(data, dict) else None
+    return {str(e.get("id")) for e in events or [] if isinstance(e, dict)}
+
+
+def _load_mapped(
+    mini: Sequence[str], origin: Sequence[tuple[str, int]], path: str
+) -> list[Problem]:
+    from .loader import load
+
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(
+        prefix=".timeline-check.", suffix=".yaml", dir=_scratch(directory)
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write("".join(mini))
+        result = load([temporary])
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+    def where(line: int) -> tuple[str, int]:
+        if 1 <= line <= len(origin):
+            real_path, number = origin[line - 1]
+            return real_path, number + 1
+        return path, max(line, 1)
+
+    def fix_message(message: str) -> str:
+        return re.sub(
+            re.escape(temporary) + r":(\d+):(\d+)",
+            lambda m: "{}:{}:{}".format(*where(int(m.group(1))), m.group(2)),
+            message,
+        )
+
+    problems = []
+    for problem in result.errors:
+        real_path, line = where(problem.location.line)
+        problems.append(
+            Problem(
+                Location(real_path, line, problem.location.column),
+                fix_message(problem.message),
+                problem.severity,
+                problem.code,
+            )
+        )
+    return problems
+
+
+def _scratch(directory: str) -> str:
+    # the system's temporary folder: the file being edited may be in a folder we only write to
+    return tempfile.gettempdir() if os.access(tempfile.gettempdir(), os.W_OK) else directory
+
+
+# -------------------------------------------------------------- locking, writing
+
+
+def lock_path(path: str | os.PathLike[str]) -> Path:
+    """The lock file beside a timeline: `.timeline.yaml.lock` for `timeline.yaml`."""
+    target = Path(os.path.realpath(path))
+    return target.with_name(f".{target.name}.lock")
+
+
+@contextlib.contextmanager
+def locked(path: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold an exclusive lock for a read-modify-write of `path` (blocks other editors)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no locking
+        yield
+        return
+    where = lock_path(path)
+    try:
+        handle = os.open(where, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise EditError(f"{path}: cannot create the lock file {where}: {error.strerror}") from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise EditError(
+                        f"{path}: another edit has held the lock for {timeout:.0f} s ({where})"
+                    ) from None
+                time.sleep(0.01)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace `path` with `data` so that readers see the old file or the new one, never half.
+
+    The new text goes to a temporary file in the same folder (so the rename stays on one
+    file system), is flushed to disk, takes the old file's mode and owner, and is renamed
+    over the old one; the folder is synced so that the rename itself survives a crash.
+    A symbolic link is followed: its target is replaced, the link stays.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        old = os.stat(target)
+    except FileNotFoundError:
+        old = None
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if old is not None:
+            os.chmod(temporary, stat.S_IMODE(old.st_mode))
+            with contextlib.suppress(OSError):
+                if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+                    os.chown(temporary, old.st_uid, old.st_gid)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Temporary files left by an editor that was killed (only called under the lock)."""
+    for leftover in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def edit_file(
+    path: str,
+    plan: Callable[[Document], Planned],
+    others: Sequence[str] = (),
+    *,
+    dry_run: bool = False,
+) -> Planned:
+    """Under the lock: read `path`, plan the edit, validate it, and write it atomically.
+
+    Raises `EditError` (with located problems when the edit would make the file invalid);
+    the file is then left byte-identical.
+    """
+    target = Path(os.path.realpath(path))
+    if not target.exists():
+        raise EditError(f"{path}: no such file (create one with 'timeline init')")
+    if target.is_dir():
+        raise EditError(f"{path}: is a directory, not a timeline file")
+    if not os.access(target, os.W_OK):
+        raise EditError(f"{path}: the file is read-only; not changed")
+    with locked(target):
+        try:
+            data = target.read_bytes()
+        except OSError as error:
+            raise EditError(f"{path}: cannot read: {error.strerror}") from None
+        document = Document.from_bytes(data, path)
+        planned = plan(document)
+        problems = validate(planned, others)
+        if problems:
+            raise EditError(
+                f"{path}: not changed: the edit would make the timeline invalid", problems
+            )
+        if not dry_run:
+            _remove_stale_temporaries(target)
+            write_atomic(target, planned.document.to_bytes())
+    return planned
+
+
+# ----------------------------------------------------------------- a new file
+
+
+SCHEMA_FILE = "timeline.schema.json"
+
+
+def starter_text(schema: str, title: str = "My policy timeline", timezone: str = "UTC") -> str:
+    """A starter timeline: a schema line for editors, the top-level keys, examples in comments."""
+    return f"""\
+# yaml-language-server: $schema={schema}
+#
+# A timeline of dated policy events and the deadlines that hang over them.
+#   timeline                       the timeline, with TODAY and countdowns
+#   timeline add --title "..." --date 2025-08-12 --kind deadline
+#   timeline change ID --announced today --date 2025-11-10 --note "Extended"
+#   timeline check                 validate this file
+
+title: {_scalar(title)}
+timezone: {_scalar(timezone)}{" " * max(1, 24 - len(_scalar(timezone)))}# dates without an offset are read in this zone
+warn: [30d, 7d, 1d]            # default lead times for deadline reminders
+
+sources: {{}}
+#  article-id:
+#    title: The article's headline
+#    publisher: Who published it
+#    url: https://example.org/article
+
+events: []
+#  - id: truce-expiry          # unique: lowercase letters, digits and '-'
+#    title: Tariff freeze expires
+#    date: 2025-08-12          # 2025, 2025-05, 2025-05-12, 2025-06~, 2025-Q3, other-id + 90d
+#    kind: deadline            # deadlines get reminders
+#    consequence: Tariffs snap back
+#    sources: [article-id]
+"""
