@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from datetime import date as Day  # `Effective.date` shadows `date` inside the class
 
-from .dates import Interval, Offset, get_zone
+from .dates import Interval, Offset, Precision, get_zone
 from .timeline import Change, Claim, Entry, Timeline
 
 #: Statuses after which a deadline is never reminded again (`missed` is shown, not reminded).
@@ -66,11 +67,12 @@ class Effective:
 
     @property
     def due(self) -> datetime:
-        """The earliest possible instant of the effective date or an earlier claim; spans: the end."""
-        return min(_due_instant(interval) for interval in (self.date, *(c.date for c in self.claims)))
+        """The earliest instant of the effective date or of an earlier claim; spans: their end."""
+        readings = (self.date, *(claim.date for claim in self.claims))
+        return min(_due_instant(interval) for interval in readings)
 
     @property
-    def due_day(self) -> date:
+    def due_day(self) -> Day:
         return self.due.astimezone(get_zone(self.entry.zone)).date()
 
     @property
@@ -79,9 +81,33 @@ class Effective:
 
 
 def _due_instant(interval: Interval) -> datetime:
+    """The earliest possible instant of a date; of a span, of its end (SPEC section 3)."""
     if interval.span:
-        return interval.end - timedelta(microseconds=1)
+        return end_start(interval)
     return interval.start
+
+
+_MONTHS_IN = {Precision.MONTH: 1, Precision.SEASON: 3, Precision.QUARTER: 3, Precision.HALF: 6,
+              Precision.YEAR: 12}
+
+
+def end_start(interval: Interval) -> datetime:
+    """The earliest instant of the last unit a date covers: `2025-06/2025-08` → Aug 1.
+
+    For a span that is where its second end begins, with that end's own precision.
+    """
+    precision = interval.end_precision
+    if precision >= Precision.MINUTE:
+        unit = timedelta(minutes=1) if precision == Precision.MINUTE else timedelta(seconds=1)
+        return max(interval.start, interval.end - unit)
+    last = interval.last_day
+    if precision == Precision.DAY:
+        first = last
+    else:
+        index = last.year * 12 + last.month - 1 - (_MONTHS_IN[precision] - 1)
+        first = date(index // 12, index % 12 + 1, 1)
+    begin = datetime.combine(first, time(), tzinfo=get_zone(interval.zone))
+    return max(interval.start, begin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,16 +165,26 @@ def sorted_by_effective(items: Iterable[Effective]) -> list[Effective]:
     return sorted(items, key=lambda e: (*e.date.sort_key(), e.entry.id))
 
 
-def lead_reaches(due_day: date, lead: Offset, day: date) -> bool:
-    """Whether `day` is on or after `due_day - lead` (calendar-correct for mo and y)."""
-    if lead.unit == "d":
-        return (due_day - day).days <= lead.amount
-    if lead.unit == "w":
-        return (due_day - day).days <= 7 * lead.amount
+def lead_start(due_day: date, lead: Offset) -> date | None:
+    """The first day within `lead` of `due_day` (calendar-correct for mo and y).
+
+    None when that day would fall before the year 1: every representable day is within.
+    """
     try:
-        return due_day - lead.delta <= day
+        if lead.unit == "d":
+            return due_day - timedelta(days=lead.amount)
+        if lead.unit == "w":
+            return due_day - timedelta(days=7 * lead.amount)
+        start: date = due_day - lead.delta
+        return start
     except (OverflowError, ValueError):
-        return True
+        return None
+
+
+def lead_reaches(due_day: date, lead: Offset, day: date) -> bool:
+    """Whether `day` is on or after `due_day - lead`."""
+    start = lead_start(due_day, lead)
+    return start is None or start <= day
 
 
 def state_of(
@@ -172,8 +208,40 @@ def state_of(
     holding = [lead for lead in leads if lead_reaches(due_day, lead, as_of.day)]
     if not holding:
         return None
-    window = max(holding, key=lambda lead: due_day - lead.delta)  # latest start: the smallest
+    # the smallest lead that holds it is the one whose reminders start latest
+    window = max(holding, key=lambda lead: lead_start(due_day, lead) or date.min)
     return Reminder(item, due_day, days_left, UPCOMING, window)
+
+
+SOON, LATER = "soon", "later"
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where a reminded entry stands at T, for display (`show`): urgency and countdown.
+
+    `urgency` is `overdue`, `today`, `soon` (within a lead time), `later` (open, not yet
+    within any lead time), or the entry's closed status (`met`, `missed`, `cancelled`,
+    `superseded`).
+    """
+
+    urgency: str
+    days_left: int
+    window: Offset | None
+
+
+def standing(item: Effective, as_of: AsOf) -> Standing | None:
+    """The countdown of a reminded entry at T; None for entries that are never reminded."""
+    if not item.entry.reminded:
+        return None
+    days_left = (item.due_day - as_of.day).days
+    if item.status != "open":
+        return Standing(item.status, days_left, None)
+    reminder = state_of(item, as_of)
+    if reminder is None:
+        return Standing(LATER, days_left, None)
+    urgency = SOON if reminder.state == UPCOMING else reminder.state
+    return Standing(urgency, days_left, reminder.window)
 
 
 _STATE_ORDER = {OVERDUE: 0, TODAY: 1, UPCOMING: 2}

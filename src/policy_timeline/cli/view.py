@@ -1,9 +1,207 @@
-"""Commands of the `timeline` CLI: see register()."""
+"""`timeline show` and `timeline remind`: parse, select, lay out, print.
+
+Everything heavy is imported inside the handlers: `remind` with plain or JSON output
+never imports rich (it lays out with `render.to_plain`).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..render import Line
+    from ..report import Filters
+    from ..schedule import AsOf
+    from . import Context
+
+SHOW_EXAMPLES = """\
+  timeline                                  the whole story, with TODAY and countdowns
+  timeline show --as-of 2025-07-28          as it stood that day (later news ignored)
+  timeline show --deadlines --upcoming      only what is still ahead, deadlines only
+  timeline show --tag rare-earths --actor CN
+  timeline show --from 'jun 1' --to 2025-08 --search truce
+  timeline show --by actor                  one lane per actor: US | CN | joint
+  timeline show --format json | jq '.entries[].id'
+"""
+
+REMIND_EXAMPLES = """\
+  timeline remind                           overdue, due today, and due within lead times
+  timeline remind --as-of 2025-07-28        as of that day
+  timeline remind --within 2w               anything due in the next two weeks
+  timeline remind --exit-code               exit 3 when something is due (for CI)
+  timeline remind --format json             for scripts (SPEC section 5)
+  0 8 * * * cd ~/news && timeline remind    cron: mails only when something is due
+"""
 
 
 def register(commands: Any) -> None:
-    """Add this module's commands to the parser (filled in by its issue)."""
+    """Add `show` and `remind` to the parser."""
+    from . import add_command
+
+    show = add_command(
+        commands, "show",
+        "the timeline: entries by year and month, a TODAY rule, deadline countdowns, "
+        "change history and sources",
+        SHOW_EXAMPLES, cmd_show,
+    )
+    filters = show.add_argument_group("filters (repeat an option or use commas: any value matches)")
+    filters.add_argument("--tag", action="append", default=[], metavar="TAG",
+                         help="entries with this tag")
+    filters.add_argument("--kind", action="append", default=[], metavar="KIND",
+                         help="entries of this kind (deadline, agreement, ...)")
+    filters.add_argument("--actor", action="append", default=[], metavar="ACTOR",
+                         help="entries involving this actor")
+    filters.add_argument("--from", dest="start", metavar="DATE",
+                         help="entries not over before DATE ('jun 1', 2025-06, -2w)")
+    filters.add_argument("--to", dest="end", metavar="DATE",
+                         help="entries begun by the end of DATE ('aug 10 2025', 2025-Q3, +1mo)")
+    filters.add_argument("--search", metavar="TEXT",
+                         help="every word of TEXT in the id, title, summary, tags, actors or notes")
+    filters.add_argument("--upcoming", action="store_true",
+                         help="only what is not yet past (and open deadlines that are overdue)")
+    filters.add_argument("--deadlines", action="store_true",
+                         help="only deadlines and entries with their own lead times")
+    layout = show.add_argument_group("layout")
+    layout.add_argument("--by", choices=("actor",),
+                        help="lay entries out in one lane per actor (US | CN | joint)")
+    layout.add_argument("--all", action="store_true",
+                        help="every entry, even in a long file (default: a window around today)")
+    layout.add_argument("--compact", action="store_true",
+                        help="one line per entry: no summaries, history or sources")
+
+    remind = add_command(
+        commands, "remind",
+        "what needs attention: overdue, due today, and due within the lead times; "
+        "prints nothing when nothing is due",
+        REMIND_EXAMPLES, cmd_remind,
+    )
+    remind.add_argument("--within", metavar="DURATION",
+                        help="remind of everything due within DURATION (7d, 2w, 1mo), "
+                        "instead of each entry's lead times")
+    remind.add_argument("--exit-code", action="store_true",
+                        help="exit 3 when something is due (0 when nothing is)")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _width() -> int:
+    """The terminal's width ($COLUMNS first); 80 when there is no terminal."""
+    import shutil
+
+    return max(40, shutil.get_terminal_size((80, 24)).columns)
+
+
+def _values(options: list[str]) -> tuple[str, ...]:
+    values = (value.strip() for option in options for value in option.split(","))
+    return tuple(value for value in values if value)
+
+
+def filters_of(args: argparse.Namespace, as_of: AsOf, zone: str) -> Filters:
+    """The `show` filters; `--from`/`--to` read as people write dates, counted from T."""
+    from ..dates import DateError, parse_human_date
+    from ..report import Filters
+    from . import UsageError
+
+    bounds = {}
+    for option, name in (("--from", "start"), ("--to", "end")):
+        text = getattr(args, name)
+        if text is None:
+            continue
+        try:
+            interval = parse_human_date(text, as_of.day, zone)
+        except DateError as error:
+            raise UsageError(f"{option}: {error.message}") from None
+        bounds[name] = interval.start if name == "start" else interval.end
+    if "start" in bounds and "end" in bounds and bounds["end"] <= bounds["start"]:
+        raise UsageError(f"--to {args.end} is before --from {args.start}")
+    return Filters(
+        tags=_values(args.tag),
+        kinds=_values(args.kind),
+        actors=_values(args.actor),
+        start=bounds.get("start"),
+        end=bounds.get("end"),
+        search=args.search or None,
+        upcoming=args.upcoming,
+        deadlines=args.deadlines,
+    )
+
+
+def emit(ctx: Context, lines: list[Line], width: int) -> None:
+    """Print laid-out lines: through rich when colour is on, else as plain text (no rich)."""
+    if not lines:
+        return
+    if not ctx.color:
+        from ..render import to_plain
+
+        ctx.out.write(to_plain(lines))
+        return
+    from rich.console import Console
+
+    from ..render import to_rich
+
+    console = Console(
+        file=ctx.out, width=width, force_terminal=True, highlight=False, markup=False,
+        emoji=False, soft_wrap=False,
+    )
+    console.print(to_rich(lines))
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from ..render import ShowOptions, show_lines
+    from ..report import Window, dumps, select, show_document, window
+    from . import EXIT_OK, context, load_or_fail
+
+    ctx = context(args)
+    timeline = load_or_fail(ctx).timeline
+    as_of = ctx.as_of(timeline.timezone)
+    filters = filters_of(args, as_of, timeline.timezone)
+    selection = select(timeline, as_of, filters)
+    if ctx.format == "json":
+        ctx.out.write(dumps(show_document(timeline, as_of, selection)))
+        return EXIT_OK
+    if args.all or filters.start is not None or filters.end is not None:
+        part = Window(selection, 0, 0)  # asked for a range, or for everything
+    else:
+        part = window(selection, as_of)
+    width = _width()
+    options = ShowOptions(
+        width=width,
+        by=args.by,
+        links=ctx.color and ctx.out.isatty(),
+        compact=args.compact,
+        hidden_before=part.hidden_before,
+        hidden_after=part.hidden_after,
+        filtered=filters.active,
+    )
+    emit(ctx, show_lines(timeline, as_of, selection, part.shown, options), width)
+    return EXIT_OK
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    from ..dates import DateError, parse_duration
+    from ..report import dumps, remind_document
+    from ..schedule import reminders
+    from . import EXIT_DUE, EXIT_OK, UsageError, context, load_or_fail
+
+    ctx = context(args)
+    within = None
+    if args.within is not None:
+        try:
+            within = parse_duration(args.within)
+        except DateError as error:
+            raise UsageError(f"--within: {error.message}") from None
+    timeline = load_or_fail(ctx).timeline
+    as_of = ctx.as_of(timeline.timezone)
+    due = reminders(timeline, as_of, within)
+    if ctx.format == "json":
+        ctx.out.write(dumps(remind_document(as_of, due)))
+    else:
+        from ..render import remind_lines
+
+        emit(ctx, remind_lines(as_of, due), _width())
+    return EXIT_DUE if args.exit_code and due else EXIT_OK

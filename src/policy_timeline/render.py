@@ -1,0 +1,853 @@
+"""The timeline and the reminders as lines of styled text; built here, printed by the CLI.
+
+Layout is computed once, as `Line`s of `Span`s that carry semantic style names
+("overdue", "soon", "title"...), and then either joined into plain text (`to_plain`:
+no rich, no escape codes; the fast path of `remind` and of piped output) or turned into
+rich `Text` (`to_rich`: colour from `THEME`, OSC 8 links on real terminals). One layout
+means the plain goldens test exactly what a terminal shows, minus colour.
+
+Every string from the file goes through `clean` first, so control characters (ESC, BEL,
+CR, C1, bidi overrides) are shown as `\\x1b`-style text, never obeyed. Markup such as
+`[red]` is never parsed: rich `Text` is built from plain strings, not from markup.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from .dates import MONTH_ABBREVIATIONS, MONTH_NAMES, Interval, Precision, format_human
+from .schedule import (
+    LATER,
+    OVERDUE,
+    SOON,
+    TODAY,
+    UPCOMING,
+    AsOf,
+    Effective,
+    Reminder,
+    Standing,
+    countdown,
+    standing,
+)
+from .timeline import Change, Timeline
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+
+# --------------------------------------------------------------------------- text
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of text with a semantic style (see `THEME`) and, for sources, a link."""
+
+    text: str
+    style: str = ""
+    link: str | None = None
+
+
+Line = tuple[Span, ...]
+
+# C0 and C1 controls, DEL, and the invisible characters that reorder or hide text.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u206f\ufeff]"
+)
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def clean(text: str) -> str:
+    """Text from a file, safe for a terminal: tabs and newlines become spaces; every other
+    control or invisible formatting character is shown as an escape (`\\x1b`), not obeyed."""
+    text = text.replace("\t", " ").replace("\n", " ")
+    return _UNSAFE.sub(_escape_char, text)
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells taken by `text`: wide (East Asian) characters take two, marks none."""
+    if text.isascii():
+        return len(text)
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return width
+
+
+_PIECES = re.compile(r"\S+|\s+")
+
+
+def _split_word(word: list[Span], width: int) -> list[list[Span]]:
+    """A word wider than a line, cut into line-wide pieces (styles kept)."""
+    pieces: list[list[Span]] = [[]]
+    used = 0
+    for span in word:
+        current = ""
+        for char in span.text:
+            size = cell_width(char)
+            if used + size > width and (current or pieces[-1]):
+                if current:
+                    pieces[-1].append(Span(current, span.style, span.link))
+                pieces.append([])
+                current, used = "", 0
+            current += char
+            used += size
+        if current:
+            pieces[-1].append(Span(current, span.style, span.link))
+    return pieces
+
+
+def wrap_spans(spans: Iterable[Span], width: int) -> list[list[Span]]:
+    """Word-wrap styled text to `width` cells.
+
+    Whitespace separates words (any run of it becomes one space); text of adjacent spans
+    with no whitespace between them is one word (`title` + `;`). Words longer than a line
+    are cut.
+    """
+    width = max(width, 1)
+    words: list[list[Span]] = []
+    glued = False
+    for span in spans:
+        for match in _PIECES.finditer(span.text):
+            piece = match.group()
+            if piece.isspace():
+                glued = False
+                continue
+            if glued:
+                words[-1].append(Span(piece, span.style, span.link))
+            else:
+                words.append([Span(piece, span.style, span.link)])
+            glued = True
+    lines: list[list[Span]] = [[]]
+    used = 0
+    for word in words:
+        size = _line_width(word)
+        parts = _split_word(word, width) if size > width else [word]
+        for part in parts:
+            size = _line_width(part)
+            if lines[-1] and used + 1 + size > width:
+                lines.append([])
+                used = 0
+            if lines[-1]:
+                lines[-1].append(Span(" "))
+                used += 1
+            lines[-1] += part
+            used += size
+    return lines
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - cell_width(text))
+
+
+def _line_width(spans: Iterable[Span]) -> int:
+    return sum(cell_width(span.text) for span in spans)
+
+
+def human_date(interval: Interval) -> str:
+    """`May 12, 2025`, `~Jun 2025`, `Jun 9–10, 2025`, `Aug 12, 2025 00:01 EDT`."""
+    try:
+        return clean(format_human(interval))
+    except (ValueError, KeyError, OverflowError):  # an interval dates cannot name: show it raw
+        return clean(interval.text)
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def day_label(day: date, weekday: bool = False) -> str:
+    """`Aug 10, 2025`, or `Sun Aug 10, 2025` with the weekday."""
+    label = f"{MONTH_ABBREVIATIONS[day.month - 1]} {day.day}, {day.year}"
+    return f"{_WEEKDAYS[day.weekday()]} {label}" if weekday else label
+
+
+def as_of_label(as_of: AsOf) -> str:
+    label = day_label(as_of.day, weekday=True)
+    if "T" in as_of.text:  # a moment, not a day: show the time too
+        label += " " + as_of.text.split("T", 1)[1][:5]
+    return label
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+# ------------------------------------------------------------------------- styles
+
+#: Semantic style → rich style. Plain output ignores styles altogether.
+THEME: dict[str, str] = {
+    "banner.title": "bold",
+    "banner": "",
+    "banner.ok": "green",
+    "muted": "dim",
+    "year": "bold blue",
+    "month": "bold",
+    "rule": "blue dim",
+    "today": "bold magenta",
+    "date": "cyan",
+    "date.past": "dim",
+    "title": "bold",
+    "title.past": "",
+    "summary": "",
+    "summary.past": "dim",
+    "actor": "cyan",
+    "tag": "dim",
+    "confidence": "italic yellow",
+    "ref": "dim",
+    "history": "italic",
+    "claim": "yellow",
+    "consequence": "red",
+    OVERDUE: "bold red",
+    TODAY: "bold white on red",
+    SOON: "bold orange1",
+    LATER: "green",
+    "met": "green",
+    "missed": "red",
+    "cancelled": "dim strike",
+    "superseded": "dim strike",
+    "state.overdue": "bold red",
+    "state.today": "bold white on red",
+    "state.upcoming": "bold orange1",
+    "source": "",
+    "link": "underline blue",
+    "lane": "bold underline",
+    "marker.deadline": "bold red",
+    "marker.agreement": "green",
+    "marker.measure": "blue",
+    "marker.concession": "cyan",
+    "marker.statement": "magenta",
+    "marker.call": "yellow",
+    "marker.meeting": "yellow",
+    "marker.notice": "red",
+    "marker.report": "blue",
+}
+
+#: One marker per kind; other kinds get `○`. Shown in the legend under the timeline.
+KIND_MARKERS: dict[str, str] = {
+    "deadline": "⚑",
+    "agreement": "◆",
+    "measure": "■",
+    "concession": "▲",
+    "statement": "◇",
+    "call": "●",
+    "meeting": "◎",
+    "notice": "▸",
+    "report": "□",
+    "event": "•",
+}
+OTHER_MARKER = "○"
+
+
+def marker(kind: str) -> Span:
+    return Span(KIND_MARKERS.get(kind, OTHER_MARKER), f"marker.{kind}")
+
+
+# ---------------------------------------------------------------------- footnotes
+
+_SAFE_URL = re.compile(r"(?i)(https?|ftp|mailto):[^\s\x00-\x20\x7f-\x9f<>\"\\]{1,2000}")
+
+
+def safe_link(url: str | None) -> str | None:
+    """A URL that may go inside an OSC 8 sequence: a known scheme, no spaces, no controls."""
+    if url and _SAFE_URL.fullmatch(url):
+        return url
+    return None
+
+
+def _is_url(reference: str) -> bool:
+    return "://" in reference or reference.startswith("mailto:")
+
+
+@dataclass
+class Footnotes:
+    """Sources numbered in the order they are first cited among the entries shown."""
+
+    timeline: Timeline
+    links: bool = False
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    def refs(self, references: Iterable[str]) -> list[Span]:
+        numbers = []
+        for reference in references:
+            if reference not in self.numbers:
+                self.numbers[reference] = len(self.numbers) + 1
+            if self.numbers[reference] not in numbers:
+                numbers.append(self.numbers[reference])
+        if not numbers:
+            return []
+        return [Span(f" [{','.join(str(n) for n in numbers)}]", "ref")]
+
+    def url(self, reference: str) -> str | None:
+        source = self.timeline.sources.get(reference)
+        if source is not None:
+            return source.url
+        return reference if _is_url(reference) else None
+
+    def lines(self, width: int) -> list[Line]:
+        if not self.numbers:
+            return []
+        lines: list[Line] = [(Span("Sources", "month"),)]
+        label_width = len(f"[{len(self.numbers)}]") + 3
+        for reference, number in self.numbers.items():
+            source = self.timeline.sources.get(reference)
+            url = self.url(reference)
+            link = safe_link(url) if self.links else None
+            text: list[Span] = []
+            if source is not None and (source.title or source.publisher):
+                name = " — ".join(clean(part) for part in (source.title, source.publisher) if part)
+                text.append(Span(name, "source", link))
+            elif url is None:
+                text.append(Span(clean(reference), "source"))
+            if url is not None:
+                text.append(Span(clean(url), "link", link))
+            wrapped = _wrap_parts(text, width - label_width)
+            label = _pad(f"  [{number}]", label_width)
+            for index, row in enumerate(wrapped):
+                lines.append((Span(label if index == 0 else " " * label_width, "muted"), *row))
+        return lines
+
+
+def _wrap_parts(parts: list[Span], width: int) -> list[list[Span]]:
+    """Each part wrapped on its own; a part that fits after the previous one joins it."""
+    rows: list[list[Span]] = []
+    for part in parts:
+        wrapped = wrap_spans([part], width)
+        joined = _line_width(rows[-1]) + 2 + _line_width(wrapped[0]) if rows else width + 1
+        if len(wrapped) == 1 and joined <= width:
+            rows[-1] += [Span("  "), *wrapped[0]]
+        else:
+            rows += wrapped
+    return rows
+
+
+# ----------------------------------------------------------------------- grouping
+
+
+def group_of(interval: Interval) -> tuple[int, int, int]:
+    """(year, first month, last month): a month, or the months a coarser date covers."""
+    first = interval.first_day
+    if interval.precision >= Precision.MONTH:
+        return first.year, first.month, first.month
+    last = interval.last_day
+    last_month = last.month if last.year == first.year else 12
+    return first.year, first.month, last_month
+
+
+def group_label(group: tuple[int, int, int]) -> str:
+    _, first, last = group
+    if first == last:
+        return MONTH_NAMES[first - 1]
+    return f"{MONTH_ABBREVIATIONS[first - 1]}–{MONTH_ABBREVIATIONS[last - 1]}"
+
+
+def _rule(label: str, width: int, style: str, char: str = "─") -> Line:
+    head = f"{char * 2} {label} "
+    return (Span(head + char * max(0, width - cell_width(head)), style),)
+
+
+def badge(state: Standing) -> Span:
+    """The countdown of a reminded entry: `in 13 days`, `3 days overdue`, `due today`."""
+    if state.urgency in (OVERDUE, SOON, LATER):
+        return Span(countdown(state.days_left), state.urgency)
+    if state.urgency == TODAY:
+        return Span(" due today ", TODAY)
+    return Span(state.urgency, state.urgency)
+
+
+# -------------------------------------------------------------------------- show
+
+
+@dataclass(frozen=True, slots=True)
+class ShowOptions:
+    width: int = 100
+    by: str | None = None  # "actor": one lane per actor
+    links: bool = False  # OSC 8 links on footnotes: only for real terminals
+    compact: bool = False  # one line per entry: no summaries, history or sources
+    hidden_before: int = 0  # entries of the selection left out by the window around T
+    hidden_after: int = 0
+    filtered: bool = False  # the selection is a filtered part of the timeline
+
+
+def show_lines(
+    timeline: Timeline,
+    as_of: AsOf,
+    selection: Sequence[Effective],
+    shown: Sequence[Effective],
+    options: ShowOptions = ShowOptions(),
+) -> list[Line]:
+    """The whole `show` output: banner, window notes, the timeline, sources, legend.
+
+    `selection` is everything that matched (the banner sums it up); `shown` is the part
+    of it that is laid out (a window around T in long files).
+    """
+    width = max(options.width, 40)
+    notes = Footnotes(timeline, options.links)
+    lines = banner_lines(timeline, as_of, selection, width, options.filtered)
+    lines.append(())
+    if not selection:
+        lines.append((Span("No entries match the filters." if options.filtered else
+                           "No entries yet.", "muted"),))
+        if not options.filtered:
+            hint = "Add one to the file (see examples/truce-extended.yaml)."
+            lines.append((Span(hint, "muted"),))
+        return lines
+    if options.hidden_before:
+        lines.append(_hidden_note(options.hidden_before, "earlier"))
+    if options.by == "actor":
+        lines += lane_lines(as_of, shown, width, notes)
+    else:
+        lines += list_lines(as_of, shown, width, notes, options.compact)
+    if options.hidden_after:
+        lines.append(_hidden_note(options.hidden_after, "later"))
+    if not options.compact:
+        footnotes = notes.lines(width)
+        if footnotes:
+            lines += [(), *footnotes]
+    lines += [(), *legend_lines(shown, width)]
+    return [line for index, line in enumerate(lines) if line or index == 0 or lines[index - 1]]
+
+
+def _hidden_note(count: int, which: str) -> Line:
+    return (Span(f"⋯ {_plural(count, f'{which} entry', f'{which} entries')} not shown; "
+                 "'timeline show --all' shows every entry", "muted"),)
+
+
+def banner_lines(
+    timeline: Timeline, as_of: AsOf, selection: Sequence[Effective], width: int, filtered: bool
+) -> list[Line]:
+    """The title, the moment, and what needs attention (overdue, today, soon) or what's next."""
+    count = _plural(len(selection), "entry", "entries")
+    if filtered:
+        count += f" of {len(timeline.entries)} match"
+    lines: list[Line] = [
+        (Span(clean(timeline.title), "banner.title"),),
+        (Span(f"as of {as_of_label(as_of)} · {count}", "muted"),),
+    ]
+    standings = [(item, standing(item, as_of)) for item in selection]
+    reminded = [(item, state) for item, state in standings if state is not None]
+    for urgency, label in ((OVERDUE, "overdue"), (TODAY, "due today"), (SOON, "due soon")):
+        items = sorted((pair for pair in reminded if pair[1].urgency == urgency),
+                       key=lambda pair: (pair[1].days_left, pair[0].entry.id))
+        if not items:
+            continue
+        icon = "⚠" if urgency != SOON else "▲"
+        head = [Span(f"{icon} {_plural(len(items), 'deadline')} {label}: ", urgency)]
+        body: list[Span] = []
+        for index, (item, state) in enumerate(items[:3]):
+            if index:
+                body.append(Span("; "))
+            when = "" if urgency == TODAY else f", {countdown(state.days_left)}"
+            body += [Span(clean(item.entry.title), "title"),
+                     Span(f" ({day_label(item.due_day)}{when})", urgency)]
+        if len(items) > 3:
+            body.append(Span(f"; and {len(items) - 3} more", urgency))
+        lines += _hanging(head, body, width)
+    if not any(state.urgency in (OVERDUE, TODAY, SOON) for _, state in reminded):
+        later = sorted((pair for pair in reminded if pair[1].urgency == LATER),
+                       key=lambda pair: (pair[1].days_left, pair[0].entry.id))
+        if later:
+            item, state = later[0]
+            lines += _hanging(
+                [Span("✓ nothing due; next deadline: ", "banner.ok")],
+                [Span(clean(item.entry.title), "title"),
+                 Span(f" ({day_label(item.due_day)}, {countdown(state.days_left)})", LATER)],
+                width,
+            )
+        else:
+            lines.append((Span("✓ nothing due; no open deadlines", "banner.ok"),))
+    return lines
+
+
+def _hanging(head: list[Span], body: list[Span], width: int) -> list[Line]:
+    """`head` then `body`, wrapped, continuation lines indented by two."""
+    return _indent_rest(wrap_spans([*head, *body], width - 2))
+
+
+def _indent_rest(rows: list[list[Span]]) -> list[Line]:
+    return [tuple(row) if index == 0 else (Span("  "), *row) for index, row in enumerate(rows)]
+
+
+def _date_column(items: Sequence[Effective]) -> tuple[dict[str, str], int]:
+    texts = {item.entry.id: human_date(item.date) for item in items}
+    widest = max((cell_width(text) for text in texts.values()), default=10)
+    return texts, min(max(widest, 10), 26)
+
+
+def _timeline_frame(
+    as_of: AsOf, items: Sequence[Effective], width: int
+) -> Iterable[tuple[str, Line | Effective]]:
+    """The skeleton both layouts share: year rules, month headings, the TODAY rule,
+    and the entries between them, as ("line", Line) and ("entry", Effective) events."""
+    year: int | None = None
+    group: tuple[int, int, int] | None = None
+    today_done = False
+    for item in items:
+        if not today_done and item.date.first_day >= as_of.day:
+            yield "line", ()
+            yield "line", _rule(f"TODAY · {as_of_label(as_of)}", width, "today", "━")
+            today_done = True
+            group = None  # repeat the month heading below the rule
+        this_group = group_of(item.date)
+        if this_group[0] != year:
+            year = this_group[0]
+            yield "line", ()
+            yield "line", _rule(str(year), width, "year")
+            group = None
+        if this_group != group:
+            group = this_group
+            yield "line", (Span(" " + group_label(group), "month"),)
+        yield "entry", item
+    if not today_done:
+        yield "line", ()
+        yield "line", _rule(f"TODAY · {as_of_label(as_of)}", width, "today", "━")
+
+
+def list_lines(
+    as_of: AsOf, items: Sequence[Effective], width: int, notes: Footnotes, compact: bool = False
+) -> list[Line]:
+    """One entry after another under year and month headings, with the TODAY rule."""
+    dates, date_width = _date_column(items)
+    lines: list[Line] = []
+    for _kind, value in _timeline_frame(as_of, items, width):
+        if isinstance(value, Effective):
+            lines += entry_lines(value, as_of, dates[value.entry.id], date_width, width, notes,
+                                 compact)
+        else:
+            lines.append(value)
+    return lines
+
+
+def _title_spans(item: Effective, past: bool, notes: Footnotes | None) -> list[Span]:
+    entry = item.entry
+    spans = [Span(clean(entry.title), "title.past" if past else "title")]
+    if entry.confidence != "confirmed":
+        spans.append(Span(f" ({clean(entry.confidence)})", "confidence"))
+    if notes is not None:
+        spans += notes.refs(entry.sources)
+    return spans
+
+
+def entry_lines(
+    item: Effective,
+    as_of: AsOf,
+    date_text: str,
+    date_width: int,
+    width: int,
+    notes: Footnotes,
+    compact: bool = False,
+) -> list[Line]:
+    """An entry: date, marker, title and countdown; then actors and tags, summary, history,
+    disputed claims and consequence, indented under the title."""
+    entry = item.entry
+    past = item.date.last_day < as_of.day
+    state = standing(item, as_of)
+    indent = 2 + date_width + 2 + 2
+    text_width = max(width - indent, 20)
+    title = _title_spans(item, past, notes)
+    right = badge(state) if state is not None else None
+    right_width = cell_width(right.text) + 2 if right is not None else 0
+    rows = wrap_spans(title, text_width - right_width)
+    lead = (Span("  "), Span(_pad(date_text, date_width), "date.past" if past else "date"),
+            Span("  "), marker(entry.kind), Span(" "))
+    lines: list[Line] = []
+    for index, row in enumerate(rows):
+        prefix = lead if index == 0 else (Span(" " * indent),)
+        line = [*prefix, *row]
+        if index == 0 and right is not None:
+            line += [Span(" " * max(2, width - _line_width(line) - cell_width(right.text))), right]
+        lines.append(tuple(line))
+    if compact:
+        return lines
+    pad = (Span(" " * indent),)
+    meta: list[Span] = []
+    if entry.actors:
+        meta.append(Span(" · ".join(clean(actor) for actor in entry.actors), "actor"))
+    if entry.tags:
+        meta += [Span(" ".join(f"#{clean(tag)}" for tag in entry.tags), "tag")]
+    if meta:
+        lines += [(*pad, *row) for row in _wrap_parts(meta, text_width)]
+    if entry.summary:
+        style = "summary.past" if past else "summary"
+        summary = wrap_spans([Span(clean(entry.summary), style)], text_width)
+        lines += [(*pad, *row) for row in summary]
+    for spans in history_spans(item, notes):
+        lines += [(*pad, *row) for row in _indent_rest(wrap_spans(spans, text_width - 2))]
+    for spans in dispute_spans(item, notes):
+        lines += [(*pad, *row) for row in _indent_rest(wrap_spans(spans, text_width - 2))]
+    if entry.consequence:
+        spans = [Span("if it passes: ", "consequence"), Span(clean(entry.consequence))]
+        lines += [(*pad, *row) for row in _indent_rest(wrap_spans(spans, text_width - 2))]
+    return lines
+
+
+def _shorten_pair(before: str, after: str) -> str:
+    """`Aug 10, 2025` → `Nov 10, 2025` reads `Aug 10 → Nov 10, 2025`."""
+    for separator in (", ", " "):
+        tail = after.rpartition(separator)[2]
+        if tail.isdigit() and before.endswith(separator + tail) and not after.startswith(tail):
+            return f"{before[: -len(separator + tail)]} → {after}"
+    return f"{before} → {after}"
+
+
+def _announced_label(announced: Interval, year: int) -> str:
+    text = human_date(announced)
+    suffix = f", {year}"
+    return text[: -len(suffix)] if text.endswith(suffix) else text
+
+
+def history_spans(item: Effective, notes: Footnotes | None) -> list[list[Span]]:
+    """One line per change known at T: `Aug 10 → Nov 10, 2025: Extended … (announced Aug 11)`."""
+    result: list[list[Span]] = []
+    current = item.entry.date
+    for change in item.applied:
+        result.append(_change_spans(change, current, notes))
+        if change.date is not None:
+            current = change.date
+    return result
+
+
+def _change_spans(change: Change, before: Interval, notes: Footnotes | None) -> list[Span]:
+    parts: list[str] = []
+    if change.date is not None:
+        parts.append(_shorten_pair(human_date(before), human_date(change.date)))
+    if change.status is not None:
+        parts.append(clean(change.status))
+    head = ": ".join(parts)
+    spans = [Span("↳ ", "history")]
+    if head:
+        spans.append(Span(head + (": " if change.note else " "), "history"))
+    if change.note:
+        spans.append(Span(clean(change.note) + " ", "history"))
+    spans.append(Span(f"(announced {_announced_label(change.announced, before.first_day.year)})",
+                      "muted"))
+    if notes is not None:
+        spans += notes.refs(change.sources)
+    return spans
+
+
+def dispute_spans(item: Effective, notes: Footnotes | None) -> list[list[Span]]:
+    """The claims that give another date than the effective one."""
+    result = []
+    for claim in item.claims:
+        if claim.date == item.date:
+            continue
+        spans = [Span(f"⚠ disputed: {human_date(claim.date)} according to", "claim")]
+        refs = notes.refs(claim.sources) if notes is not None else []
+        spans += refs or [Span(" another source", "claim")]
+        if claim.note:
+            spans.append(Span(f" ({clean(claim.note)})", "muted"))
+        result.append(spans)
+    return result
+
+
+def legend_lines(items: Sequence[Effective], width: int) -> list[Line]:
+    kinds = sorted({item.entry.kind for item in items},
+                   key=lambda kind: (kind not in KIND_MARKERS, kind))
+    spans: list[Span] = []
+    for kind in kinds:
+        spans += [marker(kind), Span(clean(kind), "muted")]
+    return [tuple(row) for row in _pairs_wrapped(spans, width)]
+
+
+def _pairs_wrapped(spans: list[Span], width: int) -> list[list[Span]]:
+    """Marker-and-name pairs, two spaces apart, never split across lines."""
+    rows: list[list[Span]] = [[]]
+    used = 0
+    for index in range(0, len(spans), 2):
+        pair = [spans[index], Span(" "), spans[index + 1]]
+        size = _line_width(pair)
+        if rows[-1] and used + 3 + size > width:
+            rows.append([])
+            used = 0
+        if rows[-1]:
+            rows[-1].append(Span("   "))
+            used += 3
+        rows[-1] += pair
+        used += size
+    return rows
+
+
+# ------------------------------------------------------------------------- lanes
+
+JOINT, NOBODY, OTHERS = "joint", "unattributed", "others"
+_MIN_LANE = 16
+
+
+def lanes_of(items: Sequence[Effective], room: int) -> tuple[list[str], dict[str, str]]:
+    """The lanes (single actors by how often they act, then `joint`, then entries without
+    actors) that fit in `room` cells, and each entry's lane."""
+    solo = Counter(item.entry.actors[0] for item in items if len(item.entry.actors) == 1)
+    first_seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        for actor in item.entry.actors:
+            first_seen.setdefault(actor, index)
+    actors = sorted(solo, key=lambda actor: (-solo[actor], first_seen[actor]))
+    extra = [name for name, present in (
+        (JOINT, any(len(item.entry.actors) > 1 for item in items)),
+        (NOBODY, any(not item.entry.actors for item in items)),
+    ) if present]
+    fit = max(1, (room + 3) // (_MIN_LANE + 3))
+    if len(actors) + len(extra) > fit:
+        keep = max(0, fit - len(extra) - 1)
+        actors, extra = actors[:keep], [*extra, OTHERS]
+    lanes = [*actors, *extra]
+    assignment = {}
+    for item in items:
+        who = item.entry.actors
+        lane = who[0] if len(who) == 1 else JOINT if who else NOBODY
+        assignment[item.entry.id] = lane if lane in lanes else OTHERS
+    return lanes, assignment
+
+
+def lane_lines(as_of: AsOf, items: Sequence[Effective], width: int, notes: Footnotes) -> list[Line]:
+    """Newspaper layout: one column per actor (US │ CN │ joint); entries of the same date
+    side by side in one row."""
+    dates, date_width = _date_column(items)
+    room = width - 2 - date_width - 2
+    lanes, assignment = lanes_of(items, room)
+    lane_width = max(8, (room - 3 * (len(lanes) - 1)) // len(lanes))
+    head: list[Span] = [Span(" " * (2 + date_width + 2))]
+    for index, lane in enumerate(lanes):
+        if index:
+            head.append(Span(" │ ", "muted"))
+        label = clean(lane)[:lane_width]
+        head.append(Span(label, "lane"))
+        if index < len(lanes) - 1:
+            head.append(Span(" " * (lane_width - cell_width(label))))
+    lines: list[Line] = [tuple(head)]
+    row: list[Effective] = []
+
+    def flush() -> None:
+        if row:
+            lines.extend(_lane_row(row, as_of, dates, date_width, lanes, lane_width, assignment,
+                                   notes))
+            row.clear()
+
+    for _kind, value in _timeline_frame(as_of, items, width):
+        if isinstance(value, Effective):
+            if row and dates[row[0].entry.id] != dates[value.entry.id]:
+                flush()
+            row.append(value)
+        else:
+            flush()
+            lines.append(value)
+    flush()
+    return lines
+
+
+def _lane_row(
+    row: list[Effective], as_of: AsOf, dates: dict[str, str], date_width: int, lanes: list[str],
+    lane_width: int, assignment: dict[str, str], notes: Footnotes,
+) -> list[Line]:
+    cells: dict[str, list[list[Span]]] = {lane: [] for lane in lanes}
+    for item in row:
+        past = item.date.last_day < as_of.day
+        spans = [marker(item.entry.kind), Span(" "), *_title_spans(item, past, notes)]
+        cell = cells[assignment[item.entry.id]]
+        cell += _indent_rest(wrap_spans(spans, lane_width - 2))
+        state = standing(item, as_of)
+        if state is not None:
+            cell.append([Span("  "), badge(state)])
+    height = max(len(cell) for cell in cells.values())
+    first = row[0]
+    past = first.date.last_day < as_of.day
+    lines: list[Line] = []
+    for index in range(height):
+        date_text = dates[first.entry.id] if index == 0 else ""
+        date_span = Span(_pad(date_text, date_width), "date.past" if past else "date")
+        line: list[Span] = [Span("  "), date_span, Span("  ")]
+        for number, lane in enumerate(lanes):
+            if number:
+                line.append(Span(" │ ", "muted"))
+            cell = cells[lane]
+            content = cell[index] if index < len(cell) else []
+            line += content
+            if number < len(lanes) - 1:
+                line.append(Span(" " * max(0, lane_width - _line_width(content))))
+        lines.append(tuple(line))
+    return lines
+
+
+# ----------------------------------------------------------------------- remind
+
+
+def remind_lines(as_of: AsOf, reminders: Sequence[Reminder]) -> list[Line]:
+    """`remind` for people and cron: a heading, then one aligned line per reminder.
+    Nothing at all when nothing is due."""
+    if not reminders:
+        return []
+    counts = Counter(reminder.state for reminder in reminders)
+    summary = ", ".join(f"{counts[state]} {label}" for state, label in (
+        (OVERDUE, "overdue"), (TODAY, "due today"), (UPCOMING, "upcoming")) if counts[state])
+    lines: list[Line] = [(Span(f"As of {as_of_label(as_of)}: {summary}", "banner.title"),)]
+    rows = []
+    for reminder in reminders:
+        item = reminder.effective
+        when = "due today" if reminder.state == TODAY else countdown(reminder.days_left)
+        if reminder.window is not None:
+            when += f" (within {reminder.window.text})"
+        date_text = human_date(item.date)
+        if not item.date.span and reminder.due_day != item.date.first_day:
+            date_text += f" (earliest reading {day_label(reminder.due_day)})"
+        rows.append((reminder.state, when, date_text, reminder))
+    state_width = max(len(row[0]) for row in rows)
+    when_width = max(cell_width(row[1]) for row in rows)
+    date_width = max(cell_width(row[2]) for row in rows)
+    for state, when, date_text, reminder in rows:
+        lines.append((
+            Span("  "),
+            Span(state.upper(), f"state.{state}"),
+            Span(" " * (state_width - len(state) + 2)),
+            Span(_pad(when, when_width), f"state.{state}"),
+            Span("  "),
+            Span(_pad(date_text, date_width), "date"),
+            Span("  "),
+            Span(clean(reminder.entry.title), "title"),
+            Span(f"  [{reminder.entry.id}]", "muted"),
+        ))
+    return lines
+
+
+# ------------------------------------------------------------------------ output
+
+
+def to_plain(lines: Iterable[Line]) -> str:
+    """The lines as text: no colour, no escape codes, trailing spaces trimmed."""
+    return "".join("".join(span.text for span in line).rstrip() + "\n" for line in lines)
+
+
+def to_rich(lines: Iterable[Line]) -> RenderableType:
+    """The lines as rich `Text` with the colours of `THEME` and the links kept."""
+    from rich.console import Group
+    from rich.style import Style
+    from rich.text import Text
+
+    cache: dict[tuple[str, str | None], Style] = {}
+
+    def style_of(name: str, link: str | None) -> Style:
+        key = (name, link)
+        if key not in cache:
+            style = Style.parse(THEME.get(name, "")) if name else Style()
+            cache[key] = style + Style(link=link) if link else style
+        return cache[key]
+
+    texts = []
+    for line in lines:
+        text = Text(overflow="fold")
+        for span in line:
+            text.append(span.text, style_of(span.style, span.link))
+        text.rstrip()
+        texts.append(text)
+    return Group(*texts)
+

@@ -1,0 +1,243 @@
+"""What to show at a moment T: the selection of entries, and the JSON documents of SPEC §5.
+
+Pure functions of (timeline, as_of, filters): no printing, no rich, no argument parser.
+`show_document` is shared by `show --format json` and `export json`; `remind_document` is
+what `remind --format json` prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from .dates import Interval, Precision
+from .schedule import (
+    OVERDUE,
+    AsOf,
+    Effective,
+    Reminder,
+    effective,
+    end_start,
+    is_known,
+    known_entries,
+    sorted_by_effective,
+    state_of,
+)
+from .timeline import Claim, Entry, Timeline
+
+# ------------------------------------------------------------------------ selection
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What `show` was asked to keep. Within one option any value matches (`--tag a --tag
+    b` keeps entries tagged a or b); different options must all match."""
+
+    tags: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    start: datetime | None = None  # keep entries that end after this instant (`--from`)
+    end: datetime | None = None  # keep entries that start before this instant (`--to`)
+    search: str | None = None  # every word, case-insensitive, somewhere in the entry's text
+    upcoming: bool = False  # not yet past at T, or an open deadline that is overdue
+    deadlines: bool = False  # deadlines and entries with their own lead times
+
+    @property
+    def active(self) -> bool:
+        return self != Filters()
+
+
+def _folded(values: Iterable[str]) -> set[str]:
+    return {value.casefold() for value in values}
+
+
+def searchable_text(entry: Entry) -> str:
+    """Everything a reader could search an entry for, case-folded."""
+    parts = [entry.id, entry.title, entry.kind, *entry.tags, *entry.actors]
+    parts += [entry.summary or "", entry.consequence or "", entry.date_text]
+    parts += [change.note or "" for change in entry.changes]
+    parts += [claim.note or "" for claim in entry.claims]
+    return "\n".join(parts).casefold()
+
+
+def matches(item: Effective, as_of: AsOf, filters: Filters) -> bool:
+    entry = item.entry
+    if filters.tags and not _folded(entry.tags) & _folded(filters.tags):
+        return False
+    if filters.kinds and entry.kind.casefold() not in _folded(filters.kinds):
+        return False
+    if filters.actors and not _folded(entry.actors) & _folded(filters.actors):
+        return False
+    if filters.start is not None and item.date.end <= filters.start:
+        return False
+    if filters.end is not None and item.date.start >= filters.end:
+        return False
+    if filters.deadlines and not entry.reminded:
+        return False
+    if filters.upcoming and item.date.last_day < as_of.day:
+        reminder = state_of(item, as_of)
+        if reminder is None or reminder.state != OVERDUE:
+            return False
+    if filters.search:
+        text = searchable_text(entry)
+        if not all(word in text for word in filters.search.casefold().split()):
+            return False
+    return True
+
+
+def select(timeline: Timeline, as_of: AsOf, filters: Filters = Filters()) -> list[Effective]:
+    """The entries known at T that pass the filters, sorted by their effective dates."""
+    return sorted_by_effective(
+        item for item in known_entries(timeline, as_of) if matches(item, as_of, filters)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The part of a long selection that is shown: around T, with counts of what is not."""
+
+    shown: list[Effective]
+    hidden_before: int
+    hidden_after: int
+
+    @property
+    def hidden(self) -> int:
+        return self.hidden_before + self.hidden_after
+
+
+#: A selection longer than this is cut to a window around T (unless `--all`).
+WINDOW_LIMIT = 40
+WINDOW_BEFORE = 10  # of those, at most this many before T
+
+
+def window(items: Sequence[Effective], as_of: AsOf, limit: int = WINDOW_LIMIT,
+           before: int = WINDOW_BEFORE) -> Window:
+    """At most `limit` entries: up to `before` of them before T, the rest from T on."""
+    if len(items) <= limit:
+        return Window(list(items), 0, 0)
+    pivot = next(
+        (index for index, item in enumerate(items) if item.date.first_day >= as_of.day), len(items)
+    )
+    first = max(0, min(pivot - before, len(items) - limit))
+    last = first + limit
+    return Window(list(items[first:last]), first, len(items) - last)
+
+
+# ---------------------------------------------------------------------- JSON documents
+
+
+def _instant(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds" if moment.second else "minutes")
+
+
+def date_json(interval: Interval) -> dict[str, object]:
+    """A date as scripts read it: `start` and `end` are the first and last unit it covers
+    (days for all-day dates, `2025-05` → 2025-05-01 … 2025-05-31; instants for timed ones)."""
+    if interval.timed:
+        start, end = _instant(interval.start), _instant(end_start(interval))
+    else:
+        start, end = interval.first_day.isoformat(), interval.last_day.isoformat()
+    return {
+        "text": interval.text,
+        "start": start,
+        "end": end,
+        "precision": Precision(interval.precision).name.lower(),
+        "approximate": interval.approximate,
+        "uncertain": interval.uncertain,
+    }
+
+
+def moment_json(interval: Interval) -> str:
+    """One ISO 8601 string for a date that marks a moment (`announced`): its first unit."""
+    return _instant(interval.start) if interval.timed else interval.first_day.isoformat()
+
+
+def _claim_json(claim: Claim) -> dict[str, object]:
+    return {"date": date_json(claim.date), "sources": list(claim.sources), "note": claim.note}
+
+
+def entry_json(item: Effective, as_of: AsOf) -> dict[str, object]:
+    """One entry of `show --format json`: the keys of SPEC §5 first, then details."""
+    entry = item.entry
+    reminder = state_of(item, as_of)
+    reminded = entry.reminded
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "kind": entry.kind,
+        "date": date_json(entry.date),
+        "effective": date_json(item.date),
+        "status": item.status,
+        "tags": list(entry.tags),
+        "actors": list(entry.actors),
+        "sources": list(entry.sources),
+        "changes": [
+            {
+                "announced": moment_json(change.announced),
+                "date": date_json(change.date) if change.date is not None else None,
+                "status": change.status,
+                "note": change.note,
+                "sources": list(change.sources),
+            }
+            for change in item.applied
+        ],
+        "summary": entry.summary,
+        "confidence": entry.confidence,
+        "announced": moment_json(entry.announced) if entry.announced is not None else None,
+        "consequence": entry.consequence,
+        "claims": [_claim_json(claim) for claim in item.claims],
+        "due": item.due_day.isoformat() if reminded else None,
+        "days_left": (item.due_day - as_of.day).days if reminded else None,
+        "state": reminder.state if reminder is not None else None,
+    }
+
+
+def show_document(
+    timeline: Timeline, as_of: AsOf, entries: Iterable[Entry | Effective] | None = None
+) -> dict[str, object]:
+    """`{"as_of", "entries": [...]}` (SPEC §5) of `entries` as known at T.
+
+    `entries` defaults to every entry known at T; entries given are taken as they are
+    (already `Effective`) or made effective at T, and those announced after T are left out.
+    """
+    if entries is None:
+        items = sorted_by_effective(known_entries(timeline, as_of))
+    else:
+        items = [
+            entry if isinstance(entry, Effective) else effective(entry, as_of)
+            for entry in entries
+            if is_known(entry.entry if isinstance(entry, Effective) else entry, as_of)
+        ]
+    return {"as_of": as_of.text, "entries": [entry_json(item, as_of) for item in items]}
+
+
+def reminder_json(reminder: Reminder) -> dict[str, object]:
+    return {
+        "id": reminder.entry.id,
+        "title": reminder.entry.title,
+        "due": reminder.due_day.isoformat(),
+        "days_left": reminder.days_left,
+        "state": reminder.state,
+        "window": reminder.window.text if reminder.window is not None else None,
+        "status": reminder.effective.status,
+        "changed": reminder.effective.changed,
+    }
+
+
+def remind_document(as_of: AsOf, reminders: Iterable[Reminder]) -> dict[str, object]:
+    """`{"as_of", "reminders": [...]}` exactly as SPEC §5 shows it."""
+    return {"as_of": as_of.text, "reminders": [reminder_json(r) for r in reminders]}
+
+
+_UNSAFE_IN_JSON = {
+    code: f"\\u{code:04x}" for code in (*range(0x7F, 0xA0), 0x2028, 0x2029)
+}
+
+
+def dumps(document: object) -> str:
+    """JSON text for a terminal or a file: UTF-8 kept readable, but C1 controls and line
+    separators escaped too (json escapes only C0), so nothing in it drives a terminal."""
+    import json
+
+    return json.dumps(document, indent=2, ensure_ascii=False).translate(_UNSAFE_IN_JSON) + "\n"
