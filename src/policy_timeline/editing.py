@@ -203,7 +203,7 @@ def detect_style(lines: Sequence[str], block: Block | None) -> Style:
     first = _content(lines[block.items[0]])
     after_dash = len(first) - len(first[block.dash + 1 :].lstrip(" "))
     item_offset = after_dash - block.dash if after_dash > block.dash + 1 else 2
-    blank = False
+    blank = Style.blank_between  # one entry says nothing: separate them, as the seed does
     if len(block.items) > 1:
         blank = _is_blank(lines[block.items[1] - 1]) or _is_comment(lines[block.items[1] - 1])
     return Style(block.dash - block.key_column, item_offset, blank)
@@ -236,6 +236,15 @@ def _unquote(value: str) -> str:
             return value
         return loaded if isinstance(loaded, str) else value
     return value
+
+
+_TIMEZONE_KEY = re.compile(r"(?m)^timezone[ \t]*:[ \t]*(?P<value>[^#\s][^#\r\n]*?)[ \t]*(?:#.*)?$")
+
+
+def file_timezone(text: str) -> str:
+    """The `timezone:` written at the top level of a file (UTC when none), by a fast scan."""
+    match = _TIMEZONE_KEY.search(text)
+    return _unquote(match.group("value")) if match else "UTC"
 
 
 # ------------------------------------------------------------------- serialising
@@ -356,7 +365,8 @@ def _item_lines(item: Mapping[str, Any], dash_column: int, style: Style, newline
 
 def slug(title: str) -> str:
     """An id from a title: `"Geneva trade truce"` → `geneva-trade-truce`."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    spaced = "".join(c if c.isalnum() else " " for c in title)  # "Trump–Xi" is two words
+    ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     text = ""
     for word in words:
@@ -981,7 +991,7 @@ def starter_text(schema: str, title: str = "My policy timeline", timezone: str =
 #   timeline check                 validate this file
 
 title: {_scalar(title)}
-timezone: {_scalar(timezone)}{" " * max(1, 24 - len(_scalar(timezone)))}# dates without an offset are read in this zone
+timezone: {(_scalar(timezone) + " "):<21}# dates without an offset are read in this zone
 warn: [30d, 7d, 1d]            # default lead times for deadline reminders
 
 sources: {{}}
