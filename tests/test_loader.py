@@ -19,26 +19,38 @@ def entry(body: str) -> str:
 
 # (name, file text, code, line, column, message fragment)
 CASES: list[tuple[str, str, str, int, int, str]] = [
-    ("yaml syntax", "title: [unclosed\nevents: []\n", "yaml", 3, 1, "YAML syntax"),
+    ("yaml syntax", "title: [unclosed\nevents: []\n", "yaml", 2, 7, "YAML syntax"),
     (
         "wrong type",
         entry("  - id: a\n    title: A\n    date: 2025-01-01\n    tags: tariffs\n"),
-        "type", 6, 11, "'tags' must be a list, not 'tariffs'",
+        "type",
+        6,
+        11,
+        "'tags' must be a list, not 'tariffs'",
     ),
     (
         "missing field",
         entry("  - id: a\n    date: 2025-01-01\n"),
-        "missing-field", 3, 5, "missing required field 'title'",
+        "missing-field",
+        3,
+        5,
+        "missing required field 'title'",
     ),
     (
         "unknown key",
         entry("  - id: a\n    tittle: A\n    date: 2025-01-01\n"),
-        "unknown-key", 4, 5, "unknown key 'tittle' (did you mean 'title'?)",
+        "unknown-key",
+        4,
+        5,
+        "unknown key 'tittle' (did you mean 'title'?)",
     ),
     (
         "unknown top-level key",
         "titel: T\nevents: []\n",
-        "unknown-key", 1, 1, "unknown key 'titel' (did you mean 'title'?)",
+        "unknown-key",
+        1,
+        1,
+        "unknown key 'titel' (did you mean 'title'?)",
     ),
     (
         "duplicate id",
@@ -46,17 +58,28 @@ CASES: list[tuple[str, str, str, int, int, str]] = [
             "  - id: a\n    title: A\n    date: 2025-01-01\n"
             "  - id: a\n    title: B\n    date: 2025-01-02\n"
         ),
-        "duplicate-id", 6, 9, "duplicate id 'a' (first defined at",
+        "duplicate-id",
+        6,
+        9,
+        "duplicate id 'a' (first defined at",
     ),
     (
         "impossible date",
         entry("  - id: a\n    title: A\n    date: 2025-02-30\n"),
-        "bad-date", 5, 19, "bad date '2025-02-30'",
+        "bad-date",
+        5,
+        19,
+        "bad date '2025-02-30'",
     ),
     (
         "unknown reference",
-        entry("  - id: a\n    title: A\n    date: genva + 90d\n  - id: geneva\n    title: G\n    date: 2025-05-12\n"),
-        "unknown-reference", 5, 11, "unknown id 'genva' in relative date (did you mean 'geneva'?)",
+        entry(
+            "  - id: a\n    title: A\n    date: genva + 90d\n  - id: geneva\n    title: G\n    date: 2025-05-12\n"
+        ),
+        "unknown-reference",
+        5,
+        11,
+        "unknown id 'genva' in relative date (did you mean 'geneva'?)",
     ),
     (
         "cycle",
@@ -65,13 +88,19 @@ CASES: list[tuple[str, str, str, int, int, str]] = [
             "  - id: b\n    title: B\n    date: a + 1d\n"
             "  - id: c\n    title: C\n    date: b + 1d\n"
         ),
-        "cycle", 5, 11, "relative dates form a cycle: a → c → b → a",
+        "cycle",
+        5,
+        11,
+        "relative dates form a cycle: a → c → b → a",
     ),
     ("unknown zone", "timezone: Mars/Olympus\nevents: []\n", "unknown-zone", 1, 11, "Mars/Olympus"),
     (
         "bad lead time",
         entry("  - id: a\n    title: A\n    date: 2025-01-01\n    warn: [30d, soon]\n"),
-        "bad-lead-time", 6, 17, "bad lead time 'soon'",
+        "bad-lead-time",
+        6,
+        17,
+        "bad lead time 'soon'",
     ),
     (
         "change without announced",
@@ -79,7 +108,10 @@ CASES: list[tuple[str, str, str, int, int, str]] = [
             "  - id: a\n    title: A\n    date: 2025-01-01\n    changes:\n"
             "      - date: 2025-02-01\n"
         ),
-        "change-without-announced", 7, 9, "add 'announced: DATE'",
+        "change-without-announced",
+        7,
+        9,
+        "add 'announced: DATE'",
     ),
     (
         "unknown status",
@@ -87,39 +119,86 @@ CASES: list[tuple[str, str, str, int, int, str]] = [
             "  - id: a\n    title: A\n    date: 2025-01-01\n    changes:\n"
             "      - announced: 2025-01-02\n        status: postponed\n"
         ),
-        "unknown-status", 8, 17, "unknown status 'postponed'",
+        "unknown-status",
+        8,
+        17,
+        "unknown status 'postponed'",
     ),
     (
         "unknown confidence",
         entry("  - id: a\n    title: A\n    date: 2025-01-01\n    confidence: sure\n"),
-        "unknown-confidence", 6, 17, "unknown confidence 'sure'",
+        "unknown-confidence",
+        6,
+        17,
+        "unknown confidence 'sure'",
     ),
     (
         "duplicate key",
         entry("  - id: a\n    title: A\n    title: B\n    date: 2025-01-01\n"),
-        "duplicate-key", 5, 5, "duplicate key 'title' (first at line 4)",
+        "duplicate-key",
+        5,
+        5,
+        "duplicate key 'title' (first at line 4)",
     ),
     (
         "python tag",
-        entry("  - id: a\n    title: !!python/object/apply:os.system [echo pwned]\n    date: 2025-01-01\n"),
-        "tag", 4, 12, "tag !!python/object/apply:os.system is not allowed",
+        entry(
+            "  - id: a\n    title: !!python/object/apply:os.system [echo pwned]\n    date: 2025-01-01\n"
+        ),
+        "tag",
+        4,
+        12,
+        "tag !!python/object/apply:os.system is not allowed",
     ),
     (
         "bad id",
         entry("  - id: Geneva Truce\n    title: A\n    date: 2025-01-01\n"),
-        "bad-id", 3, 9, "bad id 'Geneva Truce'",
+        "bad-id",
+        3,
+        9,
+        "bad id 'Geneva Truce'",
     ),
     (
         "multi-line title",
         entry('  - id: a\n    title: "one\\ntwo"\n    date: 2025-01-01\n'),
-        "not-one-line", 4, 12, "'title' must be one line",
+        "not-one-line",
+        4,
+        12,
+        "'title' must be one line",
     ),
     ("empty file", "", "empty", 1, 1, "the file is empty"),
+    (
+        "long title",
+        entry(f"  - id: a\n    title: {'x' * 600}\n    date: 2025-01-01\n"),
+        "too-long",
+        4,
+        12,
+        "'title' is 600 characters; the limit is 500",
+    ),
+    (
+        "merge key",
+        "base: &b {title: T}\n<<: *b\nevents: []\n",
+        "key",
+        2,
+        1,
+        "merge keys (<<) are not supported",
+    ),
+    (
+        "self alias",
+        "title: &a [*a]\nevents: []\n",
+        "alias-cycle",
+        1,
+        8,
+        "an alias refers to itself",
+    ),
     ("not a mapping", "- a\n- b\n", "type", 1, 1, "must be a mapping with 'events:'"),
     (
         "relative date where a date is needed",
         entry("  - id: a\n    title: A\n    date: 2025-01-01\n    announced: a + 1d\n"),
-        "bad-date", 6, 16, "'announced' must be a date",
+        "bad-date",
+        6,
+        16,
+        "'announced' must be a date",
     ),
     (
         "empty change",
@@ -127,14 +206,25 @@ CASES: list[tuple[str, str, str, int, int, str]] = [
             "  - id: a\n    title: A\n    date: 2025-01-01\n    changes:\n"
             "      - announced: 2025-01-02\n"
         ),
-        "empty-change", 7, 9, "a change must set 'date', 'status' or 'note'",
+        "empty-change",
+        7,
+        9,
+        "a change must set 'date', 'status' or 'note'",
     ),
 ]
 
 
-@pytest.mark.parametrize(("name", "text", "code", "line", "column", "message"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("name", "text", "code", "line", "column", "message"), CASES, ids=[c[0] for c in CASES]
+)
 def test_each_problem_is_located(
-    write: Callable[[str], Path], name: str, text: str, code: str, line: int, column: int, message: str
+    write: Callable[[str], Path],
+    name: str,
+    text: str,
+    code: str,
+    line: int,
+    column: int,
+    message: str,
 ) -> None:
     path = write(text)
     result = load([path])
@@ -161,12 +251,23 @@ def test_five_mistakes_give_five_messages(write: Callable[[str], Path]) -> None:
         )
     )
     codes = sorted(p.code for p in load([path]).errors)
-    assert codes == ["bad-date", "bad-lead-time", "missing-field", "unknown-key", "unknown-reference"]
+    assert codes == [
+        "bad-date",
+        "bad-lead-time",
+        "missing-field",
+        "unknown-key",
+        "unknown-reference",
+    ]
 
 
 def test_ids_unique_across_files(write: Callable[[str, str], Path]) -> None:
     a = write(entry("  - id: x\n    title: A\n    date: 2025-01-01\n"), "a.yaml")
-    b = write(entry("  - id: y\n    title: B\n    date: x + 2d\n  - id: x\n    title: C\n    date: 2025-01-01\n"), "b.yaml")
+    b = write(
+        entry(
+            "  - id: y\n    title: B\n    date: x + 2d\n  - id: x\n    title: C\n    date: 2025-01-01\n"
+        ),
+        "b.yaml",
+    )
     result = load([a, b])
     [problem] = result.errors
     assert problem.code == "duplicate-id"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .dates import format_human
-from .schedule import OVERDUE, AsOf, effective, is_known, lead_reaches, state_of
+from .schedule import OVERDUE, AsOf, effective, is_known, state_of
 from .timeline import Entry, Location, Problem, Timeline
 
 
@@ -67,16 +67,13 @@ def _entry_warnings(entry: Entry, timeline: Timeline, as_of: AsOf) -> Iterator[P
     if entry.announced is not None and entry.reminded:
         announced_day = entry.announced.first_day
         due = effective(entry, AsOf.of_moment(entry.announced.start, entry.zone)).due_day
-        too_long = [
-            lead.text
-            for lead in entry.warn
-            if announced_day > due - lead.delta
-        ]
+        too_long = [lead.text for lead in entry.warn if announced_day > due - lead.delta]
         if too_long:
             yield Problem(
                 where,
                 f"lead time {', '.join(too_long)} of '{entry.id}' reaches back before it was "
-                f"announced ({format_human(entry.announced)}): that reminder can never come in time",
+                f"announced ({format_human(entry.announced)}): "
+                "that reminder can never come in time",
                 "warning",
                 "lead-too-long",
             )

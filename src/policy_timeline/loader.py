@@ -80,7 +80,9 @@ def read_text(path: str) -> str:
         if size > MAX_FILE_BYTES:
             raise _Stop(
                 _problem(
-                    path, 1, 1,
+                    path,
+                    1,
+                    1,
                     f"file is {size / 2**20:.0f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB",
                     "too-large",
                 )
@@ -108,7 +110,9 @@ def decode(data: bytes, path: str) -> str:
         line, column = _position(data, error.start)
         raise _Stop(
             _problem(
-                path, line, column,
+                path,
+                line,
+                column,
                 f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
                 "encoding",
             )
@@ -124,7 +128,7 @@ def _position(data: bytes, offset: int) -> tuple[int, int]:
 
 def compose(text: str, path: str) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=_Loader)  # type: ignore[no-any-return]
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -174,7 +178,9 @@ def expanded_sizes(root: yaml.Node, path: str, limit: int) -> None:
             continue
         if key in on_stack:
             raise _Stop(
-                Problem(_node_location(path, node), "an alias refers to itself", "error", "alias-cycle")
+                Problem(
+                    _node_location(path, node), "an alias refers to itself", "error", "alias-cycle"
+                )
             )
         on_stack.add(key)
         stack.append((node, True))
@@ -211,20 +217,35 @@ def to_data(node: yaml.Node, path: str, problems: list[Problem]) -> Any:
             return None
         if node.tag not in _SCALAR_TAGS:
             problems.append(
-                Problem(_node_location(path, node), f"tag {_short_tag(node.tag)} is not allowed", "error", "tag")
+                Problem(
+                    _node_location(path, node),
+                    f"tag {_short_tag(node.tag)} is not allowed",
+                    "error",
+                    "tag",
+                )
             )
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
         if node.tag != f"{_YAML_TAG}seq":
             problems.append(
-                Problem(_node_location(path, node), f"tag {_short_tag(node.tag)} is not allowed", "error", "tag")
+                Problem(
+                    _node_location(path, node),
+                    f"tag {_short_tag(node.tag)} is not allowed",
+                    "error",
+                    "tag",
+                )
             )
         return [to_data(child, path, problems) for child in node.value]
     assert isinstance(node, yaml.MappingNode)
     if node.tag != f"{_YAML_TAG}map":
         problems.append(
-            Problem(_node_location(path, node), f"tag {_short_tag(node.tag)} is not allowed", "error", "tag")
+            Problem(
+                _node_location(path, node),
+                f"tag {_short_tag(node.tag)} is not allowed",
+                "error",
+                "tag",
+            )
         )
     result: dict[str, Any] = {}
     seen: dict[str, yaml.Node] = {}
@@ -271,9 +292,12 @@ def locate(root: yaml.Node, path: str, keys: Sequence[str | int], *, key: bool =
                 if isinstance(k, yaml.ScalarNode) and k.value == str(part):
                     key_node, child = k, v
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                key_node, child = None, node.value[part]
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            key_node, child = None, node.value[part]
         if child is None:
             break
         node = child
@@ -299,7 +323,9 @@ def _find(root: yaml.Node, keys: Sequence[str | int]) -> yaml.Node | None:
     for part in keys:
         if isinstance(node, yaml.MappingNode):
             node = next((v for k, v in node.value if getattr(k, "value", None) == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
             node = node.value[part]
         else:
             return None
@@ -309,7 +335,12 @@ def _find(root: yaml.Node, keys: Sequence[str | int]) -> yaml.Node | None:
 # --------------------------------------------------------------------- validation
 
 
-_KIND_BY_CONTAINER = {"events": "entry", "changes": "change", "claims": "claim", "sources": "source"}
+_KIND_BY_CONTAINER = {
+    "events": "entry",
+    "changes": "change",
+    "claims": "claim",
+    "sources": "source",
+}
 _TYPE_WORDS = {
     "list_type": "a list",
     "dict_type": "a mapping",
@@ -369,20 +400,29 @@ def _pydantic_problem(
                 "change-without-announced",
             )
         return Problem(
-            locate(root, path, loc[:-1]), f"missing required field '{name}'", "error", "missing-field"
+            locate(root, path, loc[:-1]),
+            f"missing required field '{name}'",
+            "error",
+            "missing-field",
         )
     field_name = next((p for p in reversed(loc) if isinstance(p, str)), "value")
     value = error.get("input")
     where = locate(root, path, loc)
     if kind in _TYPE_WORDS:
         return Problem(
-            where, f"'{field_name}' must be {_TYPE_WORDS[kind]}, not {_describe(value)}", "error", "type"
+            where,
+            f"'{field_name}' must be {_TYPE_WORDS[kind]}, not {_describe(value)}",
+            "error",
+            "type",
         )
     if kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")
         what = "status" if field_name == "status" else field_name
         return Problem(
-            where, f"unknown {what} '{_clip(str(value))}': expected {expected}", "error", f"unknown-{what}"
+            where,
+            f"unknown {what} '{_clip(str(value))}': expected {expected}",
+            "error",
+            f"unknown-{what}",
         )
     if kind == "string_pattern_mismatch":
         if field_name in ("id", "[key]"):
@@ -400,7 +440,10 @@ def _pydantic_problem(
         limit = error.get("ctx", {}).get("max_length")
         length = len(value) if isinstance(value, str) else 0
         return Problem(
-            where, f"'{field_name}' is {length:,} characters; the limit is {limit:,}", "error", "too-long"
+            where,
+            f"'{field_name}' is {length:,} characters; the limit is {limit:,}",
+            "error",
+            "too-long",
         )
     if kind == "string_too_short":
         return Problem(where, f"'{field_name}' is empty", "error", "empty")
@@ -463,7 +506,13 @@ def _load_file(path: str, problems: list[Problem]) -> _FileLoad:
     if root is None:
         raise _Stop(_problem(path, 1, 1, "the file is empty: expected 'events:'", "empty"))
     expanded_sizes(root, path, limit=max(1_000_000, 4 * len(text)))
-    data = to_data(root, path, problems)
+    shape_problems: list[Problem] = []
+    data = to_data(root, path, shape_problems)
+    if shape_problems:
+        # tags, duplicate and merge keys make the rest of the file's shape unreliable:
+        # report just those, not the type errors they would cause downstream
+        problems.extend(shape_problems[:-1])
+        raise _Stop(shape_problems[-1])
     if not isinstance(data, dict):
         raise _Stop(
             Problem(
@@ -481,7 +530,11 @@ def _load_file(path: str, problems: list[Problem]) -> _FileLoad:
         problems.extend(_pydantic_problem(e, (), root, path) for e in error.errors())
         try:
             head = FileModel.model_validate(
-                {k: v for k, v in data.items() if k not in {str(e["loc"][0]) for e in error.errors()}}
+                {
+                    k: v
+                    for k, v in data.items()
+                    if k not in {str(e["loc"][0]) for e in error.errors()}
+                }
             )
         except ValidationError:
             head = FileModel()
@@ -489,7 +542,9 @@ def _load_file(path: str, problems: list[Problem]) -> _FileLoad:
     try:
         dates.get_zone(zone)
     except DateError as error:
-        problems.append(Problem(locate(root, path, ["timezone"]), error.message, "error", "unknown-zone"))
+        problems.append(
+            Problem(locate(root, path, ["timezone"]), error.message, "error", "unknown-zone")
+        )
         zone = "UTC"
     file_warn = _lead_times(head.warn, root, path, ["warn"], problems)
 
@@ -510,13 +565,16 @@ def _load_file(path: str, problems: list[Problem]) -> _FileLoad:
         try:
             model = validate(raw_entry)
         except ValidationError as error:
-            problems.extend(_pydantic_problem(e, ("events", index), root, path) for e in error.errors())
+            problems.extend(
+                _pydantic_problem(e, ("events", index), root, path) for e in error.errors()
+            )
             if isinstance(raw_entry, dict) and isinstance(raw_entry.get("id"), str):
                 invalid_ids.add(raw_entry["id"])
             continue
         pending.append(_Pending(model, index, path, root, zone, file_warn))
     sources = {
-        source_id: Source(source_id, s.title, s.publisher, s.url) for source_id, s in head.sources.items()
+        source_id: Source(source_id, s.title, s.publisher, s.url)
+        for source_id, s in head.sources.items()
     }
     info = FileInfo(path, head.title, zone, file_warn)
     return _FileLoad(info, sources, pending, invalid_ids)
@@ -550,8 +608,12 @@ def _date(
     try:
         value = dates.parse_date(text, zone)
     except DateError as error:
-        location = scalar_location(item.root, item.path, ["events", item.index, *keys], error.offset)
-        problems.append(Problem(location, f"bad date '{_clip(text)}': {error.message}", "error", "bad-date"))
+        location = scalar_location(
+            item.root, item.path, ["events", item.index, *keys], error.offset
+        )
+        problems.append(
+            Problem(location, f"bad date '{_clip(text)}': {error.message}", "error", "bad-date")
+        )
         return None
     if isinstance(value, Relative):
         location = locate(item.root, item.path, ["events", item.index, *keys])
@@ -583,7 +645,12 @@ def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
                 here = locate(item.root, item.path, ["events", item.index, "id"])
                 there = locate(first.root, first.path, ["events", first.index, "id"])
                 problems.append(
-                    Problem(here, f"duplicate id '{entry_id}' (first defined at {there})", "error", "duplicate-id")
+                    Problem(
+                        here,
+                        f"duplicate id '{entry_id}' (first defined at {there})",
+                        "error",
+                        "duplicate-id",
+                    )
                 )
                 continue
             seen[entry_id] = item
@@ -593,9 +660,16 @@ def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
         try:
             item.parsed = dates.parse_date(item.model.date, item.zone)
         except DateError as error:
-            location = scalar_location(item.root, item.path, ["events", item.index, "date"], error.offset)
+            location = scalar_location(
+                item.root, item.path, ["events", item.index, "date"], error.offset
+            )
             problems.append(
-                Problem(location, f"bad date '{_clip(item.model.date)}': {error.message}", "error", "bad-date")
+                Problem(
+                    location,
+                    f"bad date '{_clip(item.model.date)}': {error.message}",
+                    "error",
+                    "bad-date",
+                )
             )
 
     resolved: dict[str, Interval] = {}
@@ -642,7 +716,7 @@ def _resolve_relative(
             failed.update(p.model.id for p in chain)
             return
         if entry_id in position:
-            cycle = chain[position[entry_id]:]
+            cycle = chain[position[entry_id] :]
             text = " → ".join([*(p.model.id for p in cycle), entry_id])
             for member in cycle:
                 problems.append(
@@ -663,7 +737,8 @@ def _resolve_relative(
                 problems.append(
                     Problem(
                         locate(item.root, item.path, ["events", item.index, "date"]),
-                        f"unknown id '{parsed.ref}' in relative date{suggest(parsed.ref, list(seen))}",
+                        f"unknown id '{parsed.ref}' in relative date"
+                        f"{suggest(parsed.ref, list(seen))}",
                         "error",
                         "unknown-reference",
                     )
@@ -675,7 +750,9 @@ def _resolve_relative(
         relative = member.parsed
         assert isinstance(relative, Relative)
         try:
-            resolved[member.model.id] = dates.shift(resolved[relative.ref], relative.sign, relative.offset)
+            resolved[member.model.id] = dates.shift(
+                resolved[relative.ref], relative.sign, relative.offset
+            )
         except (DateError, OverflowError, ValueError) as error:
             message = error.message if isinstance(error, DateError) else "date out of range"
             problems.append(
@@ -694,7 +771,11 @@ def _entry(item: _Pending, interval: Interval, problems: list[Problem]) -> Entry
     model = item.model
     loc: list[str | int] = ["events", item.index]
     before = len(problems)
-    announced = _date(model.announced, item.zone, item, ["announced"], problems) if model.announced else None
+    announced = (
+        _date(model.announced, item.zone, item, ["announced"], problems)
+        if model.announced
+        else None
+    )
     warn = item.warn
     if model.warn is not None:
         warn = _lead_times(model.warn, item.root, item.path, [*loc, "warn"], problems)

@@ -59,26 +59,41 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 
     group = parser.add_argument_group("global options")
     group.add_argument(
-        "-f", "--file", action="append", dest="files", metavar="PATH", default=default(None),
+        "-f",
+        "--file",
+        action="append",
+        dest="files",
+        metavar="PATH",
+        default=default(None),
         help="timeline file (repeatable; default: $TIMELINE_FILE or ./timeline.yaml)",
     )
     group.add_argument(
-        "--as-of", metavar="DATE", default=default(None),
+        "--as-of",
+        metavar="DATE",
+        default=default(None),
         help="pretend today is DATE and ignore news announced later "
         "('2025-07-28', 'aug 10 2025', '+2w', 'next friday'; default: $TIMELINE_AS_OF or today)",
     )
     group.add_argument(
-        "--format", choices=("rich", "plain", "json"), default=default(None),
+        "--format",
+        choices=("rich", "plain", "json"),
+        default=default(None),
         help="output: rich (colour, default on a terminal), plain (default when piped), json",
     )
     group.add_argument(
-        "--no-color", action="store_true", default=default(False),
+        "--no-color",
+        action="store_true",
+        default=default(False),
         help="no colour (NO_COLOR is honoured too)",
     )
 
 
 def add_command(
-    commands: Any, name: str, help_text: str, examples: str, handler: Callable[[argparse.Namespace], int]
+    commands: Any,
+    name: str,
+    help_text: str,
+    examples: str,
+    handler: Callable[[argparse.Namespace], int],
 ) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = commands.add_parser(
         name,
@@ -106,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(
         prog="timeline",
-        description="Follow a policy story through its dates: timeline, reminders, checks, exports.",
+        description="Follow a policy story through its dates: "
+        "timeline, reminders, checks, exports.",
         epilog="examples:\n" + EXAMPLES + "\nexit codes: 0 ok, 1 invalid timeline, 2 usage error, "
         "3 remind --exit-code found something due",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -114,11 +130,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"timeline {__version__}")
     _global_options(parser, suppress=False)
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
-    commands._parser_class = _Parser  # type: ignore[attr-defined]
+    commands._parser_class = _Parser
 
     check = add_command(
-        commands, "check", "validate the timeline files",
-        "  timeline check\n  timeline check --strict --format json\n  timeline -f a.yaml -f b.yaml check\n",
+        commands,
+        "check",
+        "validate the timeline files",
+        "  timeline check\n"
+        "  timeline check --strict --format json\n"
+        "  timeline -f a.yaml -f b.yaml check\n",
         cmd_check,
     )
     check.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
@@ -170,7 +190,9 @@ class Context:
 
 def context(args: argparse.Namespace, out: TextIO | None = None) -> Context:
     out = out or sys.stdout
-    files = args.files or ([os.environ["TIMELINE_FILE"]] if os.environ.get("TIMELINE_FILE") else None)
+    files = args.files or (
+        [os.environ["TIMELINE_FILE"]] if os.environ.get("TIMELINE_FILE") else None
+    )
     if files is None:
         files = [DEFAULT_FILE]
     interactive = out.isatty()
@@ -205,14 +227,20 @@ def load_or_fail(ctx: Context) -> LoadResult:
         for problem in result.errors:
             print(terminal_safe(str(problem)), file=sys.stderr)
         count = len(result.errors)
-        raise CliError(f"{count} error{'s' if count != 1 else ''}; run 'timeline check' for details")
+        raise CliError(
+            f"{count} error{'s' if count != 1 else ''}; run 'timeline check' for details"
+        )
     return result
 
 
 def terminal_safe(text: str) -> str:
     """Text from a file made safe for a terminal: control characters shown, not obeyed."""
     return "".join(
-        ch if ch.isprintable() or ch in "\t" else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
+        ch
+        if ch.isprintable() or ch in "\t"
+        else f"\\x{ord(ch):02x}"
+        if ord(ch) < 256
+        else f"\\u{ord(ch):04x}"
         for ch in text
     )
 
@@ -274,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = EXIT_OK
-    except Exception as error:  # noqa: BLE001 - the promise is: never a traceback
+    except Exception as error:  # the promise is: never a traceback
         if os.environ.get("TIMELINE_DEBUG"):
             raise
         print(
