@@ -493,7 +493,17 @@ def load(paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
     finally:
         if was_enabled:
             gc.enable()
-    return LoadResult(timeline, problems)
+    return LoadResult(timeline, sort_problems(problems, paths))
+
+
+def sort_problems(
+    problems: list[Problem], paths: Sequence[str | os.PathLike[str]]
+) -> list[Problem]:
+    """In the order of the files given, then by line and column, as editors list them."""
+    order = {os.fspath(raw): index for index, raw in enumerate(paths)}
+    return sorted(
+        problems, key=lambda p: (order.get(p.location.path, 0), p.location.line, p.location.column)
+    )
 
 
 def _load_file(path: str, problems: list[Problem]) -> _FileLoad:
@@ -683,10 +693,8 @@ def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
 
     entries: list[Entry] = []
     for item in order:
-        interval = resolved.get(item.model.id)
-        if interval is None:
-            continue
-        entry = _entry(item, interval, problems)
+        # built even when the date failed, so that its other problems are reported too
+        entry = _entry(item, resolved.get(item.model.id), problems)
         if entry is not None:
             entries.append(entry)
     entries.sort(key=lambda e: (*e.date.sort_key(), e.id))
@@ -738,7 +746,7 @@ def _resolve_relative(
                     Problem(
                         locate(item.root, item.path, ["events", item.index, "date"]),
                         f"unknown id '{parsed.ref}' in relative date"
-                        f"{suggest(parsed.ref, list(seen))}",
+                        f"{suggest(parsed.ref, [*seen, *invalid_ids])}",
                         "error",
                         "unknown-reference",
                     )
@@ -767,7 +775,7 @@ def _resolve_relative(
             return
 
 
-def _entry(item: _Pending, interval: Interval, problems: list[Problem]) -> Entry | None:
+def _entry(item: _Pending, interval: Interval | None, problems: list[Problem]) -> Entry | None:
     model = item.model
     loc: list[str | int] = ["events", item.index]
     before = len(problems)
@@ -785,7 +793,7 @@ def _entry(item: _Pending, interval: Interval, problems: list[Problem]) -> Entry
         built = _change(change, item, ["changes", index], problems)
         if built is not None:
             changes.append(built)
-    if len(problems) > before and any(p.severity == "error" for p in problems[before:]):
+    if interval is None or any(p.severity == "error" for p in problems[before:]):
         return None
     return Entry(
         id=model.id,

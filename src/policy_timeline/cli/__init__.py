@@ -252,13 +252,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     import json
 
     from ..checks import warnings
-    from ..loader import load
+    from ..loader import load, sort_problems
 
     ctx = context(args)
     result = load(ctx.files)
     problems: list[Problem] = list(result.problems)
     if not result.errors:
         problems += warnings(result.timeline, ctx.as_of(result.timeline.timezone))
+        problems = sort_problems(problems, ctx.files)
     errors = [p for p in problems if p.severity == "error"]
     warned = [p for p in problems if p.severity == "warning"]
     if ctx.format == "json":
