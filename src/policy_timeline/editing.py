@@ -163,7 +163,7 @@ def _block_after(lines: Sequence[str], key: int, key_column: int, limit: int) ->
         if column == dash:
             items.append(number)
         last = number
-    return Block(key, key_column, max(dash, key_column + 2), tuple(items), last + 1)
+    return Block(key, key_column, dash if dash >= 0 else key_column + 2, tuple(items), last + 1)
 
 
 def _item_end(lines: Sequence[str], block: Block, index: int) -> int:
@@ -650,10 +650,14 @@ def _ruamel_append_change(
     data = yaml_rt.load(dedented)
     data[0]["changes"].append(dict(change))
     buffer = io.StringIO()
-    yaml_rt.dump(data, buffer)
+    yaml_rt.dump(data[0], buffer)  # the mapping alone: its keys at column 0
+    dumped = buffer.getvalue().splitlines()
+    item_pad = " " * style.item_offset
+    dash = "-" + item_pad[1:]
     new = [
-        (" " * block.dash + line if line.strip() else "") + document.newline
-        for line in buffer.getvalue().splitlines()
+        (" " * block.dash + (dash if number == 0 else item_pad) + line if line.strip() else "")
+        + document.newline
+        for number, line in enumerate(dumped)
     ]
     lines[start:end] = new
     _check_entry(old_entry, new, change, document.path)
@@ -690,7 +694,7 @@ def validate(planned: Planned, others: Sequence[str] = ()) -> list[Problem]:
         if match is None:
             continue
         entry_id = _unquote(match.group("value"))
-        where = Location(document.path, number + 1, _content(lines[number]).index("id") + 1)
+        where = Location(document.path, number + 1, match.start("value") + 1)
         earlier = ids_here.get(entry_id)
         if earlier is not None and earlier != number:
             problems.append(
