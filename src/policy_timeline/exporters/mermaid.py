@@ -17,8 +17,9 @@ the way a careful person would retype it:
   its events and a gantt task from its dates;
 - ``%%`` (a comment or a ``%%{init}%%`` directive), ``#name;`` (an entity code) and
   ``<br>`` (a line break) get an invisible U+2060 WORD JOINER inside;
-- a gantt task that would begin with a keyword (``section``, ``title``, ``click``, …) or a
-  date gets a WORD JOINER in front;
+- a gantt task that would begin with a keyword (``section``, ``title``, ``click``, …), a
+  date or a comment (``%``, or any character followed by ``%``) gets WORD JOINERs that keep
+  it a task name;
 - in the diagram title, which Mermaid passes through an HTML sanitiser, ``&``, ``<`` and
   ``>`` become their full-width forms ``＆ ＜ ＞``.
 """
@@ -68,8 +69,13 @@ def mermaid_title(text: str) -> str:
 
 
 def gantt_task_name(text: str) -> str:
+    """A gantt task name that the lexer reads as a name, whatever it starts with."""
     name = mermaid_text(text)
-    return WORD_JOINER + name if _GANTT_KEYWORD.match(name) else name
+    if name[1:2] == "%":  # any character then `%` starts a comment
+        name = name[0] + WORD_JOINER + name[1:]
+    if _GANTT_KEYWORD.match(name):
+        name = WORD_JOINER + (WORD_JOINER + name if name.startswith("%") else name)
+    return name
 
 
 def _day(day: date) -> str:
