@@ -755,7 +755,7 @@ def _lane_row(
         past = item.date.last_day < as_of.day
         spans = [marker(item.entry.kind), Span(" "), *_title_spans(item, past, notes)]
         cell = cells[assignment[item.entry.id]]
-        cell += _indent_rest(wrap_spans(spans, lane_width - 2))
+        cell += [list(row) for row in _indent_rest(wrap_spans(spans, lane_width - 2))]
         state = standing(item, as_of)
         if state is not None:
             cell.append([Span("  "), badge(state)])
@@ -845,9 +845,27 @@ def to_rich(lines: Iterable[Line]) -> RenderableType:
     texts = []
     for line in lines:
         text = Text(overflow="fold")
-        for span in line:
+        for span in _merged(line):
             text.append(span.text, style_of(span.style, span.link))
         text.rstrip()
         texts.append(text)
     return Group(*texts)
 
+
+
+def _merged(line: Line) -> list[Span]:
+    """Runs of one style joined (words and the plain spaces between them): fewer escapes."""
+    result: list[Span] = []
+    for span in line:
+        if result:
+            last = result[-1]
+            if (span.style, span.link) == (last.style, last.link):
+                result[-1] = Span(last.text + span.text, last.style, last.link)
+                continue
+            if len(result) > 1 and not last.style and not last.link and last.text.isspace():
+                before = result[-2]
+                if (span.style, span.link) == (before.style, before.link):
+                    result[-2:] = [Span(before.text + last.text + span.text, span.style, span.link)]
+                    continue
+        result.append(span)
+    return result

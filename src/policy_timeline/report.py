@@ -131,15 +131,16 @@ def _instant(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds" if moment.second else "minutes")
 
 
-def date_json(interval: Interval) -> dict[str, object]:
+def date_json(interval: Interval, text: str | None = None) -> dict[str, object]:
     """A date as scripts read it: `start` and `end` are the first and last unit it covers
-    (days for all-day dates, `2025-05` → 2025-05-01 … 2025-05-31; instants for timed ones)."""
+    (days for all-day dates, `2025-05` → 2025-05-01 … 2025-05-31; instants for timed ones).
+    `text` is the date as written (`geneva-truce + 90d`), by default its EDTF form."""
     if interval.timed:
         start, end = _instant(interval.start), _instant(end_start(interval))
     else:
         start, end = interval.first_day.isoformat(), interval.last_day.isoformat()
     return {
-        "text": interval.text,
+        "text": interval.text if text is None else text,
         "start": start,
         "end": end,
         "precision": Precision(interval.precision).name.lower(),
@@ -166,7 +167,7 @@ def entry_json(item: Effective, as_of: AsOf) -> dict[str, object]:
         "id": entry.id,
         "title": entry.title,
         "kind": entry.kind,
-        "date": date_json(entry.date),
+        "date": date_json(entry.date, entry.date_text),
         "effective": date_json(item.date),
         "status": item.status,
         "tags": list(entry.tags),
