@@ -9,7 +9,7 @@ entry and ``eras`` for the entries that are spans.
   season becomes its first and last month; a span its two ends.
 - ``display_date`` carries the date as people read it (``~Jun 2025``, ``Q4 2025``,
   ``Aug 12, 2025 00:01 EDT``) wherever the parts alone would say too much or too little:
-  approximate, uncertain, coarser than a month, or timed.
+  approximate, uncertain, a half, quarter or season (or a decade, ``201X``), or timed.
 - ``group`` is the entry's kind (or its actors, ``group_by="actor"``), so TimelineJS lays
   out agreements, deadlines and statements on their own rows.
 - ``text`` is ``{headline, text}``; the headline is the title and the text an HTML body
@@ -66,10 +66,15 @@ def date_parts(moment: datetime, precision: Precision, zone: str) -> dict[str, s
     return parts
 
 
+_PARTS_OF_YEAR = frozenset({Precision.HALF, Precision.QUARTER, Precision.SEASON})
+
+
 def _needs_display_date(interval: Interval) -> bool:
-    return (interval.approximate or interval.uncertain or interval.timed
-            or interval.precision < Precision.MONTH
-            or interval.end_precision < Precision.MONTH)
+    """Whether TimelineJS, from the parts alone, would show the date wrongly."""
+    decade = (not interval.span and interval.precision == Precision.YEAR
+              and interval.first_day.year != interval.last_day.year)  # 201X
+    return (interval.approximate or interval.uncertain or interval.timed or decade
+            or interval.precision in _PARTS_OF_YEAR or interval.end_precision in _PARTS_OF_YEAR)
 
 
 def end_parts(interval: Interval) -> dict[str, str]:
