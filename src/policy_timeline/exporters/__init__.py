@@ -104,3 +104,32 @@ def source_links(timeline: Timeline, references: Sequence[str]) -> list[SourceLi
         else:
             links.append(SourceLink(clean_text(reference), safe_url(reference)))
     return links
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where an entry stands at T, for colouring and countdowns in pages and charts.
+
+    ``state`` is ``overdue``, ``today``, ``upcoming`` (within a lead time), ``open`` (a
+    reminded entry further out), ``met``, ``missed``, ``cancelled``, ``superseded``, or
+    ``event`` for entries that are not reminded. ``days_left`` is set for open reminded ones.
+    """
+
+    state: str
+    days_left: int | None
+    window: str | None
+
+
+def standing(item: Effective, as_of: AsOf) -> Standing:
+    from ..schedule import state_of
+
+    entry = item.entry
+    if not entry.reminded:
+        return Standing("event", None, None)
+    if item.status != "open":
+        return Standing(item.status, None, None)
+    reminder = state_of(item, as_of)
+    if reminder is not None:
+        window = reminder.window.text if reminder.window is not None else None
+        return Standing(reminder.state, reminder.days_left, window)
+    return Standing("open", (item.due_day - as_of.day).days, None)
