@@ -4,14 +4,16 @@
 `add_filter_options` and `selection_from_args` are the thin command-line side, so that
 every command that lists entries offers the same options with the same meaning:
 
-- ``--tag``, ``--kind``, ``--actor`` (each repeatable): an entry matches when it has any of
-  the values given, compared case-insensitively; different options must all match;
+- ``--tag``, ``--kind``, ``--actor`` (each repeatable, or comma-separated): an entry matches
+  when it has any of the values given, compared case-insensitively; different options must
+  all match;
 - ``--from DATE`` / ``--to DATE``: the effective date overlaps from the start of FROM to the
   end of TO (dates as people write them: ``2025-06``, ``aug 10 2025``, ``+2w``);
-- ``--search TEXT``: case-insensitive, in the id, title, summary, consequence, tags, actors,
-  kind and the notes of the changes known at T;
-- ``--upcoming``: entries not yet over at T (they end today or later);
-- ``--deadlines``: deadlines only (``kind: deadline``).
+- ``--search TEXT``: every word of TEXT, case-insensitive, somewhere in the id, title, kind,
+  tags, actors, summary, consequence, the date as written, or the notes of changes and claims;
+- ``--upcoming``: entries not yet over at T (they end today or later), and open deadlines
+  that are overdue (still something to act on);
+- ``--deadlines``: deadlines and entries with their own lead times (what `remind` covers).
 """
 
 from __future__ import annotations
@@ -21,13 +23,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .dates import DateError, Interval, get_zone, parse_human_date
-from .schedule import AsOf, Effective, known_entries, sorted_by_effective
+from .dates import DateError, Interval, parse_human_date
+from .schedule import OVERDUE, AsOf, Effective, known_entries, sorted_by_effective, state_of
 
 if TYPE_CHECKING:
     import argparse
 
-    from .timeline import Timeline
+    from .timeline import Entry, Timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,47 +43,55 @@ class Selection:
     upcoming: bool = False
     deadlines: bool = False
 
-
-def _any_of(wanted: tuple[str, ...], values: Iterable[str]) -> bool:
-    if not wanted:
-        return True
-    have = {value.casefold() for value in values}
-    return any(word.casefold() in have for word in wanted)
+    @property
+    def active(self) -> bool:
+        return self != Selection()
 
 
-def matches(item: Effective, selection: Selection, today_start: datetime) -> bool:
-    """Whether one entry passes; ``today_start`` is the first instant of T's day."""
+def _folded(values: Iterable[str]) -> set[str]:
+    return {value.casefold() for value in values}
+
+
+def searchable_text(entry: Entry) -> str:
+    """Everything a reader could search an entry for, case-folded."""
+    parts = [entry.id, entry.title, entry.kind, *entry.tags, *entry.actors]
+    parts += [entry.summary or "", entry.consequence or "", entry.date_text]
+    parts += [change.note or "" for change in entry.changes]
+    parts += [claim.note or "" for claim in entry.claims]
+    return "\n".join(parts).casefold()
+
+
+def matches(item: Effective, selection: Selection, as_of: AsOf) -> bool:
+    """Whether one entry, as known at T, passes every filter."""
     entry = item.entry
-    if selection.deadlines and not entry.is_deadline:
+    if selection.tags and not _folded(entry.tags) & _folded(selection.tags):
         return False
-    if not _any_of(selection.kinds, (entry.kind,)):
+    if selection.kinds and entry.kind.casefold() not in _folded(selection.kinds):
         return False
-    if not _any_of(selection.tags, entry.tags):
-        return False
-    if not _any_of(selection.actors, entry.actors):
+    if selection.actors and not _folded(entry.actors) & _folded(selection.actors):
         return False
     if selection.start is not None and item.date.end <= selection.start:
         return False
     if selection.end is not None and item.date.start >= selection.end:
         return False
-    if selection.upcoming and item.date.end <= today_start:
+    if selection.deadlines and not entry.reminded:
         return False
+    if selection.upcoming and item.date.last_day < as_of.day:
+        reminder = state_of(item, as_of)
+        if reminder is None or reminder.state != OVERDUE:
+            return False
     if selection.search:
-        needle = selection.search.casefold()
-        haystack = [entry.id, entry.title, entry.kind, entry.summary or "",
-                    entry.consequence or "", *entry.tags, *entry.actors,
-                    *(change.note or "" for change in item.applied)]
-        if not any(needle in text.casefold() for text in haystack):
+        text = searchable_text(entry)
+        if not all(word in text for word in selection.search.casefold().split()):
             return False
     return True
 
 
-def select(timeline: Timeline, as_of: AsOf, selection: Selection) -> list[Effective]:
+def select(timeline: Timeline, as_of: AsOf, selection: Selection | None = None) -> list[Effective]:
     """The entries known at T that match, sorted by their effective dates."""
-    today_start = datetime.combine(as_of.day, datetime.min.time(), get_zone(timeline.timezone))
+    wanted = selection or Selection()
     return sorted_by_effective(
-        item for item in known_entries(timeline, as_of)
-        if matches(item, selection, today_start)
+        item for item in known_entries(timeline, as_of) if matches(item, wanted, as_of)
     )
 
 
@@ -89,22 +99,24 @@ def select(timeline: Timeline, as_of: AsOf, selection: Selection) -> list[Effect
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("filters")
+    group = parser.add_argument_group(
+        "filters (repeat an option or use commas: any value matches)")
     group.add_argument("--tag", action="append", default=[], metavar="TAG",
-                       help="entries with this tag (repeatable: any of them)")
+                       help="entries with this tag")
     group.add_argument("--kind", action="append", default=[], metavar="KIND",
-                       help="entries of this kind (repeatable: any of them)")
+                       help="entries of this kind (deadline, agreement, ...)")
     group.add_argument("--actor", action="append", default=[], metavar="ACTOR",
-                       help="entries involving this actor (repeatable: any of them)")
+                       help="entries involving this actor")
     group.add_argument("--from", dest="from_date", metavar="DATE",
-                       help="entries on or after DATE ('2025-06', 'aug 10 2025', '-2w')")
+                       help="entries not over before DATE ('jun 1', 2025-06, -2w)")
     group.add_argument("--to", dest="to_date", metavar="DATE",
-                       help="entries on or before DATE (all of it: '--to 2025-08' ends Aug 31)")
+                       help="entries begun by the end of DATE ('aug 10 2025', 2025-Q3, +1mo)")
     group.add_argument("--search", metavar="TEXT",
-                       help="entries whose id, title, summary, tags, actors or notes contain TEXT")
+                       help="every word of TEXT in the id, title, summary, tags, actors or notes")
     group.add_argument("--upcoming", action="store_true",
-                       help="only entries that are not over yet (today or later)")
-    group.add_argument("--deadlines", action="store_true", help="only deadlines")
+                       help="only what is not yet past (and open deadlines that are overdue)")
+    group.add_argument("--deadlines", action="store_true",
+                       help="only deadlines and entries with their own lead times")
 
 
 class FilterError(ValueError):
@@ -123,6 +135,12 @@ def _interval(option: str, text: str, as_of: AsOf, zone: str) -> Interval:
         raise FilterError(option, error.message) from None
 
 
+def _values(options: Iterable[str]) -> tuple[str, ...]:
+    """`--tag a,b --tag c` → (a, b, c)."""
+    values = (value.strip() for option in options for value in option.split(","))
+    return tuple(value for value in values if value)
+
+
 def selection_from_args(args: Any, as_of: AsOf, zone: str) -> Selection:
     """The Selection the options ask for; `FilterError` for a date that cannot be read."""
     start = end = None
@@ -131,9 +149,9 @@ def selection_from_args(args: Any, as_of: AsOf, zone: str) -> Selection:
     if getattr(args, "to_date", None):
         end = _interval("--to", args.to_date, as_of, zone).end
     return Selection(
-        tags=tuple(getattr(args, "tag", None) or ()),
-        kinds=tuple(getattr(args, "kind", None) or ()),
-        actors=tuple(getattr(args, "actor", None) or ()),
+        tags=_values(getattr(args, "tag", None) or ()),
+        kinds=_values(getattr(args, "kind", None) or ()),
+        actors=_values(getattr(args, "actor", None) or ()),
         start=start,
         end=end,
         search=getattr(args, "search", None) or None,
@@ -143,5 +161,6 @@ def selection_from_args(args: Any, as_of: AsOf, zone: str) -> Selection:
 
 
 __all__: Sequence[str] = [
-    "FilterError", "Selection", "add_filter_options", "matches", "select", "selection_from_args",
+    "FilterError", "Selection", "add_filter_options", "matches", "searchable_text", "select",
+    "selection_from_args",
 ]
