@@ -1,0 +1,1206 @@
+"""Dates of a timeline: EDTF levels 0–1 and relative dates, as intervals of instants.
+
+Every date covers an :class:`Interval` from its earliest possible instant (``start``) to the
+first instant after its latest possible one (``end``, exclusive). All-day values begin and end
+at local midnight in the file's time zone; timed values cover their minute or second.
+
+Forms read by :func:`parse_edtf` (what a file's ``date:`` may hold, besides relative dates)::
+
+    2025  2025-05  2025-05-12                     year / month / day
+    2025-08-12T00:01  2025-08-12T00:01:30         wall time in ``zone``
+    2025-08-12T00:01Z  ...T00:01-04:00  ...+0530   with an offset (Z, ±HH, ±HHMM, ±HH:MM)
+    2025-06~  2025-06-10?  2025-06%               approximate / uncertain / both
+    2025-Q1..Q4  2025-H1 H2  2025-21..24          quarter / half / season (spring..winter)
+    201X  20XX  2025-XX  2025-05-XX  2025-XX-XX   unspecified digits (level 1)
+    2025-06/2025-07-15                            a span; each end with its own precision
+
+Rejected, with a message and the offset of the offending character: open ends (``..``, empty),
+spans ending before they start, impossible dates (``2025-02-30``, month 13, hour 25, 24:00),
+years outside 0001–9999 (negative, ``Y``-prefixed), level-2 seasons (25–41), fractional
+seconds, wall times that do not exist in the zone (skipped by daylight saving time). A wall
+time that occurs twice (clocks set back) means its first occurrence. Lower-case ``t``, ``z``,
+``q``, ``h`` and ``x`` are read as upper case; ``.text`` is always the normalised form.
+
+Relative dates (:func:`parse_date`) are ``ID + N<unit>`` or ``ID - N<unit>`` with ``unit`` one of
+``d``, ``w``, ``mo``, ``y``. Because ids may contain ``-``, a minus must have a space on at least
+one side (``truce - 3d``, ``truce -3d``); ``truce+3d`` needs none; ``truce-3d`` is rejected as
+ambiguous.
+
+Importing this module costs only standard-library imports; python-dateutil is imported inside
+the functions that shift dates or read human-written ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from enum import IntEnum
+from functools import lru_cache
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+if TYPE_CHECKING:
+    from dateutil.relativedelta import relativedelta
+
+__all__ = [
+    "MONTH_ABBREVIATIONS",
+    "MONTH_NAMES",
+    "SEASON_NAMES",
+    "DateError",
+    "Interval",
+    "Offset",
+    "Precision",
+    "Relative",
+    "format_edtf",
+    "format_human",
+    "get_zone",
+    "local_day",
+    "parse_date",
+    "parse_duration",
+    "parse_edtf",
+    "parse_human_date",
+    "parse_offset",
+    "shift",
+]
+
+
+class Precision(IntEnum):
+    """How finely a date is known; coarser sorts before finer."""
+
+    YEAR = 1
+    HALF = 2
+    QUARTER = 3
+    SEASON = 4
+    MONTH = 5
+    DAY = 6
+    MINUTE = 7
+    SECOND = 8
+
+
+class DateError(ValueError):
+    """A date that cannot be read.
+
+    ``offset`` is the 0-based index into the parsed text where the problem starts; it equals
+    ``len(text)`` when something is missing at the end (``2025-``).
+    """
+
+    def __init__(self, message: str, offset: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+    def __str__(self) -> str:
+        return self.message
+
+
+MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
+               "August", "September", "October", "November", "December")
+SEASON_NAMES = {21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
+_SEASON_FIRST_MONTH = {21: 3, 22: 6, 23: 9, 24: 12}
+_UNIT_NAMES = {"d": "days", "w": "weeks", "mo": "months", "y": "years"}
+_ONE_DAY = timedelta(days=1)
+_ONE_MICROSECOND = timedelta(microseconds=1)
+_TIMED_LENGTH = {Precision.MINUTE: timedelta(minutes=1), Precision.SECOND: timedelta(seconds=1)}
+_MONTHS_IN_UNIT = {Precision.MONTH: 1, Precision.QUARTER: 3, Precision.SEASON: 3,
+                   Precision.HALF: 6, Precision.YEAR: 12}
+_UNIT_FIRST_MONTHS = {Precision.MONTH: range(1, 13), Precision.QUARTER: (1, 4, 7, 10),
+                      Precision.SEASON: (3, 6, 9, 12), Precision.HALF: (1, 7),
+                      Precision.YEAR: (1,)}
+_HINT = "try 2025-08-10, 'aug 10 2025', 'today', '+2w', 'next friday'"
+
+
+# --- zones and instants -----------------------------------------------------------------
+
+
+@lru_cache(maxsize=128)
+def get_zone(name: str) -> ZoneInfo:
+    """The IANA zone ``name`` (system data, else the ``tzdata`` package); cached."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError, TypeError):
+        raise DateError(f"unknown time zone {name!r}") from None
+
+
+@lru_cache(maxsize=256)
+def _fixed_zone(seconds: int) -> timezone:
+    return UTC if seconds == 0 else timezone(timedelta(seconds=seconds))
+
+
+def _as_fixed(moment: datetime) -> datetime:
+    """The same instant with a fixed-offset tzinfo, so comparisons and subtraction are exact."""
+    offset = moment.utcoffset()
+    assert offset is not None
+    return moment.replace(tzinfo=_fixed_zone(int(offset.total_seconds())), fold=0)
+
+
+def _resolve_wall(wall: datetime, zone: tzinfo) -> tuple[datetime, bool]:
+    """Wall time in ``zone`` → (instant, whether that wall time exists there).
+
+    A repeated wall time means its first occurrence; a skipped one is moved forward by the gap.
+    """
+    if isinstance(zone, timezone):
+        return wall.replace(tzinfo=zone), True
+    instant = wall.replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
+    return _as_fixed(instant), instant.replace(tzinfo=None) == wall
+
+
+@lru_cache(maxsize=8192)
+def _day_start(day: date, zone_name: str) -> datetime:
+    """The first instant of ``day`` in the zone (local midnight, or the end of a gap at it)."""
+    instant, _ = _resolve_wall(datetime.combine(day, time()), get_zone(zone_name))
+    instant.astimezone(UTC)  # raises OverflowError at the ends of the calendar
+    return instant
+
+
+def local_day(moment: datetime, zone: str) -> date:
+    """The calendar day that ``moment`` (timezone-aware) falls on in ``zone``."""
+    if moment.utcoffset() is None:
+        raise DateError(f"local_day needs a timezone-aware moment, got {moment.isoformat()}")
+    return moment.astimezone(get_zone(zone)).date()
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - date(year, month, 1)).days
+
+
+def _add_months(first_of_month: date, months: int) -> date:
+    year, month_index = divmod(first_of_month.year * 12 + first_of_month.month - 1 + months, 12)
+    return date(year, month_index + 1, 1)
+
+
+def _is_boundary(moment: datetime, precision: Precision, zone: str) -> bool:
+    """Whether ``moment`` is where a unit of ``precision`` begins (or a unit before it ends)."""
+    if precision >= Precision.MINUTE:
+        return moment.microsecond == 0 and (precision == Precision.SECOND or moment.second == 0)
+    day = local_day(moment, zone)
+    if moment != _day_start(day, zone):
+        return False
+    if precision == Precision.DAY:
+        return True
+    return day.day == 1 and day.month in _UNIT_FIRST_MONTHS[precision]
+
+
+# --- values -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """What a date covers: ``start`` ≤ instant < ``end``.
+
+    ``start`` and ``end`` carry fixed UTC offsets (the zone's offset at that instant, or the
+    offset written), so comparing and subtracting them is exact across daylight saving time.
+    ``text`` is the canonical EDTF text and the authority for the written structure (a span's
+    per-end qualifiers, ``2025-XX``); every Interval this module makes carries it.
+    """
+
+    start: datetime
+    end: datetime
+    precision: Precision
+    end_precision: Precision
+    approximate: bool
+    uncertain: bool
+    span: bool
+    timed: bool
+    zone: str
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.start.utcoffset() is None or self.end.utcoffset() is None:
+            raise ValueError("Interval needs timezone-aware start and end")
+        if self.end <= self.start:
+            raise ValueError(f"Interval ends before it starts: {self.start} .. {self.end}")
+
+    def __str__(self) -> str:
+        return format_edtf(self)
+
+    @property
+    def first_day(self) -> date:
+        """The local day of ``start`` in ``zone``."""
+        return local_day(self.start, self.zone)
+
+    @property
+    def last_day(self) -> date:
+        """The local day of the last instant covered, in ``zone``."""
+        return local_day(self.end - _ONE_MICROSECOND, self.zone)
+
+    @property
+    def aligned(self) -> bool:
+        """Whether start and end fall on boundaries of their precisions' units."""
+        return _is_boundary(self.start, self.precision, self.zone) and _is_boundary(
+            self.end, self.end_precision, self.zone
+        )
+
+    def sort_key(self) -> tuple[datetime, int]:
+        """(start in UTC, precision): earlier first, then coarser before finer."""
+        return self.start.astimezone(UTC), int(self.precision)
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """One written EDTF value (a span has two); internal to parsing, shifting and display."""
+
+    start: datetime
+    end: datetime
+    precision: Precision
+    approximate: bool
+    uncertain: bool
+    wall_zone: tzinfo | None  # timed: where the wall time was written; None when all-day
+    offset_text: str  # timed: the offset as written, normalised ("", "Z", "-04:00")
+    unspecified: str  # "-XX", "-XX-XX" written after a known year or month
+    text: str
+
+    @property
+    def timed(self) -> bool:
+        return self.wall_zone is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Offset:
+    """A whole number of days, weeks, months or years: ``90d``, ``2w``, ``3mo``, ``1y``."""
+
+    amount: int
+    unit: str
+
+    def __post_init__(self) -> None:
+        if self.unit not in _UNIT_NAMES:
+            raise DateError(f"unknown unit {self.unit!r}: use d, w, mo or y")
+        if self.amount < 0:
+            raise DateError(f"an offset is not negative: {self.amount}{self.unit}")
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+    @property
+    def delta(self) -> relativedelta:
+        return self.signed_delta(1)
+
+    def signed_delta(self, sign: int) -> relativedelta:
+        from dateutil.relativedelta import relativedelta
+
+        amount = sign * self.amount
+        if self.unit == "d":
+            return relativedelta(days=amount)
+        if self.unit == "w":
+            return relativedelta(days=7 * amount)
+        if self.unit == "mo":
+            return relativedelta(months=amount)
+        return relativedelta(years=amount)
+
+
+@dataclass(frozen=True, slots=True)
+class Relative:
+    """``ref ± offset``: the interval of entry ``ref`` shifted (see :func:`shift`)."""
+
+    ref: str
+    sign: int
+    offset: Offset
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.sign not in (1, -1):
+            raise ValueError(f"sign must be 1 or -1, not {self.sign!r}")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# --- parsing EDTF -----------------------------------------------------------------------
+
+_YEAR_CHARS = re.compile(r"[0-9Xx]*", re.ASCII)
+_YEAR_FORM = re.compile(r"\d{4}|\d{3}X|\d{2}XX", re.ASCII)
+_TIME = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}))?", re.ASCII)
+_OFFSET = re.compile(r"([+-])(\d{2})(?::?(\d{2}))?", re.ASCII)
+_SPACE_TIME = re.compile(r"\s+\d{1,2}:\d{2}", re.ASCII)
+_QUALIFIERS = "~?%"
+
+
+def _is_digits(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts other scripts' digits and '²'."""
+    return text.isascii() and text.isdigit()
+
+
+def _qualifier(approximate: bool, uncertain: bool) -> str:
+    if approximate and uncertain:
+        return "%"
+    return "~" if approximate else "?" if uncertain else ""
+
+
+def _offset_text(seconds: int) -> str:
+    """``Z`` or ``±HH:MM`` (``±HH:MM:SS`` for the odd historical offset)."""
+    if seconds == 0:
+        return "Z"
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, leftover = divmod(rest, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}" + (f":{leftover:02d}" if leftover else "")
+
+
+def _day_text(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
+def _parse_point(source: str, begin: int, stop: int, zone: str) -> _Point:
+    """Read one EDTF value from ``source[begin:stop]``; error offsets index ``source``."""
+    position = begin
+    if source[position] in "+-Yy":
+        raise DateError(
+            "years 0001–9999 only (negative and Y-prefixed EDTF years are not supported)", position
+        )
+    year_run = _YEAR_CHARS.match(source, position, stop)
+    run = year_run.end() - position if year_run else 0
+    if run == 0:
+        raise DateError(
+            f"expected a date such as 2025-05-12, not {source[begin:stop]!r}", position
+        )
+    if run < 4:
+        raise DateError("a year has four digits (write 0999 for 999)", position)
+    if run > 4:
+        if run == 8 and _is_digits(source[position:position + 8]):
+            raise DateError("write dates with dashes, as in 2025-05-12", position)
+        raise DateError("years 0001–9999 only", position)
+    year_text = source[position:position + 4].upper()
+    if not _YEAR_FORM.fullmatch(year_text):
+        first_x = position + year_text.index("X")
+        if year_text.endswith("XXX"):
+            raise DateError(
+                "only the last one or two digits of a year may be unspecified (201X, 20XX)",
+                first_x,
+            )
+        raise DateError("unspecified digits (X) must come last in a year, as in 201X", first_x)
+    unspecified_digits = year_text.count("X")
+    year = int(year_text.replace("X", "0"))
+    if year == 0:
+        raise DateError("years 0001–9999 only: there is no year 0000", position)
+    position += 4
+
+    precision = Precision.YEAR
+    parts = [year_text]
+    unspecified = ""
+    month = 0  # 0: not written or XX
+    day = 0
+    first_month = 1
+    unit_months = 12 * 10**unspecified_digits
+    month_written = False
+
+    if position < stop and source[position] == "-":
+        if unspecified_digits:
+            raise DateError(
+                "a year with unspecified digits (201X) cannot have a month or day", position
+            )
+        component_at = position + 1
+        component = source[component_at:component_at + 2].upper()
+        followed = component_at + 2 < stop and _is_digits(source[component_at + 2])
+        if len(component) < 2 or not component.isalnum() or followed or component_at + 2 > stop:
+            if _is_digits(component[:1]):
+                raise DateError("write a month with two digits, as in 2025-05", component_at)
+            raise DateError(
+                "expected a month (01–12), season (21–24), quarter (Q1–Q4) or half (H1–H2)"
+                " after the year",
+                component_at,
+            )
+        if component == "XX":
+            unspecified = "-XX"
+            month_written = True
+        elif component[0] == "Q":
+            if component[1] not in "1234":
+                raise DateError(
+                    f"there is no quarter {component}: quarters are Q1–Q4", component_at
+                )
+            precision, unit_months = Precision.QUARTER, 3
+            first_month = 3 * int(component[1]) - 2
+        elif component[0] == "H":
+            if component[1] not in "12":
+                raise DateError(f"there is no half {component}: halves are H1 and H2", component_at)
+            precision, unit_months = Precision.HALF, 6
+            first_month = 6 * int(component[1]) - 5
+        elif _is_digits(component):
+            number = int(component)
+            if 1 <= number <= 12:
+                precision, unit_months, month = Precision.MONTH, 1, number
+                first_month = number
+                month_written = True
+            elif number in SEASON_NAMES:
+                precision, unit_months = Precision.SEASON, 3
+                first_month = _SEASON_FIRST_MONTH[number]
+            elif 25 <= number <= 41:
+                raise DateError(
+                    f"season {number} is EDTF level 2, not supported: use 21–24"
+                    " (spring, summer, autumn, winter) or Q1–Q4",
+                    component_at,
+                )
+            else:
+                raise DateError(f"there is no month {component}: months are 01–12", component_at)
+        else:
+            raise DateError(
+                f"expected a month (01–12), season (21–24), quarter (Q1–Q4) or half (H1–H2),"
+                f" not {component!r}",
+                component_at,
+            )
+        parts.append("-" + component)
+        position = component_at + 2
+
+        if position < stop and source[position] == "-":
+            day_at = position + 1
+            if not month_written:
+                raise DateError(
+                    "a quarter, half or season cannot have a day; write 2025-05-12", position
+                )
+            component = source[day_at:day_at + 2].upper()
+            followed = day_at + 2 < stop and _is_digits(source[day_at + 2])
+            if len(component) < 2 or followed or day_at + 2 > stop or not (
+                _is_digits(component) or component == "XX"
+            ):
+                raise DateError("write a day with two digits, as in 2025-05-02", day_at)
+            if component == "XX":
+                unspecified += "-XX"
+            elif month == 0:
+                raise DateError(
+                    "a day needs a known month: 2025-XX-12 is not supported", day_at
+                )
+            else:
+                day = int(component)
+                length = _days_in_month(year, month)
+                if day == 0:
+                    raise DateError("there is no day 00", day_at)
+                if day > length:
+                    raise DateError(
+                        f"{MONTH_NAMES[month - 1]} {year} has {length} days", day_at
+                    )
+                precision = Precision.DAY
+            parts.append("-" + component)
+            position = day_at + 2
+
+    wall: datetime | None = None
+    wall_zone: tzinfo | None = None
+    offset_text = ""
+    time_at = position + 1
+    if position < stop and source[position] in "Tt":
+        if precision != Precision.DAY:
+            raise DateError("a time needs a full date, as in 2025-08-12T00:01", position)
+        clock = _TIME.match(source, time_at, stop)
+        if not clock:
+            raise DateError("write a time as HH:MM or HH:MM:SS, as in T00:01", time_at)
+        hour, minute = int(clock.group(1)), int(clock.group(2))
+        second = int(clock.group(3)) if clock.group(3) else 0
+        if hour == 24:
+            raise DateError("24:00 is not supported: write 00:00 of the next day", time_at)
+        if hour > 23:
+            raise DateError(f"there is no hour {hour}", time_at)
+        if minute > 59:
+            raise DateError(f"there is no minute {minute}", time_at + 3)
+        if second > 59:
+            raise DateError(
+                f"there is no second {second} (leap seconds are not supported)", time_at + 6
+            )
+        precision = Precision.SECOND if clock.group(3) else Precision.MINUTE
+        parts.append("T" + clock.group(0))
+        position = clock.end()
+        if position < stop and source[position] in ".,":
+            raise DateError("fractional seconds are not supported", position)
+        if position < stop and source[position] in "Zz":
+            offset_text = "Z"
+            wall_zone = UTC
+            position += 1
+        elif position < stop and source[position] in "+-":
+            written = _OFFSET.match(source, position, stop)
+            if not written:
+                raise DateError("write an offset as Z, +HH:MM or -HH:MM", position)
+            hours, minutes = int(written.group(2)), int(written.group(3) or 0)
+            if hours > 23 or minutes > 59:
+                raise DateError(f"there is no offset {written.group(0)}", position)
+            seconds = (hours * 3600 + minutes * 60) * (-1 if written.group(1) == "-" else 1)
+            wall_zone = _fixed_zone(seconds)
+            offset_text = _offset_text(seconds)
+            position = written.end()
+        else:
+            wall_zone = get_zone(zone)
+        parts.append(offset_text)
+        wall = datetime(year, month, day, hour, minute, second)
+
+    approximate = uncertain = False
+    if position < stop and source[position] in _QUALIFIERS:
+        mark = source[position]
+        approximate, uncertain = mark in "~%", mark in "?%"
+        parts.append(mark)
+        position += 1
+        if position < stop and source[position] in _QUALIFIERS:
+            raise DateError("write one qualifier: % means approximate and uncertain", position)
+    if position < stop:
+        if precision == Precision.DAY and _SPACE_TIME.match(source, position, stop):
+            raise DateError("join a date and a time with T, as in 2025-08-12T00:01", position)
+        raise DateError(f"unexpected {source[position:stop]!r} after the date", position)
+
+    try:
+        if wall is not None:
+            assert wall_zone is not None
+            start, exists = _resolve_wall(wall, wall_zone)
+            if not exists:
+                raise DateError(
+                    f"{wall.isoformat(timespec='minutes')} does not exist in {zone}:"
+                    " the clocks skip it",
+                    time_at,
+                )
+            end = _in_wall_zone(start + _TIMED_LENGTH[precision], wall_zone)
+            start.astimezone(UTC)
+            end.astimezone(UTC)
+        else:
+            if precision == Precision.DAY:
+                first = date(year, month, day)
+                after = first + _ONE_DAY
+            else:
+                first = date(year, first_month, 1)
+                after = _add_months(first, unit_months)
+            start, end = _day_start(first, zone), _day_start(after, zone)
+    except (OverflowError, ValueError) as error:
+        if isinstance(error, DateError):
+            raise
+        raise DateError(
+            f"{source[begin:stop]!r} lies too close to the limits of the calendar"
+            " (years 0001–9999)",
+            begin,
+        ) from None
+    return _Point(start, end, precision, approximate, uncertain, wall_zone, offset_text,
+                  unspecified, "".join(parts))
+
+
+def _in_wall_zone(moment: datetime, wall_zone: tzinfo) -> datetime:
+    """``moment`` carrying the offset its wall zone has at that instant."""
+    if isinstance(wall_zone, timezone):
+        return moment.astimezone(wall_zone)
+    return _as_fixed(moment.astimezone(wall_zone))
+
+
+def _strip_bounds(text: str, begin: int, stop: int) -> tuple[int, int]:
+    while begin < stop and text[begin].isspace():
+        begin += 1
+    while stop > begin and text[stop - 1].isspace():
+        stop -= 1
+    return begin, stop
+
+
+@lru_cache(maxsize=8192)
+def _parse_cached(text: str, zone: str) -> tuple[Interval, tuple[_Point, ...]]:
+    get_zone(zone)
+    begin, stop = _strip_bounds(text, 0, len(text))
+    if begin == stop:
+        raise DateError("empty date: write one such as 2025-05-12", 0)
+    slash = text.find("/", begin, stop)
+    if slash < 0:
+        point = _parse_point(text, begin, stop, zone)
+        return _interval(point, point, False, zone, point.text), (point,)
+    extra = text.find("/", slash + 1, stop)
+    if extra >= 0:
+        raise DateError("a span has exactly two ends, as in 2025-06-09/2025-06-10", extra)
+    ends = []
+    for side_begin, side_stop in ((begin, slash), (slash + 1, stop)):
+        side_begin, side_stop = _strip_bounds(text, side_begin, side_stop)
+        if side_begin == side_stop or text[side_begin:side_stop] == "..":
+            raise DateError(
+                "open-ended spans are not supported: write both ends",
+                side_begin if side_begin < side_stop else slash,
+            )
+        ends.append((side_begin, _parse_point(text, side_begin, side_stop, zone)))
+    (_, first), (second_at, last) = ends
+    if last.end <= first.start:
+        raise DateError(
+            f"the span ends before it starts: {last.text} is before {first.text}", second_at
+        )
+    return _interval(first, last, True, zone, f"{first.text}/{last.text}"), (first, last)
+
+
+def _interval(first: _Point, last: _Point, span: bool, zone: str, text: str) -> Interval:
+    return Interval(
+        start=first.start,
+        end=last.end,
+        precision=first.precision,
+        end_precision=last.precision,
+        approximate=first.approximate or last.approximate,
+        uncertain=first.uncertain or last.uncertain,
+        span=span,
+        timed=first.timed or last.timed,
+        zone=zone,
+        text=text,
+    )
+
+
+def parse_edtf(text: str, zone: str = "UTC") -> Interval:
+    """Read an EDTF (levels 0–1) date or span; times without an offset are wall time in ``zone``.
+
+    Raises :class:`DateError` with the offset of the offending character in ``text``.
+    """
+    return _parse_cached(text, zone)[0]
+
+
+def _points_of(interval: Interval) -> tuple[_Point, ...]:
+    return _parse_cached(format_edtf(interval), interval.zone)[1]
+
+
+# --- offsets and relative dates ---------------------------------------------------------
+
+_OFFSET_FORM = re.compile(r"\s*(?P<amount>\d+)\s*(?P<unit>[A-Za-z]+)\s*", re.ASCII)
+_RELATIVE_FORM = re.compile(
+    r"\s*(?P<ref>\S+?)(?P<before>\s*)(?P<sign>[+-])(?P<after>\s*)"
+    r"(?P<amount>\d+)\s*(?P<unit>[A-Za-z]+)\s*",
+    re.ASCII,
+)
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*", re.ASCII)
+_LONG_UNITS = {
+    "day": "d", "days": "d",
+    "wk": "w", "wks": "w", "week": "w", "weeks": "w",
+    "mos": "mo", "month": "mo", "months": "mo",
+    "yr": "y", "yrs": "y", "year": "y", "years": "y",
+}
+_MAX_AMOUNT_DIGITS = 6
+
+
+def _unit(word: str, at: int, long_names: bool) -> str:
+    unit = word.lower()
+    if unit in _UNIT_NAMES:
+        return unit
+    if long_names and unit in _LONG_UNITS:
+        return _LONG_UNITS[unit]
+    if unit == "m":
+        raise DateError("write months as 'mo' ('m' could mean minutes)", at)
+    if unit in _LONG_UNITS:
+        raise DateError(f"write the unit short: {_LONG_UNITS[unit]!r} for {word!r}", at)
+    raise DateError(f"unknown unit {word!r}: use d, w, mo or y (days, weeks, months, years)", at)
+
+
+def _amount(digits: str, at: int) -> int:
+    if len(digits) > _MAX_AMOUNT_DIGITS:
+        raise DateError("offset too large", at)
+    return int(digits)
+
+
+def _read_offset(text: str, long_names: bool) -> Offset:
+    matched = _OFFSET_FORM.fullmatch(text)
+    if not matched:
+        begin, stop = _strip_bounds(text, 0, len(text))
+        if begin == stop:
+            raise DateError("empty offset: write one such as 14d, 2w, 3mo or 1y", 0)
+        if text[begin] in "+-":
+            raise DateError("write an offset without a sign, as in 14d", begin)
+        raise DateError(f"cannot read {text.strip()!r} as an offset; write 14d, 2w, 3mo or 1y",
+                        begin)
+    amount = _amount(matched.group("amount"), matched.start("amount"))
+    return Offset(amount, _unit(matched.group("unit"), matched.start("unit"), long_names))
+
+
+def parse_offset(text: str) -> Offset:
+    """``14d``, ``2w``, ``3mo``, ``1y`` (as written in a file, e.g. lead times)."""
+    return _read_offset(text, long_names=False)
+
+
+def parse_duration(text: str) -> Offset:
+    """A command-line duration: ``14d``, ``2w``, ``1mo``, ``1y``, ``14 days``, ``3 years``."""
+    return _read_offset(text, long_names=True)
+
+
+def parse_date(text: str, zone: str = "UTC") -> Interval | Relative:
+    """What a file's ``date:`` holds: an EDTF date (:func:`parse_edtf`) or ``ID ± N<unit>``.
+
+    Accepted relative forms: ``id + 90d``, ``id+90d``, ``id - 2w``, ``id -2w``, ``id- 2w``
+    (units ``d``, ``w``, ``mo``, ``y``). ``id-2w`` is rejected as ambiguous because ids may
+    contain ``-``. The left side must be an entry id, not a date.
+    """
+    relative = _RELATIVE_FORM.fullmatch(text)
+    if relative:
+        ref, sign = relative.group("ref"), relative.group("sign")
+        spaced = bool(relative.group("before") or relative.group("after"))
+        amount_text, unit_text = relative.group("amount"), relative.group("unit")
+        if sign == "-" and not spaced:
+            raise DateError(
+                f"{text.strip()!r} is ambiguous because ids may contain '-': write"
+                f" '{ref} - {amount_text}{unit_text}' for an offset",
+                relative.start("sign"),
+            )
+        if _parses(ref, zone):
+            raise DateError(
+                "an offset counts from an entry id, as in 'geneva-truce + 90d', not from a date",
+                relative.start("ref"),
+            )
+        if not _ID.fullmatch(ref):
+            raise DateError(
+                f"{ref!r} is not an entry id (lower-case letters, digits and '-')",
+                relative.start("ref"),
+            )
+        offset = Offset(
+            _amount(amount_text, relative.start("amount")),
+            _unit(unit_text, relative.start("unit"), long_names=False),
+        )
+        return Relative(ref, 1 if sign == "+" else -1, offset, f"{ref} {sign} {offset.text}")
+    try:
+        return parse_edtf(text, zone)
+    except DateError:
+        bare = text.strip()
+        if _ID.fullmatch(bare) and any(character.isalpha() for character in bare):
+            raise DateError(
+                f"{bare!r} is not a date; to count from the entry {bare!r}, write '{bare} + 0d'",
+                text.index(bare),
+            ) from None
+        raise
+
+
+def _parses(text: str, zone: str) -> bool:
+    try:
+        parse_edtf(text, zone)
+    except DateError:
+        return False
+    return True
+
+
+# --- shifting ---------------------------------------------------------------------------
+
+
+def shift(interval: Interval, sign: int, offset: Offset) -> Interval:
+    """``interval`` moved by ``sign`` × ``offset``, keeping precision, qualifiers and span-ness.
+
+    All-day values move their local dates (midnight stays midnight across daylight saving
+    time); timed values move their wall-clock time. Months and years are calendar-correct and
+    clamp to the month's end (Jan 31 + 1mo = Feb 28, or 29). Each end moves as a unit: a day
+    keeps being that day; a month, quarter or year ending at a month boundary keeps ending at
+    one. When the result no longer matches its precision's unit (``2025-05 + 10d``), its text is
+    the day span it covers (``2025-05-11/2025-06-10``) and ``aligned`` is False.
+    """
+    if sign not in (1, -1):
+        raise ValueError(f"sign must be 1 or -1, not {sign!r}")
+    zone = interval.zone
+    points = _points_of(interval)
+    first, last = points[0], points[-1]
+    # A shifted value's text may be a day span; its ends still move as units of its precision.
+    if not interval.span and (first is not last or first.precision != interval.precision):
+        first = last = _Point(first.start, last.end, interval.precision, first.approximate,
+                              first.uncertain, first.wall_zone, first.offset_text, "", "")
+    if first.precision != interval.precision:
+        first = _regrain(first, interval.precision, zone, at_end=False)
+    if last.precision != interval.end_precision:
+        last = _regrain(last, interval.end_precision, zone, at_end=True)
+    try:
+        moved_first = _shift_point(first, sign, offset, zone)
+        moved_last = moved_first if last is first else _shift_point(last, sign, offset, zone)
+    except (OverflowError, ValueError):
+        raise DateError(
+            f"{format_edtf(interval)} {'+' if sign > 0 else '-'} {offset.text} falls outside"
+            " the years 0001–9999"
+        ) from None
+    first, last = moved_first, moved_last
+    return Interval(
+        start=first.start,
+        end=last.end,
+        precision=interval.precision,
+        end_precision=interval.end_precision,
+        approximate=interval.approximate,
+        uncertain=interval.uncertain,
+        span=interval.span,
+        timed=interval.timed,
+        zone=interval.zone,
+        text=_compose(first, last, interval.span, interval.precision, interval.end_precision,
+                      zone),
+    )
+
+
+def _add_months_clamped(day: date, months: int) -> date:
+    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month_index + 1, min(day.day, _days_in_month(year, month_index + 1)))
+
+
+def _regrain(point: _Point, precision: Precision, zone: str, at_end: bool) -> _Point:
+    """The all-day unit of ``precision`` that starts where ``point`` starts (or ends there)."""
+    if point.timed or precision >= Precision.MINUTE:
+        return point
+    months = _MONTHS_IN_UNIT.get(precision, 0)
+    if at_end:
+        after = local_day(point.end, zone)
+        first = _add_months_clamped(after, -months) if months else after - _ONE_DAY
+        start, end = _day_start(first, zone), point.end
+    else:
+        first = local_day(point.start, zone)
+        after = _add_months_clamped(first, months) if months else first + _ONE_DAY
+        start, end = point.start, _day_start(after, zone)
+    return _Point(start, end, precision, point.approximate, point.uncertain, None, "", "", "")
+
+
+def _shift_point(point: _Point, sign: int, offset: Offset, zone: str) -> _Point:
+    delta = offset.signed_delta(sign)
+    if point.wall_zone is not None:
+        wall = point.start.astimezone(point.wall_zone).replace(tzinfo=None) + delta
+        start, _ = _resolve_wall(wall, point.wall_zone)
+        end = _in_wall_zone(start + (point.end - point.start), point.wall_zone)
+    else:
+        first, after = local_day(point.start, zone), local_day(point.end, zone)
+        new_first = first + delta
+        if offset.unit in ("d", "w") or (point.precision < Precision.DAY and after.day == 1):
+            new_after = after + delta
+        else:  # the last day moves as a day: Jan 30 + 1mo ends on Feb 28, not before it
+            new_after = after - _ONE_DAY + delta + _ONE_DAY
+        start, end = _day_start(new_first, zone), _day_start(new_after, zone)
+    start.astimezone(UTC)
+    end.astimezone(UTC)
+    return _Point(start, end, point.precision, point.approximate, point.uncertain,
+                  point.wall_zone, point.offset_text, point.unspecified, "")
+
+
+# --- formatting -------------------------------------------------------------------------
+
+
+def _unit_text(first: date, after: date, precision: Precision) -> str | None:
+    """EDTF for the all-day unit [first, after) at ``precision``, or None if it is not one."""
+    if precision >= Precision.DAY:
+        return _day_text(first) if after - first == _ONE_DAY else None
+    if first.day != 1 or first.month not in _UNIT_FIRST_MONTHS[precision]:
+        return None
+    year = f"{first.year:04d}"
+    if precision == Precision.YEAR:
+        years = after.year - first.year
+        digits = {1: 0, 10: 1, 100: 2}.get(years)
+        if (after.month, after.day) != (1, 1) or digits is None or first.year % years:
+            return None
+        return year[: 4 - digits] + "X" * digits
+    try:
+        if after != _add_months(first, _MONTHS_IN_UNIT[precision]):
+            return None
+    except ValueError:
+        return None
+    if precision == Precision.MONTH:
+        return f"{year}-{first.month:02d}"
+    if precision == Precision.QUARTER:
+        return f"{year}-Q{(first.month + 2) // 3}"
+    if precision == Precision.HALF:
+        return f"{year}-H{(first.month + 5) // 6}"
+    return f"{year}-{20 + first.month // 3}"
+
+
+def _point_text(point: _Point, zone: str) -> str | None:
+    """The EDTF of one point without its qualifier, or None when it is not a whole unit."""
+    if point.wall_zone is not None:
+        wall = point.start.astimezone(point.wall_zone)
+        clock = "%H:%M:%S" if point.precision == Precision.SECOND else "%H:%M"
+        return f"{_day_text(wall.date())}T{wall.strftime(clock)}{point.offset_text}"
+    first, after = local_day(point.start, zone), local_day(point.end, zone)
+    if point.start != _day_start(first, zone) or point.end != _day_start(after, zone):
+        return None
+    text = _unit_text(first, after, point.precision)
+    if text is not None and point.unspecified and "X" not in text:
+        text += point.unspecified
+    return text
+
+
+def _compose(first: _Point, last: _Point, span: bool, precision: Precision,
+             end_precision: Precision, zone: str) -> str:
+    """EDTF text for the range from ``first``'s start to ``last``'s end."""
+    first_mark = _qualifier(first.approximate, first.uncertain)
+    last_mark = _qualifier(last.approximate, last.uncertain)
+
+    def start_text(point: _Point) -> str:
+        return (_point_text(point, zone)
+                or _point_text(_regrain(point, precision, zone, at_end=False), zone)
+                or _day_text(local_day(point.start, zone)))
+
+    def end_text(point: _Point) -> str:
+        return (_point_text(point, zone)
+                or _point_text(_regrain(point, end_precision, zone, at_end=True), zone)
+                or _day_text(local_day(point.end - _ONE_MICROSECOND, zone)))
+
+    if span:
+        return f"{start_text(first)}{first_mark}/{end_text(last)}{last_mark}"
+    whole = _Point(first.start, last.end, precision, first.approximate, first.uncertain,
+                   first.wall_zone, first.offset_text,
+                   first.unspecified if first is last else "", "")
+    text = _point_text(whole, zone)
+    if text is not None:
+        return text + first_mark
+    # No longer one unit (2025-05 + 10d): the units or days at its two ends.
+    return f"{start_text(whole)}{first_mark}/{end_text(whole)}{last_mark}"
+
+
+def format_edtf(interval: Interval) -> str:
+    """The canonical EDTF text: ``interval.text``, or composed from the fields when empty."""
+    if interval.text:
+        return interval.text
+    return _compose_from_fields(interval)
+
+
+def _timed_point(interval: Interval, moment: datetime, precision: Precision,
+                 at_end: bool) -> _Point:
+    """The minute or second that starts at ``moment`` (or ends there, when ``at_end``)."""
+    length = _TIMED_LENGTH[precision]
+    start = moment - length if at_end else moment
+    zone_info = get_zone(interval.zone)
+    wall = start.astimezone(zone_info).replace(tzinfo=None)
+    offset = start.utcoffset()
+    assert offset is not None
+    # Leave the offset out only when the zone's wall time reads back as this very instant.
+    if offset == start.astimezone(zone_info).utcoffset() and (
+        _resolve_wall(wall, zone_info)[0] == start
+    ):
+        wall_zone: tzinfo = zone_info
+        offset_text = ""
+    else:
+        seconds = int(offset.total_seconds())
+        wall_zone, offset_text = _fixed_zone(seconds), _offset_text(seconds)
+    return _Point(start, start + length, precision, interval.approximate, interval.uncertain,
+                  wall_zone, offset_text, "", "")
+
+
+def _compose_from_fields(interval: Interval) -> str:
+    def end_point(moment: datetime, precision: Precision, at_end: bool) -> _Point:
+        if precision >= Precision.MINUTE:
+            return _timed_point(interval, moment, precision, at_end)
+        return _Point(interval.start, interval.end, precision, interval.approximate,
+                      interval.uncertain, None, "", "", "")
+
+    first = end_point(interval.start, interval.precision, at_end=False)
+    last = end_point(interval.end, interval.end_precision, at_end=True)
+    return _compose(first, first if not interval.span else last, interval.span,
+                    interval.precision, interval.end_precision, interval.zone)
+
+
+def _qualify(label: str, approximate: bool, uncertain: bool) -> str:
+    return f"{'~' if approximate else ''}{label}{'?' if uncertain else ''}"
+
+
+def _day_label(day: date) -> str:
+    return f"{MONTH_ABBREVIATIONS[day.month - 1]} {day.day}, {day.year}"
+
+
+def _clock_label(point: _Point, zone: str) -> tuple[date, str, str]:
+    local = point.start.astimezone(get_zone(zone))
+    clock = local.strftime("%H:%M:%S" if point.precision == Precision.SECOND else "%H:%M")
+    return local.date(), clock, local.tzname() or zone
+
+
+def _label(point: _Point, zone: str) -> str:
+    """A point as people read it, without qualifiers."""
+    if point.timed:
+        day, clock, abbreviation = _clock_label(point, zone)
+        return f"{_day_label(day)} {clock} {abbreviation}"
+    first, after = local_day(point.start, zone), local_day(point.end, zone)
+    precision = point.precision
+    if precision == Precision.DAY:
+        return _day_label(first)
+    if precision == Precision.MONTH:
+        return f"{MONTH_ABBREVIATIONS[first.month - 1]} {first.year}"
+    if precision == Precision.QUARTER:
+        return f"Q{(first.month + 2) // 3} {first.year}"
+    if precision == Precision.HALF:
+        return f"H{(first.month + 5) // 6} {first.year}"
+    if precision == Precision.SEASON:
+        season = 20 + first.month // 3
+        if season == 24:
+            return f"Winter {first.year}–{first.year + 1}"
+        return f"{SEASON_NAMES[season]} {first.year}"
+    years = after.year - first.year
+    if years == 1:
+        return str(first.year)
+    if years == 10 and first.year % 10 == 0:
+        return f"{first.year}s"
+    return f"{first.year}–{after.year - 1}"
+
+
+def format_human(interval: Interval) -> str:
+    """How people read the date: ``May 12, 2025``, ``~Jun 2025?``, ``Jun 9–10, 2025``.
+
+    Timed values are shown in the interval's zone with its abbreviation; a shifted value that
+    no longer matches its precision's unit is shown as the days it covers.
+    """
+    zone = interval.zone
+    points = _points_of(interval)
+    if len(points) == 1:
+        point = points[0]
+        return _qualify(_label(point, zone), point.approximate, point.uncertain)
+    first, last = points
+    same_marks = (first.approximate, first.uncertain) == (last.approximate, last.uncertain)
+    compact = _compact_span(first, last, zone) if same_marks else None
+    if compact is not None:
+        return _qualify(compact, first.approximate, first.uncertain)
+    return (f"{_qualify(_label(first, zone), first.approximate, first.uncertain)}"
+            f" – {_qualify(_label(last, zone), last.approximate, last.uncertain)}")
+
+
+def _compact_span(first: _Point, last: _Point, zone: str) -> str | None:
+    """A span written once where its ends share a year or month; None when they do not."""
+    if first.precision != last.precision:
+        return None
+    start_day = local_day(first.start, zone)
+    end_day = local_day(last.start, zone)
+    if first.timed and last.timed:
+        day, start_clock, start_zone = _clock_label(first, zone)
+        end_date, end_clock, end_zone = _clock_label(last, zone)
+        if day != end_date:
+            return None
+        if start_zone != end_zone:
+            return f"{_day_label(day)} {start_clock} {start_zone} – {end_clock} {end_zone}"
+        if start_clock == end_clock:
+            return f"{_day_label(day)} {start_clock} {start_zone}"
+        return f"{_day_label(day)} {start_clock}–{end_clock} {start_zone}"
+    if first.timed or last.timed:
+        return None
+    start_month = MONTH_ABBREVIATIONS[start_day.month - 1]
+    end_month = MONTH_ABBREVIATIONS[end_day.month - 1]
+    if first.precision == Precision.DAY:
+        if start_day == end_day:
+            return _day_label(start_day)
+        if start_day.year != end_day.year:
+            return None
+        if start_day.month == end_day.month:
+            return f"{start_month} {start_day.day}–{end_day.day}, {start_day.year}"
+        return f"{start_month} {start_day.day} – {end_month} {end_day.day}, {start_day.year}"
+    if first.precision == Precision.MONTH and start_day.year == end_day.year:
+        if start_day.month == end_day.month:
+            return f"{start_month} {start_day.year}"
+        return f"{start_month}–{end_month} {start_day.year}"
+    if first.start == last.start and first.end == last.end:
+        return _label(first, zone)
+    return None
+
+
+# --- dates as people write them ---------------------------------------------------------
+
+_WEEKDAYS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4,
+    "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
+}
+_WEEKDAY_FORM = re.compile(r"(?:(next|last|this)\s+)?([a-z]+)", re.ASCII)
+_SIGNED_FORM = re.compile(r"([+-])\s*(\d+)\s*([a-z]+)", re.ASCII)
+_IN_FORM = re.compile(r"in\s+(\d+)\s*([a-z]+)", re.ASCII)
+_AGO_FORM = re.compile(r"(\d+)\s*([a-z]+)\s+ago", re.ASCII)
+_EDTF_START = re.compile(r"[0-9Xx]{4}(?:[-/~?%Tt]|$)", re.ASCII)
+_EDTF_NOTATION = re.compile(r"[/~?%XxQqHh]|\.\.", re.ASCII)
+_SLASHED_DAY = re.compile(r"\d{4}/\d{1,2}/\d{1,2}", re.ASCII)
+_DAY_WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1}
+
+
+def parse_human_date(text: str, today: date, zone: str = "UTC") -> Interval:
+    """A date typed on the command line, counted from ``today`` (never the clock).
+
+    Accepts any EDTF value (returned as written, e.g. a month stays a month); ``today``,
+    ``tomorrow``, ``yesterday``; ``+2w``, ``-3d``, ``in 2 weeks``, ``3 days ago``; ``friday``
+    (the next one, today included), ``next friday`` (today excluded), ``last monday``; and
+    dates such as ``June 5`` (this year), ``aug 10 2025``, ``10 Aug 2025``, ``2025/08/10``,
+    ``8/10/2025`` (month first), with an optional time (``aug 10 2025 10:00``). A month
+    without a day (``aug 2025``) means that month. Anything else is a :class:`DateError`.
+    """
+    get_zone(zone)
+    stripped = text.strip()
+    try:
+        return _read_human(text, stripped, today, zone)
+    except OverflowError:
+        raise DateError(f"{stripped!r} falls outside the years 0001–9999", 0) from None
+
+
+def _read_human(text: str, stripped: str, today: date, zone: str) -> Interval:
+    words = " ".join(stripped.lower().split())
+    if not words:
+        raise DateError(f"empty date; {_HINT}", 0)
+    if words in _DAY_WORDS:
+        return _day_interval(today + timedelta(days=_DAY_WORDS[words]), zone)
+    counted = _counted_days(words, today)
+    if counted is not None:
+        return _day_interval(counted, zone)
+    weekday = _WEEKDAY_FORM.fullmatch(words)
+    if weekday and weekday.group(2) in _WEEKDAYS:
+        target = _WEEKDAYS[weekday.group(2)]
+        if weekday.group(1) == "last":
+            return _day_interval(today - timedelta(days=(today.weekday() - target) % 7 or 7), zone)
+        ahead = (target - today.weekday()) % 7
+        if weekday.group(1) == "next":
+            ahead = ahead or 7
+        return _day_interval(today + timedelta(days=ahead), zone)
+    try:
+        return parse_edtf(stripped, zone)
+    except DateError as edtf_error:
+        located = DateError(edtf_error.message, edtf_error.offset + text.index(stripped))
+        looks_like_edtf = _EDTF_START.match(stripped) is not None
+        # EDTF-only notation (spans, qualifiers, X, Q, H) must not be half-read by dateutil.
+        if looks_like_edtf and _EDTF_NOTATION.search(stripped) and not _SLASHED_DAY.fullmatch(
+            stripped
+        ):
+            raise located from None
+        written = _read_with_dateutil(stripped, today, zone)
+        if written is not None:
+            return written
+        if looks_like_edtf:
+            raise located from None
+        raise DateError(f"cannot read {stripped!r} as a date; {_HINT}", 0) from None
+
+
+def _day_interval(day: date, zone: str) -> Interval:
+    return parse_edtf(_day_text(day), zone)
+
+
+def _counted_days(words: str, today: date) -> date | None:
+    """``+2w``, ``-3d``, ``in 2 weeks``, ``3 days ago`` → the day; None for other text."""
+    signed = _SIGNED_FORM.fullmatch(words)
+    if signed:
+        sign, amount, unit = 1 if signed.group(1) == "+" else -1, signed.group(2), signed.group(3)
+    elif ahead := _IN_FORM.fullmatch(words):
+        sign, amount, unit = 1, ahead.group(1), ahead.group(2)
+    elif ago := _AGO_FORM.fullmatch(words):
+        sign, amount, unit = -1, ago.group(1), ago.group(2)
+    else:
+        return None
+    offset = Offset(_amount(amount, 0), _unit(unit, 0, long_names=True))
+    try:
+        return today + offset.signed_delta(sign)
+    except (OverflowError, ValueError):
+        raise DateError(f"{words!r} falls outside the years 0001–9999", 0) from None
+
+
+def _read_with_dateutil(text: str, today: date, zone: str) -> Interval | None:
+    """Read ``text`` with dateutil (fuzzy off); None when it cannot."""
+    from dateutil import parser
+
+    zone_names: list[str] = []
+
+    def offsets(name: str | None, seconds: int | None) -> tzinfo | None:
+        if seconds is not None:
+            return _fixed_zone(seconds)
+        if name:
+            zone_names.append(name)
+        return None
+
+    # Two readings with different defaults tell which parts were written.
+    other_day = 2 if today.day == 1 else 1
+    other_month = 2 if today.month == 1 else 1
+    try:  # dateutil reads untrusted text: any failure of it means "cannot read"
+        reading = parser.parse(text, default=datetime(today.year, today.month, today.day),
+                               fuzzy=False, tzinfos=offsets)
+        probe = parser.parse(
+            text, default=datetime(today.year, other_month, other_day, 13, 37, 42),
+            fuzzy=False, tzinfos=offsets,
+        )
+    except Exception:
+        return None
+    has_time = reading.hour == probe.hour
+    has_day = reading.day == probe.day
+    has_month = reading.month == probe.month
+    has_second = has_time and reading.second == probe.second
+    if not has_time:
+        if has_day:
+            return _day_interval(reading.date(), zone)
+        if has_month:
+            return parse_edtf(f"{reading.year:04d}-{reading.month:02d}", zone)
+        return parse_edtf(f"{reading.year:04d}", zone)
+    clock = "%H:%M:%S" if has_second else "%H:%M"
+    written = f"{_day_text(reading.date())}T{reading.strftime(clock)}"
+    offset = reading.utcoffset()
+    if offset is not None:
+        written += _offset_text(int(offset.total_seconds()))
+    elif zone_names:
+        interval = parse_edtf(written, zone)
+        if interval.start.astimezone(get_zone(zone)).tzname() != zone_names[0]:
+            raise DateError(
+                f"unknown time zone name {zone_names[0]!r}: write an offset such as -04:00",
+                text.find(zone_names[0]) if zone_names[0] in text else 0,
+            )
+    return parse_edtf(written, zone)
