@@ -209,6 +209,11 @@ def detect_style(lines: Sequence[str], block: Block | None) -> Style:
     return Style(block.dash - block.key_column, item_offset, blank)
 
 
+_ID_KEY = re.compile(
+    r"(?m)^[ \t]*(?:-[ \t]+)?id[ \t]*:[ \t]*(?P<value>[^#\s\r\n][^#\r\n]*?)[ \t]*(?:#[^\r\n]*)?\r?$"
+)
+
+
 def entry_ids(text: str) -> dict[str, int]:
     """Every `id:` value written in the text, with its 0-based line (a fast scan).
 
@@ -216,13 +221,11 @@ def entry_ids(text: str) -> dict[str, int]:
     derived ids unique and to say where an id is already taken.
     """
     found: dict[str, int] = {}
-    if "id" not in text:
-        return found
-    for number, line in enumerate(text.splitlines()):
-        if "id" in line:
-            match = _ID_LINE.match(line)
-            if match:
-                found.setdefault(_unquote(match.group("value")), number)
+    line, position = 0, 0
+    for match in _ID_KEY.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        found.setdefault(_unquote(match.group("value")), line)
     return found
 
 
@@ -411,7 +414,38 @@ def _events_block(document: Document) -> tuple[Block | None, str]:
     number, rest = found
     if rest:
         return Block(number, 0, 2, (), number + 1), rest
-    return _block_after(document.lines, number, 0, len(document.lines)), ""
+    return _top_level_block(document.lines, number), ""
+
+
+def _top_level_block(lines: Sequence[str], key: int) -> Block:
+    """`_block_after` for a key at column 0, with string tests cheap enough for 100,000 lines."""
+    total = len(lines)
+    first = key + 1
+    while first < total and (_is_blank(lines[first]) or _is_comment(lines[first])):
+        first += 1
+    if first == total or lines[first][:1] not in " \t-":
+        return Block(key, 0, 2, (), key + 1)
+    dash = _indent(lines[first])
+    if not _is_dash(lines[first], dash):
+        raise EditError(f"line {first + 1}: expected a list item ('- ') here")
+    prefix = " " * dash + "-"
+    end = total
+    for number in range(first, total):
+        head = lines[number][:1]
+        if head and head not in " \t#\r\n" and not (dash == 0 and _is_dash(lines[number], 0)):
+            end = number
+            break
+    items = tuple(
+        number
+        for number in range(first, end)
+        if lines[number].startswith(prefix) and _is_dash(lines[number], dash)
+    )
+    last = end - 1
+    while last > first and (
+        _is_blank(lines[last]) or (_is_comment(lines[last]) and _indent(lines[last]) <= dash)
+    ):
+        last -= 1
+    return Block(key, 0, dash, items, last + 1)
 
 
 def _ensure_newline(lines: list[str], at: int, newline: str) -> None:
@@ -959,6 +993,9 @@ def edit_file(
         raise EditError(f"{path}: is a directory, not a timeline file")
     if not os.access(target, os.W_OK):
         raise EditError(f"{path}: the file is read-only; not changed")
+    # import what validation needs before taking the lock: other editors wait on it
+    from . import dates, loader, model  # noqa: F401
+
     with locked(target):
         try:
             data = target.read_bytes()

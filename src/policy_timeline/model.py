@@ -122,7 +122,10 @@ class FileModel(_Strict):
         extra="forbid",
         frozen=True,
         title="policy-timeline file",
-        json_schema_extra={"$id": "https://policy-timeline.invalid/schema/timeline.json"},
+        json_schema_extra={
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://policy-timeline.invalid/schema/timeline.json",
+        },
     )
 
     title: OneLine | None = None
