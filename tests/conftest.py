@@ -33,6 +33,13 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
     return _write
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test caches loaded timelines in a folder of its own, never the user's."""
+    monkeypatch.setenv("TIMELINE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("TIMELINE_NO_CACHE", raising=False)
+
+
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
     """Run `timeline ARGS` in-process, with no colour and a fixed width."""

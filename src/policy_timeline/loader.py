@@ -12,8 +12,8 @@ from __future__ import annotations
 import difflib
 import gc
 import os
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ import yaml
 
 from . import dates
 from .dates import DateError, Interval, Offset, Relative
+from .result import LoadResult, sort_problems  # re-exported: callers import them from here
 from .timeline import (
     Change,
     Claim,
@@ -40,20 +41,6 @@ MAX_DEPTH = 64  # a timeline nests five levels deep; deeper is not a timeline
 _YAML_TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_YAML_TAG}{name}" for name in ("str", "int", "float", "bool", "timestamp")}
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@dataclass
-class LoadResult:
-    timeline: Timeline
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
 
 # --------------------------------------------------------------------------- reading
@@ -474,8 +461,14 @@ class _FileLoad:
     invalid_ids: set[str]
 
 
-def load(paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
-    """Load and resolve every file; never raises on bad input."""
+def load(
+    paths: Sequence[str | os.PathLike[str]], contents: Mapping[str, bytes] | None = None
+) -> LoadResult:
+    """Load and resolve every file; never raises on bad input.
+
+    `contents` holds bytes already read for some paths (the cache hashes exactly the
+    bytes that are parsed); other paths are read here.
+    """
     problems: list[Problem] = []
     loaded: list[_FileLoad] = []
     # Building many small objects triggers the cyclic collector over and over while
@@ -486,7 +479,8 @@ def load(paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
         for raw in paths:
             path = os.fspath(raw)
             try:
-                loaded.append(_load_file(path, problems))
+                raw_bytes = contents.get(path) if contents is not None else None
+                loaded.append(_load_file(path, problems, raw_bytes))
             except _Stop as stop:
                 problems.append(stop.problem)
         timeline = _resolve(loaded, problems)
@@ -496,22 +490,12 @@ def load(paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
     return LoadResult(timeline, sort_problems(problems, paths))
 
 
-def sort_problems(
-    problems: list[Problem], paths: Sequence[str | os.PathLike[str]]
-) -> list[Problem]:
-    """In the order of the files given, then by line and column, as editors list them."""
-    order = {os.fspath(raw): index for index, raw in enumerate(paths)}
-    return sorted(
-        problems, key=lambda p: (order.get(p.location.path, 0), p.location.line, p.location.column)
-    )
-
-
-def _load_file(path: str, problems: list[Problem]) -> _FileLoad:
+def _load_file(path: str, problems: list[Problem], raw: bytes | None = None) -> _FileLoad:
     from pydantic import ValidationError
 
     from .model import EntryModel, FileModel
 
-    text = read_text(path)
+    text = read_text(path) if raw is None else decode(raw, path)
     root = compose(text, path)
     if root is None:
         raise _Stop(_problem(path, 1, 1, "the file is empty: expected 'events:'", "empty"))

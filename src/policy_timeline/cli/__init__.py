@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 if TYPE_CHECKING:
-    from ..loader import LoadResult
+    from ..result import LoadResult
     from ..schedule import AsOf
     from ..timeline import Problem
 
@@ -218,11 +218,15 @@ def resolve_as_of(text: str | None, zone: str) -> AsOf:
     return AsOf.of_interval(interval, zone)
 
 
-def load_or_fail(ctx: Context) -> LoadResult:
-    """Load the files; on errors, print them located to stderr and exit 1."""
-    from ..loader import load
+def load_or_fail(ctx: Context, *, reminded_only: bool = False) -> LoadResult:
+    """Load the files (through the cache); on errors, print them located to stderr and exit 1.
 
-    result = load(ctx.files)
+    `reminded_only`: the timeline may hold just the entries that can be reminded, all
+    that `remind` looks at (a warm cache then reads a tenth of a typical file).
+    """
+    from ..cache import load
+
+    result = load(ctx.files, reminded_only=reminded_only)
     if result.errors:
         for problem in result.errors:
             print(terminal_safe(str(problem)), file=sys.stderr)
@@ -251,11 +255,12 @@ def terminal_safe(text: str) -> str:
 def cmd_check(args: argparse.Namespace) -> int:
     import json
 
+    from ..cache import load
     from ..checks import warnings
-    from ..loader import load, sort_problems
+    from ..result import sort_problems
 
     ctx = context(args)
-    result = load(ctx.files)
+    result = load(ctx.files)  # the cache holds only error-free loads, with their problems
     problems: list[Problem] = list(result.problems)
     if not result.errors:
         problems += warnings(result.timeline, ctx.as_of(result.timeline.timezone))

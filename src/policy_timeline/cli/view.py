@@ -195,7 +195,8 @@ def cmd_remind(args: argparse.Namespace) -> int:
             within = parse_duration(args.within)
         except DateError as error:
             raise UsageError(f"--within: {error.message}") from None
-    timeline = load_or_fail(ctx).timeline
+    # only deadlines and entries with their own lead times: all that `reminders` looks at
+    timeline = load_or_fail(ctx, reminded_only=True).timeline
     as_of = ctx.as_of(timeline.timezone)
     due = reminders(timeline, as_of, within)
     if ctx.format == "json":

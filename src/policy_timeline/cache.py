@@ -1,0 +1,366 @@
+"""A content-addressed cache of loaded timelines, so an unchanged file is parsed once.
+
+Where: `$TIMELINE_CACHE_DIR`, else `$XDG_CACHE_HOME/policy-timeline`, else
+`~/.cache/policy-timeline`; `TIMELINE_NO_CACHE=1` turns it off.
+
+Two kinds of files live there:
+
+- an *index* per list of files as given (`-f a.yaml -f b.yaml`), recording for each file
+  its `stat` (device, inode, size, mtime, ctime) and the SHA-256 of its bytes, and the
+  name of the payload;
+- a *payload* per content: the name is a hash of the package's code and version, the
+  Python version, and every file's path and content hash. It holds two pickles: the
+  entries that can ever be reminded (what `timeline remind` needs, a tenth of a typical
+  file) and the whole `LoadResult`.
+
+Never stale: a file whose `stat` differs from the record is hashed, and only its content
+decides. `stat` alone is trusted only when the record was written well after the file's
+last change (a change within the same clock tick as the record could keep size, mtime and
+ctime: git's "racy clean" problem), otherwise the file is hashed too. Only error-free loads
+are stored. Files are written to a temporary name and renamed, so readers see a whole file
+or none; anything unreadable, truncated or corrupt is a miss and a normal load follows.
+Nothing here imports PyYAML, pydantic or rich: a warm `timeline remind` needs none of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import os
+import pickle
+import struct
+import sys
+import tempfile
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .result import LoadResult
+from .timeline import Timeline
+
+FORMAT = 1
+MAX_BYTES = 256 * 1024 * 1024  # the loader's own limit; larger files are never cached
+RACY_NS = 2_000_000_000  # stat is trusted once the record is this much newer than the file
+_MAGIC = b"PTLCACHE"
+_HEADER = struct.Struct("<8sQQII")  # magic, reminded length, full length, their CRC-32s
+_CODE = ("__init__.py", "cache.py", "dates.py", "loader.py", "model.py", "result.py", "timeline.py")
+
+
+def directory() -> Path | None:
+    """The cache folder, or None when caching is turned off."""
+    if os.environ.get("TIMELINE_NO_CACHE", "") not in ("", "0"):
+        return None
+    override = os.environ.get("TIMELINE_CACHE_DIR")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "policy-timeline"
+
+
+# ----------------------------------------------------------------------- keys
+
+
+def _stat_key(stat: os.stat_result) -> tuple[int, ...]:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def _code_key() -> str:
+    """The package version, Python, and the loader's code as installed (size and mtime)."""
+    here = Path(__file__).parent
+    parts = [__version__, sys.version, str(FORMAT)]
+    for name in _CODE:
+        try:
+            stat = (here / name).stat()
+            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{name}:-")
+    return "\n".join(parts)
+
+
+def _name(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def _index_name(paths: Sequence[str], code: str) -> str:
+    return "index-" + _name(code, [(path, os.path.abspath(path)) for path in paths])
+
+
+def _payload_name(paths: Sequence[str], digests: Sequence[str], code: str) -> str:
+    entries = [
+        (path, os.path.abspath(path), digest) for path, digest in zip(paths, digests, strict=True)
+    ]
+    return "timeline-" + _name(code, entries)
+
+
+@dataclass
+class _Record:
+    """What the index holds for one file."""
+
+    stat: tuple[int, ...]
+    digest: str
+    trusted: bool  # stat alone may vouch for the content (not racy)
+
+
+@dataclass
+class Lookup:
+    """What was found for a list of files: the result on a hit, what to store on a miss."""
+
+    result: LoadResult | None
+    paths: list[str]
+    contents: dict[str, bytes]  # bytes read while looking (parse exactly these on a miss)
+    stats: dict[str, os.stat_result]
+
+
+# -------------------------------------------------------------------- pickling
+
+
+def _reduce_dataclass(obj: Any) -> tuple[Any, tuple[Any, ...]]:
+    """Rebuild frozen dataclasses through their constructor: far faster to load than the
+    `__setstate__` that dataclasses give frozen slotted classes (it calls `fields()` per object)."""
+    cls = type(obj)
+    return cls, tuple(getattr(obj, name) for name in _init_fields(cls))
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _init_fields(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in fields(cls) if f.init)
+    return names
+
+
+def _dumps(obj: object) -> bytes:
+    import copyreg
+    import io
+
+    from . import dates, timeline
+
+    table = dict(copyreg.dispatch_table)
+    for module in (timeline, dates):
+        for value in vars(module).values():
+            ours = isinstance(value, type) and value.__module__ == module.__name__
+            if (
+                ours
+                and hasattr(value, "__dataclass_fields__")
+                and all(f.init for f in fields(value))
+            ):
+                table[value] = _reduce_dataclass
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = table
+    pickler.dump(obj)
+    return buffer.getvalue()
+
+
+def _loads(data: bytes) -> Any:
+    # unpickling makes many objects at once, which would run the collector over and over
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# ---------------------------------------------------------------------- reading
+
+
+def _read_index(folder: Path, name: str) -> tuple[list[_Record], str] | None:
+    try:
+        data = (folder / name).read_bytes()
+        records, payload = pickle.loads(data)
+        if not isinstance(payload, str) or not isinstance(records, list):
+            return None
+        return [_Record(*record) for record in records], payload
+    except Exception:  # a broken index is a miss, whatever broke it
+        return None
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_payload(path: Path, reminded_only: bool) -> LoadResult | None:
+    try:
+        with open(path, "rb") as stream:
+            header = stream.read(_HEADER.size)
+            if len(header) != _HEADER.size:
+                return None
+            magic, small_length, full_length, small_crc, full_crc = _HEADER.unpack(header)
+            if magic != _MAGIC:
+                return None
+            if reminded_only:
+                data, crc = stream.read(small_length), small_crc
+                expected = small_length
+            else:
+                stream.seek(_HEADER.size + small_length)
+                data, crc = stream.read(full_length), full_crc
+                expected = full_length
+        if len(data) != expected or zlib.crc32(data) != crc:
+            return None
+        result = _loads(data)
+        if not isinstance(result, LoadResult) or not isinstance(result.timeline, Timeline):
+            return None
+        return result
+    except Exception:  # a broken payload is a miss, whatever broke it
+        return None
+
+
+def lookup(paths: Sequence[str], *, reminded_only: bool = False) -> Lookup:
+    """The cached result for these files when every file is unchanged, else a miss.
+
+    With `reminded_only`, the timeline holds only the entries that can be reminded
+    (deadlines and entries with their own lead times): all that `remind` looks at.
+    """
+    found = Lookup(None, [os.fspath(p) for p in paths], {}, {})
+    folder = directory()
+    if folder is None:
+        return found
+    code = _code_key()
+    index = _read_index(folder, _index_name(found.paths, code))
+    digests: list[str] = []
+    for position, path in enumerate(found.paths):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return found
+        found.stats[path] = stat
+        record = index[0][position] if index is not None and position < len(index[0]) else None
+        if record is not None and record.trusted and record.stat == _stat_key(stat):
+            digests.append(record.digest)
+            continue
+        if not _regular(stat):
+            return found
+        try:
+            with open(path, "rb") as stream:
+                data = stream.read()
+        except OSError:
+            return found
+        found.contents[path] = data
+        digests.append(_digest(data))
+    if index is None or len(index[0]) != len(found.paths):
+        return found
+    if [r.digest for r in index[0]] != digests:
+        return found
+    payload = _payload_name(found.paths, digests, code)
+    if payload != index[1]:
+        return found
+    result = _read_payload(folder / payload, reminded_only)
+    if result is not None and found.contents:
+        # the files were hashed (touched, or recorded too soon after a change): record
+        # their stat again, so that the next run can trust it
+        _write_index(folder, found, digests, payload, code)
+    found.result = result
+    return found
+
+
+def _regular(stat: os.stat_result) -> bool:
+    import stat as stat_module
+
+    return stat_module.S_ISREG(stat.st_mode) and stat.st_size <= MAX_BYTES
+
+
+# ---------------------------------------------------------------------- writing
+
+
+def reminded_subset(timeline: Timeline) -> Timeline:
+    """The timeline with only the entries that `remind` can ever report."""
+    return Timeline(
+        timeline.files, tuple(e for e in timeline.entries if e.reminded), timeline.sources
+    )
+
+
+def _write_atomically(folder: Path, name: str, parts: Sequence[bytes]) -> int:
+    """Write to a temporary file and rename it into place; returns the file's mtime (ns)."""
+    descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            for part in parts:
+                stream.write(part)
+            stream.flush()
+            written = os.fstat(stream.fileno()).st_mtime_ns
+        os.replace(temporary, folder / name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return written
+
+
+def _write_index(
+    folder: Path, found: Lookup, digests: Sequence[str], payload: str, code: str
+) -> None:
+    """Record each file's stat; trusted only when the record is clearly newer than the file.
+
+    The record's time is the file system's own clock (the mtime of what we write),
+    the same clock that stamps the timeline files.
+    """
+    try:
+        probe = _write_atomically(folder, ".clock", [b""])
+        records = []
+        for path, digest in zip(found.paths, digests, strict=True):
+            stat = found.stats[path]
+            last_change = max(stat.st_mtime_ns, stat.st_ctime_ns)
+            records.append((_stat_key(stat), digest, probe - last_change > RACY_NS))
+        data = pickle.dumps((records, payload), protocol=pickle.HIGHEST_PROTOCOL)
+        _write_atomically(folder, _index_name(found.paths, code), [data])
+    except Exception:  # a cache that cannot be written is only slower
+        return
+
+
+def store(found: Lookup, result: LoadResult) -> None:
+    """Remember an error-free load of exactly the bytes in `found.contents`."""
+    folder = directory()
+    if folder is None or result.errors or set(found.contents) != set(found.paths):
+        return
+    code = _code_key()
+    digests = [_digest(found.contents[path]) for path in found.paths]
+    payload = _payload_name(found.paths, digests, code)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        previous = _read_index(folder, _index_name(found.paths, code))
+        small = _dumps(LoadResult(reminded_subset(result.timeline), list(result.problems)))
+        full = _dumps(result)
+        header = _HEADER.pack(_MAGIC, len(small), len(full), zlib.crc32(small), zlib.crc32(full))
+        _write_atomically(folder, payload, [header, small, full])
+        _write_index(folder, found, digests, payload, code)
+        if previous is not None and previous[1] != payload:
+            (folder / previous[1]).unlink(missing_ok=True)  # the content it described is gone
+    except Exception:  # a cache that cannot be written is only slower
+        return
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def load(paths: Sequence[str], *, reminded_only: bool = False) -> LoadResult:
+    """Like `loader.load`, through the cache: the same result, faster when nothing changed."""
+    found = lookup(paths, reminded_only=reminded_only)
+    if found.result is not None:
+        return found.result
+    from .loader import load as load_files
+
+    missing = [path for path in found.paths if path not in found.contents]
+    for path in missing:
+        try:
+            stat = os.stat(path)
+            if _regular(stat):
+                with open(path, "rb") as stream:
+                    found.contents[path] = stream.read()
+                found.stats[path] = stat
+        except OSError:
+            pass  # the loader reports it, located
+    result = load_files(found.paths, found.contents)
+    store(found, result)
+    if reminded_only and not result.errors:
+        return LoadResult(reminded_subset(result.timeline), result.problems)
+    return result
