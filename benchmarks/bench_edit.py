@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -58,19 +59,29 @@ def generate(count: int) -> str:
     return "".join(parts)
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time, and CPU time (user + system) of the child: the second ignores machine load."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def median_of(runs: int, setup: object, command: list[str], env: dict[str, str]) -> float:
+def median_of(
+    runs: int, setup: object, command: list[str], env: dict[str, str]
+) -> tuple[float, float]:
     times = []
     for _ in range(runs):
         if callable(setup):
             setup()
         times.append(timed(command, env))
-    return statistics.median(times)
+    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
+
+
+def show(label: str, figures: tuple[float, float]) -> None:
+    print(f"{label:<44} {figures[0] * 1000:7.0f} ms wall {figures[1] * 1000:7.0f} ms CPU")
 
 
 def main() -> None:
@@ -84,7 +95,7 @@ def main() -> None:
     env.pop("TIMELINE_FILE", None)
     with tempfile.TemporaryDirectory() as folder:
         startup = median_of(args.runs, None, [sys.executable, "-c", "pass"], env)
-        print(f"baseline: python -c pass                 {startup * 1000:7.0f} ms")
+        show("baseline: python -c pass", startup)
         for size in args.sizes:
             source = Path(folder) / f"source-{size}.yaml"
             source.write_text(generate(size))
@@ -102,8 +113,8 @@ def main() -> None:
             ]  # fmt: skip
             edit = median_of(args.runs, fresh, add, env)
             size_mb = source.stat().st_size / 2**20
-            print(f"{size:>6,} entries ({size_mb:4.1f} MB): plain append   {plain * 1000:7.0f} ms")
-            print(f"{size:>6,} entries ({size_mb:4.1f} MB): timeline add   {edit * 1000:7.0f} ms")
+            show(f"{size:>6,} entries ({size_mb:4.1f} MB): plain append", plain)
+            show(f"{size:>6,} entries ({size_mb:4.1f} MB): timeline add", edit)
 
 
 if __name__ == "__main__":
