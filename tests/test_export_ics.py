@@ -206,8 +206,9 @@ def test_any_title_round_trips(title: str) -> None:
     timeline = Timeline((FileInfo("t.yaml", title, "UTC", ()),), (entry,))
     as_of = AsOf.of_day(date(2025, 5, 1))
     text = export("ics", timeline, as_of, list(known_entries(timeline, as_of)))
-    (event,) = Calendar.from_ical(text).walk("VEVENT")
-    assert str(event["summary"]) == expected
+    assert len(Calendar.from_ical(text).walk("VEVENT")) == 1  # parses
+    # read back by the RFC by hand: icalendar mis-reads an escaped backslash before , ; n
+    assert _property(text, "x", "SUMMARY") == expected
 
 
 # ---------------------------------------------------------------------------- CLI
