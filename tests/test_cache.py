@@ -1,0 +1,328 @@
+"""The cache of loaded timelines: same answers as a cold load, never stale, never fatal."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import BUNDLED, EXAMPLE, ROOT, Run
+from policy_timeline import cache
+from policy_timeline.loader import load as cold_load
+
+AS_OF_DATES = ("2025-05-01", "2025-07-28", "2025-08-09", "2025-08-11", "2025-12-01")
+SMALL = """\
+title: T
+timezone: America/New_York
+events:
+  - id: a
+    title: Deadline A
+    kind: deadline
+    date: 2025-08-10
+    warn: [14d]
+  - id: b
+    title: Event B
+    date: a + 2d
+"""
+
+
+def cache_dir() -> Path:
+    folder = cache.directory()
+    assert folder is not None
+    return folder
+
+
+def payloads() -> list[Path]:
+    folder = cache_dir()
+    return sorted(folder.glob("timeline-*")) if folder.exists() else []
+
+
+# ------------------------------------------------------------------ same answers
+
+
+@pytest.mark.parametrize("path", [BUNDLED, EXAMPLE], ids=["bundled", "example"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("remind", "--format", "json"),
+        ("remind",),
+        ("remind", "--within", "60d", "--format", "json"),
+        ("show", "--format", "json"),
+        ("show", "--all"),
+        ("check",),
+        ("check", "--format", "json"),
+    ],
+    ids=lambda c: " ".join(c),
+)
+def test_warm_answers_equal_cold(
+    run: Callable[..., Run], path: Path, command: tuple[str, ...]
+) -> None:
+    for as_of in AS_OF_DATES:
+        argv = ("-f", str(path), "--as-of", as_of, *command)
+        cold = run(*argv, env={"TIMELINE_NO_CACHE": "1"})
+        first = run(*argv, env={"TIMELINE_NO_CACHE": "0"})  # fills the cache
+        assert payloads(), "nothing was cached"
+        assert cache.lookup([str(path)]).result is not None
+        warm = run(*argv)
+        assert (cold.code, cold.out, cold.err) == (first.code, first.out, first.err)
+        assert (cold.code, cold.out, cold.err) == (warm.code, warm.out, warm.err)
+
+
+def test_cached_result_equals_loaded_result() -> None:
+    path = str(BUNDLED)
+    cold = cold_load([path])
+    cache.load([path])
+    found = cache.lookup([path])
+    assert found.result is not None
+    assert found.result.timeline == cold.timeline
+    assert found.result.problems == cold.problems
+    reminded = cache.lookup([path], reminded_only=True).result
+    assert reminded is not None
+    assert reminded.timeline.entries == tuple(e for e in cold.timeline.entries if e.reminded)
+
+
+def test_reminded_only_gives_the_same_reminders() -> None:
+    from policy_timeline.dates import parse_edtf
+    from policy_timeline.schedule import AsOf, reminders
+
+    full = cold_load([EXAMPLE]).timeline
+    part = cache.load([str(EXAMPLE)], reminded_only=True).timeline
+    assert len(part.entries) < len(full.entries)
+    for text in AS_OF_DATES:
+        as_of = AsOf.of_interval(parse_edtf(text, full.timezone), full.timezone)
+        assert reminders(part, as_of) == reminders(full, as_of)
+
+
+# ----------------------------------------------------------------- never stale
+
+
+def _forge_same_size_edit(path: Path, old: str, new: str) -> None:
+    """Change the content, keep the size, and put the old mtime back."""
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert len(old) == len(new) and old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+@pytest.mark.parametrize("trust_stat", [False, True], ids=["racy record", "trusted record"])
+def test_same_size_same_mtime_edit_is_never_served_stale(
+    write: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, trust_stat: bool
+) -> None:
+    if trust_stat:
+        monkeypatch.setattr(cache, "RACY_NS", -(10**18))  # stat alone vouches for the content
+    path = write(SMALL)
+    assert cache.load([str(path)]).timeline.by_id()["a"].title == "Deadline A"
+    assert cache.lookup([str(path)]).result is not None
+    _forge_same_size_edit(path, "Deadline A", "Deadline Z")
+    assert cache.lookup([str(path)]).result is None
+    assert cache.load([str(path)]).timeline.by_id()["a"].title == "Deadline Z"
+    # the date moved, and what depends on it moved too
+    _forge_same_size_edit(path, "2025-08-10", "2025-08-20")
+    entries = cache.load([str(path)]).timeline.by_id()
+    assert str(entries["b"].date) == "2025-08-22"
+
+
+def test_an_edit_back_to_old_content_is_served_correctly(write: Callable[[str], Path]) -> None:
+    path = write(SMALL)
+    cache.load([str(path)])
+    path.write_text(SMALL.replace("Event B", "Event C"), encoding="utf-8")
+    assert cache.load([str(path)]).timeline.by_id()["b"].title == "Event C"
+    path.write_text(SMALL, encoding="utf-8")
+    assert cache.load([str(path)]).timeline.by_id()["b"].title == "Event B"
+
+
+def test_touch_without_change_is_still_a_hit(write: Callable[[str], Path]) -> None:
+    path = write(SMALL)
+    cache.load([str(path)])
+    os.utime(path, ns=(1, 1))
+    found = cache.lookup([str(path)])
+    assert found.result is not None
+    assert str(path) in found.contents  # it was hashed, not trusted
+
+
+def test_files_are_keyed_as_a_list(write: Callable[[str, str], Path]) -> None:
+    a = write(SMALL, "a.yaml")
+    b = write("events:\n  - id: c\n    title: C\n    date: a + 1d\n", "b.yaml")
+    both = cache.load([str(a), str(b)]).timeline
+    assert [e.id for e in both.entries] == ["a", "c", "b"]
+    assert [e.id for e in cache.load([str(a)]).timeline.entries] == ["a", "b"]
+    b.write_text("events:\n  - id: c\n    title: C\n    date: a + 9d\n", encoding="utf-8")
+    assert str(cache.load([str(a), str(b)]).timeline.by_id()["c"].date) == "2025-08-19"
+
+
+def test_errors_are_not_cached(write: Callable[[str], Path]) -> None:
+    path = write(SMALL.replace("a + 2d", "nope + 2d"))
+    first = cache.load([str(path)])
+    assert [p.code for p in first.errors] == ["unknown-reference"]
+    assert payloads() == []
+    assert cache.load([str(path)]).problems == first.problems
+
+
+def test_missing_file_is_reported_not_cached(tmp_path: Path) -> None:
+    result = cache.load([str(tmp_path / "nope.yaml")])
+    assert "no such file" in str(result.errors[0])
+    assert payloads() == []
+
+
+# ------------------------------------------------------------ broken caches
+
+
+def _corruptions() -> list[tuple[str, Callable[[Path], None]]]:
+    def truncate(path: Path) -> None:
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+
+    def flip(path: Path) -> None:
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        path.write_bytes(bytes(data))
+
+    def garbage(path: Path) -> None:
+        path.write_bytes(b"\x80\x05not a pickle at all" * 10)
+
+    def empty(path: Path) -> None:
+        path.write_bytes(b"")
+
+    def directory(path: Path) -> None:
+        path.unlink()
+        path.mkdir()
+
+    return [
+        ("truncated", truncate),
+        ("flipped", flip),
+        ("garbage", garbage),
+        ("empty", empty),
+        ("dir", directory),
+    ]
+
+
+@pytest.mark.parametrize("which", ["index", "timeline"])
+@pytest.mark.parametrize(("how", "corrupt"), _corruptions(), ids=[c[0] for c in _corruptions()])
+def test_corrupt_cache_files_fall_back_to_a_load(
+    run: Callable[..., Run],
+    write: Callable[[str], Path],
+    which: str,
+    how: str,
+    corrupt: Callable[[Path], None],
+) -> None:
+    path = write(SMALL)
+    argv = ("-f", str(path), "--as-of", "2025-07-28", "remind", "--format", "json")
+    expected = run(*argv)
+    assert expected.code == 0 and json.loads(expected.out)["reminders"]
+    [target] = cache_dir().glob(f"{which}-*")
+    corrupt(target)
+    again = run(*argv)
+    assert (again.code, again.out, again.err) == (expected.code, expected.out, expected.err)
+    for flag in ((), ("--format", "json")):
+        checked = run("-f", str(path), "--as-of", "2025-07-28", "check", *flag)
+        assert checked.code == 0
+
+
+def test_unwritable_cache_folder_only_slows_down(
+    run: Callable[..., Run], write: Callable[[str], Path], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x", encoding="utf-8")
+    path = write(SMALL)
+    result = run(
+        "-f",
+        str(path),
+        "--as-of",
+        "2025-07-28",
+        "remind",
+        env={"TIMELINE_CACHE_DIR": str(blocker / "sub")},
+    )
+    assert result.code == 0 and "Deadline A" in result.out
+
+
+def test_concurrent_writers(write: Callable[[str], Path]) -> None:
+    """Eight processes fill the same cache at once; every one answers right, and so does the next."""
+    text = SMALL + "".join(
+        f"  - id: d{i}\n    title: Deadline {i}\n    kind: deadline\n    date: 2025-08-{1 + i % 28:02d}\n"
+        for i in range(300)
+    )
+    path = write(text)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TIMELINE_CACHE_DIR": str(cache_dir())}
+    argv = [
+        sys.executable,
+        "-m",
+        "policy_timeline",
+        "-f",
+        str(path),
+        "--as-of",
+        "2025-07-28",
+        "remind",
+        "--format",
+        "json",
+    ]
+    cold = subprocess.run(
+        argv, env={**env, "TIMELINE_NO_CACHE": "1"}, capture_output=True, text=True, check=True
+    )
+    processes = [
+        subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(8)
+    ]
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        assert out == cold.stdout
+    assert cache.lookup([str(path)], reminded_only=True).result is not None
+    warm = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
+    assert warm.stdout == cold.stdout
+    assert not list(cache_dir().glob(".tmp-*")), "temporary files left behind"
+
+
+# --------------------------------------------------------------- switches
+
+
+def test_no_cache_switch(run: Callable[..., Run]) -> None:
+    folder = cache_dir()
+    result = run(
+        "-f", str(BUNDLED), "--as-of", "2025-07-28", "remind", env={"TIMELINE_NO_CACHE": "1"}
+    )
+    assert result.code == 0 and "truce-expiry" in result.out
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_cache_folder_follows_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("TIMELINE_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.directory() == tmp_path / "xdg" / "policy-timeline"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.directory() == tmp_path / "home" / ".cache" / "policy-timeline"
+    monkeypatch.setenv("TIMELINE_NO_CACHE", "1")
+    assert cache.directory() is None
+    monkeypatch.setenv("TIMELINE_NO_CACHE", "0")
+    assert cache.directory() is not None
+
+
+def test_warm_remind_imports_no_heavy_package(tmp_path: Path) -> None:
+    """The hot path: a warm `timeline remind` needs neither pydantic, PyYAML nor rich."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "TIMELINE_CACHE_DIR": str(cache_dir()),
+        "NO_COLOR": "1",
+    }
+    script = (
+        "import sys\nfrom policy_timeline.cli import main\n"
+        f"code = main(['-f', {str(BUNDLED)!r}, '--as-of', '2025-07-28', 'remind'])\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'yaml', 'rich', 'ruamel', 'icalendar'})\n"
+        "print('HEAVY', heavy, code)\n"
+    )
+    for _ in range(2):  # the first run fills the cache
+        completed = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+    assert "HEAVY [] 0" in completed.stdout, completed.stdout
