@@ -171,7 +171,7 @@ def ids_of(result: Run) -> list[str]:
     (["--to", "jun 5 2025"], ["geneva-truce", "magnets-easing", "trump-xi-call"]),
     (["--search", "FREEZE"],
      ["geneva-truce", "freeze-midpoint", "truce-expiry", "tariff-snapback-notice"]),
-    (["--search", "executive order"], ["truce-expiry"]),
+    (["--search", "executive order"], []),  # announced Aug 11: not known on Aug 1
     (["--deadlines"], ["tariff-snapback-notice", "chip-rule-review", "rare-earth-licences",
                        "truce-expiry"]),
     (["--upcoming", "--deadlines"], ["tariff-snapback-notice", "chip-rule-review",
@@ -182,6 +182,12 @@ def test_filters(run: RunCli, options: list[str], expected: list[str]) -> None:
     result = run("-f", str(EXAMPLE), "--as-of", as_of, "show", "--format", "json", *options)
     assert result.code == 0, result.err
     assert ids_of(result) == expected
+
+
+def test_search_sees_the_changes_known_at_t(run: RunCli) -> None:
+    result = run("-f", str(EXAMPLE), "--as-of", "2025-08-12", "show", "--search",
+                 "executive order", "--format", "json")
+    assert ids_of(result) == ["truce-expiry"]
 
 
 def test_upcoming_keeps_overdue_open_deadlines(run: RunCli) -> None:

@@ -52,12 +52,14 @@ def _folded(values: Iterable[str]) -> set[str]:
     return {value.casefold() for value in values}
 
 
-def searchable_text(entry: Entry) -> str:
-    """Everything a reader could search an entry for, case-folded."""
+def searchable_text(item: Effective) -> str:
+    """Everything a reader could search an entry for at T, case-folded (only the notes of
+    changes known at T: a later change must not give itself away)."""
+    entry = item.entry
     parts = [entry.id, entry.title, entry.kind, *entry.tags, *entry.actors]
     parts += [entry.summary or "", entry.consequence or "", entry.date_text]
-    parts += [change.note or "" for change in entry.changes]
-    parts += [claim.note or "" for claim in entry.claims]
+    parts += [change.note or "" for change in item.applied]
+    parts += [claim.note or "" for claim in item.claims]
     return "\n".join(parts).casefold()
 
 
@@ -80,7 +82,7 @@ def matches(item: Effective, as_of: AsOf, filters: Filters) -> bool:
         if reminder is None or reminder.state != OVERDUE:
             return False
     if filters.search:
-        text = searchable_text(entry)
+        text = searchable_text(item)
         if not all(word in text for word in filters.search.casefold().split()):
             return False
     return True
