@@ -133,13 +133,17 @@ def _node_location(path: str, node: yaml.Node) -> Location:
     return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def expanded_sizes(root: yaml.Node, path: str, limit: int) -> None:
+def expanded_sizes(root: yaml.Node, path: str, limit: int, text: str | None = None) -> None:
     """Refuse alias bombs and self-referencing aliases before anything expands them.
 
     Counts how many values the document holds once every alias is expanded (memoised,
     so this is linear in the number of distinct nodes) and stops at the first node
     whose expansion passes `limit`.
     """
+    if text is not None and "&" not in text:
+        # no anchor, so no alias: a plain tree, no bigger than the text; only depth matters
+        _check_depth(root, path)
+        return
     sizes: dict[int, int] = {}
     on_stack: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -181,6 +185,47 @@ def expanded_sizes(root: yaml.Node, path: str, limit: int) -> None:
                     "too-deep",
                 )
             )
+
+
+def _too_deep(path: str, node: yaml.Node) -> _Stop:
+    return _Stop(
+        Problem(
+            _node_location(path, node),
+            f"nested more than {MAX_DEPTH} levels deep; a timeline needs five",
+            "error",
+            "too-deep",
+        )
+    )
+
+
+def _check_depth(root: yaml.Node, path: str) -> None:
+    """The depth limit of `expanded_sizes` for a plain tree, reporting the same node.
+
+    Visits nodes in the same order, but pushes only collections: scalars have nothing
+    below them, so they can only be too deep when their parent is at the limit.
+    """
+    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, depth = pop()
+        if depth > MAX_DEPTH:
+            raise _too_deep(path, node)
+        kind = node.__class__
+        if kind is mapping:
+            if node.value and depth == MAX_DEPTH:
+                raise _too_deep(path, node.value[-1][1])
+            for key, value in node.value:
+                if key.__class__ is mapping or key.__class__ is sequence:
+                    push((key, depth + 1))
+                if value.__class__ is mapping or value.__class__ is sequence:
+                    push((value, depth + 1))
+        elif kind is sequence:
+            if node.value and depth == MAX_DEPTH:
+                raise _too_deep(path, node.value[-1])
+            for child in node.value:
+                if child.__class__ is mapping or child.__class__ is sequence:
+                    push((child, depth + 1))
 
 
 def _children(node: yaml.Node) -> Iterator[yaml.Node]:
@@ -499,7 +544,7 @@ def _load_file(path: str, problems: list[Problem], raw: bytes | None = None) -> 
     root = compose(text, path)
     if root is None:
         raise _Stop(_problem(path, 1, 1, "the file is empty: expected 'events:'", "empty"))
-    expanded_sizes(root, path, limit=max(1_000_000, 4 * len(text)))
+    expanded_sizes(root, path, limit=max(1_000_000, 4 * len(text)), text=text)
     shape_problems: list[Problem] = []
     data = to_data(root, path, shape_problems)
     if shape_problems:
