@@ -40,7 +40,34 @@ MAX_FILE_BYTES = 256 * 1024 * 1024  # far above any real timeline (100,000 entri
 MAX_DEPTH = 64  # a timeline nests five levels deep; deeper is not a timeline
 _YAML_TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_YAML_TAG}{name}" for name in ("str", "int", "float", "bool", "timestamp")}
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc]
+    """The safe loader, resolving plain scalars the quick way.
+
+    Every scalar keeps the text it was written as, so YAML's implicit types (bool, int,
+    float, timestamp) all mean "text" here: only null, merge (`<<`) and value (`=`) need
+    telling apart. Resolving them in Python regexes per scalar was a third of the parse.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0]:
+            if value in _NULLS:
+                return f"{_YAML_TAG}null"
+            if value == "<<":
+                return f"{_YAML_TAG}merge"
+            if value == "=":
+                return f"{_YAML_TAG}value"
+            return f"{_YAML_TAG}str"
+        return super().resolve(kind, value, implicit)
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None  # no path resolvers are registered
+
+    def ascend_resolver(self) -> None:
+        return None
 
 
 # --------------------------------------------------------------------------- reading
