@@ -346,3 +346,22 @@ def test_remind_plain_and_json_do_not_import_rich() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                           check=True, timeout=60)
     assert done.stdout.split("\n")[:2] == ["[]", "True"], done.stderr
+
+
+def test_show_options_without_the_command(run: Callable[..., Run]) -> None:
+    """`timeline --tag x` means `timeline show --tag x`, options in any order."""
+    bundled = str(BUNDLED)
+    implicit = run("--tag", "rare-earths", "-f", bundled, "--as-of", "2025-07-28")
+    explicit = run("show", "--tag", "rare-earths", "-f", bundled, "--as-of", "2025-07-28")
+    assert implicit.code == explicit.code == 0
+    assert implicit.out == explicit.out
+    assert "samarium" in implicit.out and "Trump–Xi" not in implicit.out
+
+
+def test_search_ignores_notes_of_changes_not_yet_announced(run: Callable[..., Run]) -> None:
+    """A later change's note must not give itself away before it was announced."""
+    example = str(EXAMPLE)
+    before = run("show", "-f", example, "--as-of", "2025-08-01", "--search", "executive order")
+    after = run("show", "-f", example, "--as-of", "2025-08-12", "--search", "executive order")
+    assert "tariff freeze expires" not in before.out
+    assert "tariff freeze expires" in after.out

@@ -10,6 +10,7 @@ import pytest
 from rich.console import Console
 
 from policy_timeline.dates import Offset, parse_edtf
+from policy_timeline.filters import Selection, select
 from policy_timeline.render import (
     ShowOptions,
     Span,
@@ -25,7 +26,7 @@ from policy_timeline.render import (
     to_rich,
     wrap_spans,
 )
-from policy_timeline.report import Filters, date_json, dumps, select, window
+from policy_timeline.report import date_json, dumps, window
 from policy_timeline.schedule import AsOf, effective, reminders
 from policy_timeline.timeline import Change, Entry, FileInfo, Source, Timeline
 
@@ -216,7 +217,7 @@ def test_filters() -> None:
     )
 
     def ids(**fields: object) -> list[str]:
-        return [item.entry.id for item in select(timeline, AS_OF, Filters(**fields))]  # type: ignore[arg-type]
+        return [item.entry.id for item in select(timeline, AS_OF, Selection(**fields))]  # type: ignore[arg-type]
 
     assert ids() == ["a", "b", "c"]
     assert ids(tags=("TARIFFS", "chips")) == ["a", "b"]

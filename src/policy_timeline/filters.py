@@ -29,7 +29,7 @@ from .schedule import OVERDUE, AsOf, Effective, known_entries, sorted_by_effecti
 if TYPE_CHECKING:
     import argparse
 
-    from .timeline import Entry, Timeline
+    from .timeline import Timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +52,14 @@ def _folded(values: Iterable[str]) -> set[str]:
     return {value.casefold() for value in values}
 
 
-def searchable_text(entry: Entry) -> str:
-    """Everything a reader could search an entry for, case-folded."""
+def searchable_text(item: Effective) -> str:
+    """Everything a reader could search an entry for at T, case-folded: only the notes of
+    changes known at T, so that a later change does not give itself away."""
+    entry = item.entry
     parts = [entry.id, entry.title, entry.kind, *entry.tags, *entry.actors]
     parts += [entry.summary or "", entry.consequence or "", entry.date_text]
-    parts += [change.note or "" for change in entry.changes]
-    parts += [claim.note or "" for claim in entry.claims]
+    parts += [change.note or "" for change in item.applied]
+    parts += [claim.note or "" for claim in item.claims]
     return "\n".join(parts).casefold()
 
 
@@ -81,7 +83,7 @@ def matches(item: Effective, selection: Selection, as_of: AsOf) -> bool:
         if reminder is None or reminder.state != OVERDUE:
             return False
     if selection.search:
-        text = searchable_text(entry)
+        text = searchable_text(item)
         if not all(word in text for word in selection.search.casefold().split()):
             return False
     return True
@@ -148,6 +150,8 @@ def selection_from_args(args: Any, as_of: AsOf, zone: str) -> Selection:
         start = _interval("--from", args.from_date, as_of, zone).start
     if getattr(args, "to_date", None):
         end = _interval("--to", args.to_date, as_of, zone).end
+    if start is not None and end is not None and end <= start:
+        raise FilterError("--to", f"{args.to_date} is before --from {args.from_date}")
     return Selection(
         tags=_values(getattr(args, "tag", None) or ()),
         kinds=_values(getattr(args, "kind", None) or ()),

@@ -1,6 +1,7 @@
-"""What to show at a moment T: the selection of entries, and the JSON documents of SPEC §5.
+"""What to show at a moment T: the window of a long selection, and the JSON documents of
+SPEC §5 (the selection itself is `filters.select`).
 
-Pure functions of (timeline, as_of, filters): no printing, no rich, no argument parser.
+Pure functions of (timeline, as_of, entries): no printing, no rich, no argument parser.
 `show_document` is shared by `show --format json` and `export json`; `remind_document` is
 what `remind --format json` prints.
 """
@@ -13,7 +14,6 @@ from datetime import datetime
 
 from .dates import Interval, Precision
 from .schedule import (
-    OVERDUE,
     AsOf,
     Effective,
     Reminder,
@@ -26,73 +26,7 @@ from .schedule import (
 )
 from .timeline import Claim, Entry, Timeline
 
-# ------------------------------------------------------------------------ selection
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """What `show` was asked to keep. Within one option any value matches (`--tag a --tag
-    b` keeps entries tagged a or b); different options must all match."""
-
-    tags: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
-    start: datetime | None = None  # keep entries that end after this instant (`--from`)
-    end: datetime | None = None  # keep entries that start before this instant (`--to`)
-    search: str | None = None  # every word, case-insensitive, somewhere in the entry's text
-    upcoming: bool = False  # not yet past at T, or an open deadline that is overdue
-    deadlines: bool = False  # deadlines and entries with their own lead times
-
-    @property
-    def active(self) -> bool:
-        return self != Filters()
-
-
-def _folded(values: Iterable[str]) -> set[str]:
-    return {value.casefold() for value in values}
-
-
-def searchable_text(item: Effective) -> str:
-    """Everything a reader could search an entry for at T, case-folded (only the notes of
-    changes known at T: a later change must not give itself away)."""
-    entry = item.entry
-    parts = [entry.id, entry.title, entry.kind, *entry.tags, *entry.actors]
-    parts += [entry.summary or "", entry.consequence or "", entry.date_text]
-    parts += [change.note or "" for change in item.applied]
-    parts += [claim.note or "" for claim in item.claims]
-    return "\n".join(parts).casefold()
-
-
-def matches(item: Effective, as_of: AsOf, filters: Filters) -> bool:
-    entry = item.entry
-    if filters.tags and not _folded(entry.tags) & _folded(filters.tags):
-        return False
-    if filters.kinds and entry.kind.casefold() not in _folded(filters.kinds):
-        return False
-    if filters.actors and not _folded(entry.actors) & _folded(filters.actors):
-        return False
-    if filters.start is not None and item.date.end <= filters.start:
-        return False
-    if filters.end is not None and item.date.start >= filters.end:
-        return False
-    if filters.deadlines and not entry.reminded:
-        return False
-    if filters.upcoming and item.date.last_day < as_of.day:
-        reminder = state_of(item, as_of)
-        if reminder is None or reminder.state != OVERDUE:
-            return False
-    if filters.search:
-        text = searchable_text(item)
-        if not all(word in text for word in filters.search.casefold().split()):
-            return False
-    return True
-
-
-def select(timeline: Timeline, as_of: AsOf, filters: Filters = Filters()) -> list[Effective]:
-    """The entries known at T that pass the filters, sorted by their effective dates."""
-    return sorted_by_effective(
-        item for item in known_entries(timeline, as_of) if matches(item, as_of, filters)
-    )
+# --------------------------------------------------------------------------- window
 
 
 @dataclass(frozen=True, slots=True)

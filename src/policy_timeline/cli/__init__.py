@@ -151,17 +151,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse; with no command named, `show` is meant (`timeline --tag x` = `timeline show --tag x`).
+
+    A word that names a command but is the value of an option (`--search check`) is taken
+    as a command: write `timeline show --search check` then.
+    """
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if getattr(args, "handler", None) is None:
-        # no command: `show`, with whatever global options were given
-        show_argv = ["show", *argv]
-        if "show" in _command_names(parser):
-            args = parser.parse_args(show_argv)
-        else:
-            parser.print_help()
-            raise SystemExit(EXIT_USAGE)
-    return args
+    names = _command_names(parser)
+    if not any(word in names for word in argv) and not {"-h", "--help", "--version"} & set(argv):
+        argv = ["show", *argv]
+    return parser.parse_args(argv)
 
 
 def _command_names(parser: argparse.ArgumentParser) -> set[str]:

@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..render import Line
-    from ..report import Filters
-    from ..schedule import AsOf
     from . import Context
 
 SHOW_EXAMPLES = """\
@@ -37,6 +35,7 @@ REMIND_EXAMPLES = """\
 
 def register(commands: Any) -> None:
     """Add `show` and `remind` to the parser."""
+    from ..filters import add_filter_options
     from . import add_command
 
     show = add_command(
@@ -45,23 +44,7 @@ def register(commands: Any) -> None:
         "change history and sources",
         SHOW_EXAMPLES, cmd_show,
     )
-    filters = show.add_argument_group("filters (repeat an option or use commas: any value matches)")
-    filters.add_argument("--tag", action="append", default=[], metavar="TAG",
-                         help="entries with this tag")
-    filters.add_argument("--kind", action="append", default=[], metavar="KIND",
-                         help="entries of this kind (deadline, agreement, ...)")
-    filters.add_argument("--actor", action="append", default=[], metavar="ACTOR",
-                         help="entries involving this actor")
-    filters.add_argument("--from", dest="start", metavar="DATE",
-                         help="entries not over before DATE ('jun 1', 2025-06, -2w)")
-    filters.add_argument("--to", dest="end", metavar="DATE",
-                         help="entries begun by the end of DATE ('aug 10 2025', 2025-Q3, +1mo)")
-    filters.add_argument("--search", metavar="TEXT",
-                         help="every word of TEXT in the id, title, summary, tags, actors or notes")
-    filters.add_argument("--upcoming", action="store_true",
-                         help="only what is not yet past (and open deadlines that are overdue)")
-    filters.add_argument("--deadlines", action="store_true",
-                         help="only deadlines and entries with their own lead times")
+    add_filter_options(show)
     layout = show.add_argument_group("layout")
     layout.add_argument("--by", choices=("actor",),
                         help="lay entries out in one lane per actor (US | CN | joint)")
@@ -93,41 +76,6 @@ def _width() -> int:
     return max(40, shutil.get_terminal_size((80, 24)).columns)
 
 
-def _values(options: list[str]) -> tuple[str, ...]:
-    values = (value.strip() for option in options for value in option.split(","))
-    return tuple(value for value in values if value)
-
-
-def filters_of(args: argparse.Namespace, as_of: AsOf, zone: str) -> Filters:
-    """The `show` filters; `--from`/`--to` read as people write dates, counted from T."""
-    from ..dates import DateError, parse_human_date
-    from ..report import Filters
-    from . import UsageError
-
-    bounds = {}
-    for option, name in (("--from", "start"), ("--to", "end")):
-        text = getattr(args, name)
-        if text is None:
-            continue
-        try:
-            interval = parse_human_date(text, as_of.day, zone)
-        except DateError as error:
-            raise UsageError(f"{option}: {error.message}") from None
-        bounds[name] = interval.start if name == "start" else interval.end
-    if "start" in bounds and "end" in bounds and bounds["end"] <= bounds["start"]:
-        raise UsageError(f"--to {args.end} is before --from {args.start}")
-    return Filters(
-        tags=_values(args.tag),
-        kinds=_values(args.kind),
-        actors=_values(args.actor),
-        start=bounds.get("start"),
-        end=bounds.get("end"),
-        search=args.search or None,
-        upcoming=args.upcoming,
-        deadlines=args.deadlines,
-    )
-
-
 def emit(ctx: Context, lines: list[Line], width: int) -> None:
     """Print laid-out lines: through rich when colour is on, else as plain text (no rich)."""
     if not lines:
@@ -152,14 +100,18 @@ def emit(ctx: Context, lines: list[Line], width: int) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from ..filters import FilterError, select, selection_from_args
     from ..render import ShowOptions, show_lines
-    from ..report import Window, dumps, select, show_document, window
-    from . import EXIT_OK, context, load_or_fail
+    from ..report import Window, dumps, show_document, window
+    from . import EXIT_OK, UsageError, context, load_or_fail
 
     ctx = context(args)
     timeline = load_or_fail(ctx).timeline
     as_of = ctx.as_of(timeline.timezone)
-    filters = filters_of(args, as_of, timeline.timezone)
+    try:
+        filters = selection_from_args(args, as_of, timeline.timezone)
+    except FilterError as error:
+        raise UsageError(error.message) from None
     selection = select(timeline, as_of, filters)
     if ctx.format == "json":
         ctx.out.write(dumps(show_document(timeline, as_of, selection)))
