@@ -88,12 +88,20 @@ def test_golden_timeline_diagram_through_the_cli(
     ("name", "path", "day"),
     [("bundled", BUNDLED, BUNDLED_AS_OF), ("truce-extended", EXAMPLE, EXAMPLE_AS_OF)],
 )
-def test_golden_gantt_diagram(
-    golden: Callable[[str, str], None], name: str, path: Path, day: date
+def test_golden_gantt_diagram_through_the_cli(
+    run: Callable[..., Run], golden: Callable[[str, str], None], name: str, path: Path,
+    day: date,
 ) -> None:
-    text = mermaid.export(*loaded(path, day), diagram="gantt")
-    golden(f"export/mermaid-{name}-gantt.mmd", text)
-    assert text == mermaid.export_gantt(*loaded(path, day))
+    result = run("-f", str(path), "--as-of", day.isoformat(), "export", "mermaid",
+                 "--diagram", "gantt")
+    assert result.code == 0, result.err
+    golden(f"export/mermaid-{name}-gantt.mmd", result.out)
+    assert result.out == mermaid.export(*loaded(path, day), diagram="gantt")
+
+
+def test_format_options_belong_to_their_format(run: Callable[..., Run]) -> None:
+    result = run("-f", str(BUNDLED), "export", "markdown", "--diagram", "gantt")
+    assert result.code == 2 and "--diagram applies to the mermaid format only" in result.err
 
 
 # --------------------------------------------------------------------------- the text
@@ -153,7 +161,7 @@ def test_timeline_groups_by_month_and_marks_today() -> None:
 
 
 def test_gantt_draws_extensions_and_closed_deadlines() -> None:
-    text = mermaid.export_gantt(*loaded(EXAMPLE, EXAMPLE_AS_OF))
+    text = mermaid.export(*loaded(EXAMPLE, EXAMPLE_AS_OF), diagram="gantt")
     assert ("90-day tariff freeze expires extended — Extended 90 days by executive order "
             ":active, 2025-08-10, 2025-11-10") in text
     assert "Review of AI chip export rules (cancelled) :done, milestone, 2025-09-30, 0d" in text
@@ -216,7 +224,7 @@ def test_mermaid_parses_and_renders_every_entry(path: Path, day: date, tmp_path:
     timeline, as_of, entries = loaded(path, day)
     diagrams = {
         "timeline": mermaid.export(timeline, as_of, entries),
-        "gantt": mermaid.export_gantt(timeline, as_of, entries),
+        "gantt": mermaid.export(timeline, as_of, entries, diagram="gantt"),
     }
     results, errors = render_in_mermaid(diagrams, tmp_path)
     assert errors == []
@@ -242,7 +250,7 @@ def test_hostile_text_stays_text_in_mermaid(
     timeline, as_of, entries = loaded(write(HOSTILE, "hostile.yaml"), date(2025, 6, 25))
     diagrams = {
         "timeline": mermaid.export(timeline, as_of, entries),
-        "gantt": mermaid.export_gantt(timeline, as_of, entries),
+        "gantt": mermaid.export(timeline, as_of, entries, diagram="gantt"),
     }
     results, errors = render_in_mermaid(diagrams, tmp_path)
     assert errors == []

@@ -248,3 +248,11 @@ def test_hostile_text_stays_text_in_timelinejs(
     shown = _dom_text(dom)
     for item in entries:
         assert item.entry.title in shown, item.entry.id
+
+
+def test_group_by_actor_through_the_cli(run: Callable[..., Run]) -> None:
+    result = run("-f", str(EXAMPLE), "--as-of", "2025-09-20", "export", "timelinejs",
+                 "--group-by", "actor")
+    assert result.code == 0, result.err
+    groups = {event.get("group") for event in json.loads(result.out)["events"]}
+    assert groups == {"US", "CN", "US, CN", "no actor"}

@@ -7,9 +7,7 @@ calls one, and writes the text to stdout or, atomically, to a file.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +34,11 @@ def register(commands: Any) -> None:
                         help="one of: " + ", ".join(FORMATS))
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE (replaced atomically) instead of stdout; '-' is stdout")
+    parser.add_argument("--diagram", choices=("timeline", "gantt"),
+                        help="mermaid only: a timeline diagram (default) or a gantt of "
+                        "deadlines, extensions and spans")
+    parser.add_argument("--group-by", choices=("kind", "actor"),
+                        help="timelinejs only: group slides by kind (default) or actor")
     add_filter_options(parser)
 
 
@@ -51,7 +54,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     except FilterError as error:
         raise UsageError(error.message) from None
     entries = select(timeline, as_of, selection)
-    text = export(args.export_format, timeline, as_of, entries)
+    options: dict[str, str] = {}
+    own_options = (("--diagram", "diagram", "mermaid"), ("--group-by", "group_by", "timelinejs"))
+    for option, name, fmt in own_options:
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        if args.export_format != fmt:
+            raise UsageError(f"{option} applies to the {fmt} format only")
+        options[name] = value
+    text = export(args.export_format, timeline, as_of, entries, **options)
     if args.output in (None, "-"):
         # newline="" semantics: ICS lines end in CRLF and must stay so
         stream = getattr(sys.stdout, "buffer", None)
@@ -67,24 +79,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write a temporary file beside ``path``, flush it to disk, then rename it over."""
-    folder = path.parent if str(path.parent) else Path(".")
+    """Replace FILE atomically (the same guarantee as the editing commands)."""
+    from ..editing import write_atomic
+
     if path.is_dir():
         raise CliError(f"{path}: is a directory")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        write_atomic(path, text.encode("utf-8"))
     except OSError as error:
-        raise CliError(f"{path}: cannot write: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise CliError(f"{path}: cannot write: {error.strerror or error}") from None

@@ -11,7 +11,7 @@ The registry is a fixed table of format name → module, imported on first use, 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING, cast
@@ -19,9 +19,6 @@ from typing import TYPE_CHECKING, cast
 if TYPE_CHECKING:
     from ..schedule import AsOf, Effective
     from ..timeline import Timeline
-
-Exporter = Callable[["Timeline", "AsOf", "Sequence[Effective]"], str]
-
 
 @dataclass(frozen=True, slots=True)
 class Format:
@@ -51,17 +48,16 @@ class UnknownFormat(LookupError):
         self.name = name
 
 
-def get(name: str) -> Exporter:
-    """The export function of format ``name`` (``UnknownFormat`` when there is none)."""
+def export(
+    name: str, timeline: Timeline, as_of: AsOf, entries: Sequence[Effective], **options: str
+) -> str:
+    """Format ``name``; ``options`` are that format's own (mermaid ``diagram``,
+    timelinejs ``group_by``)."""
     found = FORMATS.get(name)
     if found is None:
         raise UnknownFormat(name)
     module = import_module(f"{__name__}.{found.module}")
-    return cast(Exporter, module.export)
-
-
-def export(name: str, timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str:
-    return get(name)(timeline, as_of, entries)
+    return cast(str, module.export(timeline, as_of, entries, **options))
 
 
 # --------------------------------------------------------------- shared by formats
@@ -121,15 +117,15 @@ class Standing:
 
 
 def standing(item: Effective, as_of: AsOf) -> Standing:
-    from ..schedule import state_of
+    """`schedule.standing` in the words pages and charts use as CSS classes and labels."""
+    from ..schedule import LATER, OVERDUE, SOON, TODAY
+    from ..schedule import standing as countdown_of
 
-    entry = item.entry
-    if not entry.reminded:
+    found = countdown_of(item, as_of)
+    if found is None:
         return Standing("event", None, None)
-    if item.status != "open":
-        return Standing(item.status, None, None)
-    reminder = state_of(item, as_of)
-    if reminder is not None:
-        window = reminder.window.text if reminder.window is not None else None
-        return Standing(reminder.state, reminder.days_left, window)
-    return Standing("open", (item.due_day - as_of.day).days, None)
+    if found.urgency in (LATER, SOON, OVERDUE, TODAY):
+        state = {SOON: "upcoming", LATER: "open"}.get(found.urgency, found.urgency)
+        window = found.window.text if found.window is not None else None
+        return Standing(state, found.days_left, window)
+    return Standing(found.urgency, None, None)  # met, missed, cancelled, superseded

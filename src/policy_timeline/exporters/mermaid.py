@@ -198,8 +198,3 @@ def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective],
     if diagram == "timeline":
         return timeline_diagram(timeline, as_of, entries)
     raise ValueError(f"unknown Mermaid diagram {diagram!r}; choose one of {', '.join(DIAGRAMS)}")
-
-
-def export_gantt(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str:
-    """The gantt diagram, with the signature of every exporter."""
-    return gantt_diagram(timeline, as_of, entries)
