@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -84,6 +85,8 @@ def test_several_files_and_environment(run: Callable[..., Run], write: Callable[
     b = write("events:\n  - {id: b, title: B, date: a + 1mo}\n", "b.yaml")
     assert run("check", "-f", str(a), "-f", str(b), "--as-of", "2025-01-01").code == 0
     assert run("check", "--as-of", "2025-01-01", env={"TIMELINE_FILE": str(a)}).code == 0
+    both = run("check", "--as-of", "2025-01-01", env={"TIMELINE_FILE": f"{a}{os.pathsep}{b}"})
+    assert both.code == 0 and "2 entries" in both.err
     only_b = run("check", "-f", str(b), "--as-of", "2025-01-01")
     assert only_b.code == 1 and "unknown id 'a'" in only_b.out
 

@@ -65,7 +65,8 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         dest="files",
         metavar="PATH",
         default=default(None),
-        help="timeline file (repeatable; default: $TIMELINE_FILE or ./timeline.yaml)",
+        help="timeline file (repeatable; default: $TIMELINE_FILE, several separated by ':', "
+        "or ./timeline.yaml)",
     )
     group.add_argument(
         "--as-of",
@@ -189,9 +190,9 @@ class Context:
 
 def context(args: argparse.Namespace, out: TextIO | None = None) -> Context:
     out = out or sys.stdout
-    files = args.files or (
-        [os.environ["TIMELINE_FILE"]] if os.environ.get("TIMELINE_FILE") else None
-    )
+    from_environment = os.environ.get("TIMELINE_FILE", "")
+    # several files in the environment are separated like PATH (':' on POSIX)
+    files = args.files or [path for path in from_environment.split(os.pathsep) if path] or None
     if files is None:
         files = [DEFAULT_FILE]
     interactive = out.isatty()
