@@ -1,8 +1,8 @@
 """The entry filters shared by `show` and `export`: which entries a reader asked for.
 
-`Selection` is plain data and `select` a pure function of it and the moment T;
-`add_filter_options` and `selection_from_args` are the thin command-line side, so that
-every command that lists entries offers the same options with the same meaning:
+`Selection` is plain data and `select` a pure function of it and the moment T; the
+options that fill a Selection are in `cli.options`, so that every command that lists
+entries offers the same options with the same meaning:
 
 - ``--tag``, ``--kind``, ``--actor`` (each repeatable, or comma-separated): an entry matches
   when it has any of the values given, compared case-insensitively; different options must
@@ -18,17 +18,14 @@ every command that lists entries offers the same options with the same meaning:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .dates import DateError, Interval, parse_human_date
 from .schedule import OVERDUE, AsOf, Effective, known_entries, sorted_by_effective, state_of
 
 if TYPE_CHECKING:
-    import argparse
-
     from .timeline import Timeline
 
 
@@ -95,76 +92,3 @@ def select(timeline: Timeline, as_of: AsOf, selection: Selection | None = None) 
     return sorted_by_effective(
         item for item in known_entries(timeline, as_of) if matches(item, wanted, as_of)
     )
-
-
-# ------------------------------------------------------------------ command line
-
-
-def add_filter_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(
-        "filters (repeat an option or use commas: any value matches)")
-    group.add_argument("--tag", action="append", default=[], metavar="TAG",
-                       help="entries with this tag")
-    group.add_argument("--kind", action="append", default=[], metavar="KIND",
-                       help="entries of this kind (deadline, agreement, ...)")
-    group.add_argument("--actor", action="append", default=[], metavar="ACTOR",
-                       help="entries involving this actor")
-    group.add_argument("--from", dest="from_date", metavar="DATE",
-                       help="entries not over before DATE ('jun 1', 2025-06, -2w)")
-    group.add_argument("--to", dest="to_date", metavar="DATE",
-                       help="entries begun by the end of DATE ('aug 10 2025', 2025-Q3, +1mo)")
-    group.add_argument("--search", metavar="TEXT",
-                       help="every word of TEXT in the id, title, summary, tags, actors or notes")
-    group.add_argument("--upcoming", action="store_true",
-                       help="only what is not yet past (and open deadlines that are overdue)")
-    group.add_argument("--deadlines", action="store_true",
-                       help="only deadlines and entries with their own lead times")
-
-
-class FilterError(ValueError):
-    """A filter value that cannot be read; ``option`` names the option."""
-
-    def __init__(self, option: str, message: str) -> None:
-        super().__init__(f"{option}: {message}")
-        self.option = option
-        self.message = f"{option}: {message}"
-
-
-def _interval(option: str, text: str, as_of: AsOf, zone: str) -> Interval:
-    try:
-        return parse_human_date(text, as_of.day, zone)
-    except DateError as error:
-        raise FilterError(option, error.message) from None
-
-
-def _values(options: Iterable[str]) -> tuple[str, ...]:
-    """`--tag a,b --tag c` → (a, b, c)."""
-    values = (value.strip() for option in options for value in option.split(","))
-    return tuple(value for value in values if value)
-
-
-def selection_from_args(args: Any, as_of: AsOf, zone: str) -> Selection:
-    """The Selection the options ask for; `FilterError` for a date that cannot be read."""
-    start = end = None
-    if getattr(args, "from_date", None):
-        start = _interval("--from", args.from_date, as_of, zone).start
-    if getattr(args, "to_date", None):
-        end = _interval("--to", args.to_date, as_of, zone).end
-    if start is not None and end is not None and end <= start:
-        raise FilterError("--to", f"{args.to_date} is before --from {args.from_date}")
-    return Selection(
-        tags=_values(getattr(args, "tag", None) or ()),
-        kinds=_values(getattr(args, "kind", None) or ()),
-        actors=_values(getattr(args, "actor", None) or ()),
-        start=start,
-        end=end,
-        search=getattr(args, "search", None) or None,
-        upcoming=bool(getattr(args, "upcoming", False)),
-        deadlines=bool(getattr(args, "deadlines", False)),
-    )
-
-
-__all__: Sequence[str] = [
-    "FilterError", "Selection", "add_filter_options", "matches", "searchable_text", "select",
-    "selection_from_args",
-]

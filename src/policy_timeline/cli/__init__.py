@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -89,13 +89,36 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
+#: Every command, the module under `cli/` that builds it, and its one-line help: the
+#: catalogue `timeline --help` lists without importing any command's module.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("", "validate the timeline files"),
+    "show": (
+        "view",
+        "the timeline: entries by year and month, a TODAY rule, deadline countdowns, "
+        "change history and sources",
+    ),
+    "remind": (
+        "view",
+        "what needs attention: overdue, due today, and due within the lead times; "
+        "prints nothing when nothing is due",
+    ),
+    "export": ("share", "export the timeline to a calendar, a page, a chart or a document"),
+    "add": ("edit", "add an entry to the timeline file, keeping its comments"),
+    "change": ("edit", "record news about an entry: a new date, a status, a note"),
+    "import": ("edit", "add entries from an ICS calendar or a TimelineJS JSON/CSV file"),
+    "init": ("edit", "create a starter timeline file (never overwrites)"),
+    "schema": ("edit", "print the JSON Schema of the timeline file, for editors"),
+}
+
+
 def add_command(
     commands: Any,
     name: str,
-    help_text: str,
     examples: str,
     handler: Callable[[argparse.Namespace], int],
 ) -> argparse.ArgumentParser:
+    help_text = COMMANDS[name][1]
     parser: argparse.ArgumentParser = commands.add_parser(
         name,
         help=help_text,
@@ -116,9 +139,15 @@ EXAMPLES = """\
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(selected: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the `selected` commands get their options (None: all of them).
+
+    The others are listed with their help but not built, so that `timeline remind` does
+    not import the editing or export code just to parse its arguments.
+    """
+    from importlib import import_module
+
     from .. import __version__
-    from . import edit, share, view
 
     parser = _Parser(
         prog="timeline",
@@ -133,21 +162,29 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     commands._parser_class = _Parser
 
-    check = add_command(
-        commands,
-        "check",
-        "validate the timeline files",
-        "  timeline check\n"
-        "  timeline check --strict --format json\n"
-        "  timeline -f a.yaml -f b.yaml check\n",
-        cmd_check,
-    )
-    check.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
-
-    view.register(commands)  # show, remind
-    share.register(commands)  # export
-    edit.register(commands)  # add, change, import, init, schema
-
+    # a module registers all of its commands at once: build those with a selected one
+    wanted = None if selected is None else {COMMANDS[name][0] for name in selected}
+    built: set[str] = set()
+    for name, (module, help_text) in COMMANDS.items():
+        if name in built:
+            continue
+        if wanted is not None and module not in wanted:
+            commands.add_parser(name, help=help_text)  # listed, not built
+        elif module:
+            import_module(f"{__name__}.{module}").register(commands)
+            built.update(other for other, (owner, _) in COMMANDS.items() if owner == module)
+        else:
+            check = add_command(
+                commands,
+                "check",
+                "  timeline check\n"
+                "  timeline check --strict --format json\n"
+                "  timeline -f a.yaml -f b.yaml check\n",
+                cmd_check,
+            )
+            check.add_argument(
+                "--strict", action="store_true", help="fail (exit 1) on warnings too"
+            )
     return parser
 
 
@@ -157,18 +194,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     A word that names a command but is the value of an option (`--search check`) is taken
     as a command: write `timeline show --search check` then.
     """
-    parser = build_parser()
-    names = _command_names(parser)
-    if not any(word in names for word in argv) and not {"-h", "--help", "--version"} & set(argv):
-        argv = ["show", *argv]
-    return parser.parse_args(argv)
-
-
-def _command_names(parser: argparse.ArgumentParser) -> set[str]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
+    named = next((word for word in argv if word in COMMANDS), None)
+    if named is None and not {"-h", "--help", "--version"} & set(argv):
+        argv, named = ["show", *argv], "show"
+    return build_parser(() if named is None else (named,)).parse_args(argv)
 
 
 # ------------------------------------------------------------------- environment

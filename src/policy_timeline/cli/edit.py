@@ -54,7 +54,6 @@ def register(commands: Any) -> None:
     add = add_command(
         commands,
         "add",
-        "add an entry to the timeline file, keeping its comments",
         ADD_EXAMPLES,
         cmd_add,
     )
@@ -92,7 +91,6 @@ def register(commands: Any) -> None:
     change = add_command(
         commands,
         "change",
-        "record news about an entry: a new date, a status, a note",
         CHANGE_EXAMPLES,
         cmd_change,
     )
@@ -110,7 +108,6 @@ def register(commands: Any) -> None:
     importer = add_command(
         commands,
         "import",
-        "add entries from an ICS calendar or a TimelineJS JSON/CSV file",
         IMPORT_EXAMPLES,
         cmd_import,
     )
@@ -132,7 +129,6 @@ def register(commands: Any) -> None:
     init = add_command(
         commands,
         "init",
-        "create a starter timeline file (never overwrites)",
         INIT_EXAMPLES,
         cmd_init,
     )
@@ -147,7 +143,6 @@ def register(commands: Any) -> None:
     add_command(
         commands,
         "schema",
-        "print the JSON Schema of the timeline file, for editors",
         SCHEMA_EXAMPLES,
         cmd_schema,
     )

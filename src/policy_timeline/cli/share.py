@@ -23,11 +23,11 @@ EXAMPLES = """\
 
 def register(commands: Any) -> None:
     from ..exporters import FORMATS
-    from ..filters import add_filter_options
+    from .options import add_filter_options
 
     formats = "\n".join(f"  {f.name:<11} {f.help}" for f in FORMATS.values())
     parser = add_command(
-        commands, "export", "export the timeline to a calendar, a page, a chart or a document",
+        commands, "export",
         EXAMPLES + "\nformats:\n" + formats + "\n", cmd_export,
     )
     parser.add_argument("export_format", metavar="FORMAT", choices=tuple(FORMATS),
@@ -44,15 +44,13 @@ def register(commands: Any) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from ..exporters import export
-    from ..filters import FilterError, select, selection_from_args
+    from ..filters import select
+    from .options import selection_from_args
 
     ctx = context(args)
     timeline = load_or_fail(ctx).timeline
     as_of = ctx.as_of(timeline.timezone)
-    try:
-        selection = selection_from_args(args, as_of, timeline.timezone)
-    except FilterError as error:
-        raise UsageError(error.message) from None
+    selection = selection_from_args(args, as_of, timeline.timezone)
     entries = select(timeline, as_of, selection)
     options: dict[str, str] = {}
     own_options = (("--diagram", "diagram", "mermaid"), ("--group-by", "group_by", "timelinejs"))

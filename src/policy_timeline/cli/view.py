@@ -35,13 +35,11 @@ REMIND_EXAMPLES = """\
 
 def register(commands: Any) -> None:
     """Add `show` and `remind` to the parser."""
-    from ..filters import add_filter_options
     from . import add_command
+    from .options import add_filter_options
 
     show = add_command(
         commands, "show",
-        "the timeline: entries by year and month, a TODAY rule, deadline countdowns, "
-        "change history and sources",
         SHOW_EXAMPLES, cmd_show,
     )
     add_filter_options(show)
@@ -55,8 +53,6 @@ def register(commands: Any) -> None:
 
     remind = add_command(
         commands, "remind",
-        "what needs attention: overdue, due today, and due within the lead times; "
-        "prints nothing when nothing is due",
         REMIND_EXAMPLES, cmd_remind,
     )
     remind.add_argument("--within", metavar="DURATION",
@@ -100,18 +96,16 @@ def emit(ctx: Context, lines: list[Line], width: int) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from ..filters import FilterError, select, selection_from_args
+    from ..filters import select
     from ..render import ShowOptions, show_lines
     from ..report import Window, dumps, show_document, window
-    from . import EXIT_OK, UsageError, context, load_or_fail
+    from . import EXIT_OK, context, load_or_fail
+    from .options import selection_from_args
 
     ctx = context(args)
     timeline = load_or_fail(ctx).timeline
     as_of = ctx.as_of(timeline.timezone)
-    try:
-        filters = selection_from_args(args, as_of, timeline.timezone)
-    except FilterError as error:
-        raise UsageError(error.message) from None
+    filters = selection_from_args(args, as_of, timeline.timezone)
     selection = select(timeline, as_of, filters)
     if ctx.format == "json":
         ctx.out.write(dumps(show_document(timeline, as_of, selection)))
