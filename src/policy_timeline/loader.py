@@ -150,8 +150,21 @@ def compose(text: str, path: str) -> yaml.Node | None:
         if "nesting depth" in message:
             message = "nested too deeply (libyaml's limit is 1000 levels)"
         raise _Stop(_problem(path, line, column, f"YAML syntax: {message}", "yaml")) from None
+    except yaml.reader.ReaderError as error:
+        # a character YAML forbids (a control character, say): locate it in the text
+        before = text[: error.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        character = error.character if isinstance(error.character, str) else chr(error.character)
+        raise _Stop(
+            _problem(
+                path, line, column,
+                f"character U+{ord(character):04X} is not allowed in YAML text",
+                "yaml",
+            )
+        ) from None
     except yaml.YAMLError as error:
-        raise _Stop(_problem(path, 1, 1, f"YAML: {error}", "yaml")) from None
+        message = " ".join(str(error).split())
+        raise _Stop(_problem(path, 1, 1, f"YAML: {message}", "yaml")) from None
     except RecursionError:
         raise _Stop(_problem(path, 1, 1, "YAML is nested too deeply", "too-deep")) from None
 
