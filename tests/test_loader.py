@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from policy_timeline.loader import load
+from policy_timeline.timeline import Problem
 
 HEAD = "title: T\nevents:\n"
 
@@ -280,19 +281,19 @@ def test_ids_unique_across_files(write: Callable[[str, str], Path]) -> None:
 # ------------------------------------------------------------------ hostile input
 
 
-def _single(result_problems: list[object]) -> object:
+def _single(result_problems: list[Problem]) -> Problem:
     assert len(result_problems) == 1, result_problems
     return result_problems[0]
 
 
 def test_missing_file(tmp_path: Path) -> None:
     problem = _single(load([tmp_path / "nope.yaml"]).errors)
-    assert "no such file" in str(problem)
+    assert "no such file" in str(problem) and problem.code == "no-file"
 
 
 def test_directory(tmp_path: Path) -> None:
     problem = _single(load([tmp_path]).errors)
-    assert "is a directory" in str(problem)
+    assert "is a directory" in str(problem) and problem.code == "not-a-file"
 
 
 def test_binary_file(tmp_path: Path) -> None:
@@ -300,6 +301,7 @@ def test_binary_file(tmp_path: Path) -> None:
     path.write_bytes(b"title: x\n\x89PNG\x00\x01\x02")
     problem = _single(load([path]).errors)
     assert str(problem).startswith(f"{path}:2:5: error: binary data")
+    assert problem.code == "binary"
 
 
 def test_not_utf8(tmp_path: Path) -> None:
@@ -307,6 +309,7 @@ def test_not_utf8(tmp_path: Path) -> None:
     path.write_bytes("title: café\n".encode("latin-1"))
     problem = _single(load([path]).errors)
     assert str(problem).startswith(f"{path}:1:11: error: not UTF-8 text (byte 0xe9)")
+    assert problem.code == "encoding"
 
 
 def test_alias_bomb_refused_quickly(write: Callable[[str], Path]) -> None:
@@ -316,7 +319,7 @@ def test_alias_bomb_refused_quickly(write: Callable[[str], Path]) -> None:
     started = time.monotonic()
     problem = _single(load([path]).errors)
     assert time.monotonic() - started < 5
-    assert "alias bomb" in str(problem)
+    assert "alias bomb" in str(problem) and problem.code == "alias-bomb"
 
 
 def test_self_referencing_alias(write: Callable[[str], Path]) -> None:
@@ -339,7 +342,7 @@ def test_deep_block_nesting(write: Callable[[str], Path]) -> None:
 
 def test_moderate_nesting_within_libyaml_limit(write: Callable[[str], Path]) -> None:
     problem = _single(load([write("title: " + "[" * 500 + "]" * 500 + "\n")]).errors)
-    assert "nested more than 64 levels" in str(problem)
+    assert "nested more than 64 levels" in str(problem) and problem.code == "too-deep"
 
 
 def test_huge_title(write: Callable[[str], Path]) -> None:
