@@ -69,7 +69,7 @@ class Effective:
     def due(self) -> datetime:
         """The earliest instant of the effective date or of an earlier claim; spans: their end."""
         readings = (self.date, *(claim.date for claim in self.claims))
-        return min(_due_instant(interval) for interval in readings)
+        return min(due_instant(interval) for interval in readings)
 
     @property
     def due_day(self) -> Day:
@@ -80,7 +80,7 @@ class Effective:
         return any(claim.date != self.date for claim in self.claims)
 
 
-def _due_instant(interval: Interval) -> datetime:
+def due_instant(interval: Interval) -> datetime:
     """The earliest possible instant of a date; of a span, of its end (SPEC section 3)."""
     if interval.span:
         return end_start(interval)
