@@ -37,12 +37,12 @@ from typing import Any
 
 import yaml
 
+from .scan import events_key as _events_key
 from .timeline import Location, Problem
 
 LOCK_TIMEOUT = 60.0  # seconds; a lock held longer than this is a stuck process
 MAX_ID_LENGTH = 48  # derived ids are for typing: long enough to read, short enough to type
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-_EVENTS_KEY = re.compile(r"events[ \t]*:(?P<rest>[ \t].*)?$")
 _ID_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?id[ \t]*:[ \t]*(?P<value>[^#\s][^#]*?)[ \t]*(?:#.*)?$")
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR, _TIMESTAMP, _INT = (f"tag:yaml.org,2002:{name}" for name in ("str", "timestamp", "int"))
@@ -175,17 +175,6 @@ def _item_end(lines: Sequence[str], block: Block, index: int) -> int:
         if not _is_blank(line) and (not _is_comment(line) or _indent(line) > block.dash):
             last = number
     return last + 1
-
-
-def _events_key(lines: Sequence[str]) -> tuple[int, str] | None:
-    """The top-level `events:` line and what follows the colon on it."""
-    for number, line in enumerate(lines):
-        if line.startswith("events"):
-            match = _EVENTS_KEY.match(_content(line))
-            if match:
-                rest = (match.group("rest") or "").strip()
-                return number, "" if rest.startswith("#") else rest
-    return None
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import difflib
 import gc
+import hashlib
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
-from . import dates
+from . import dates, scan
 from .dates import DateError, Interval, Offset, Relative
-from .result import LoadResult, sort_problems  # re-exported: callers import them from here
+from .result import Chunks, LoadResult, sort_problems  # re-exported: callers import them here
 from .timeline import (
     Change,
     Claim,
@@ -238,22 +239,23 @@ def _too_deep(path: str, node: yaml.Node) -> _Stop:
     )
 
 
-def _check_depth(root: yaml.Node, path: str) -> None:
+def _check_depth(root: yaml.Node, path: str, limit: int = MAX_DEPTH) -> None:
     """The depth limit of `expanded_sizes` for a plain tree, reporting the same node.
 
     Visits nodes in the same order, but pushes only collections: scalars have nothing
-    below them, so they can only be too deep when their parent is at the limit.
+    below them, so they can only be too deep when their parent is at the limit. `limit`
+    is lower for a tree that sits deeper in the file (an entry read on its own).
     """
     mapping, sequence = yaml.MappingNode, yaml.SequenceNode
     stack: list[tuple[yaml.Node, int]] = [(root, 1)]
     pop, push = stack.pop, stack.append
     while stack:
         node, depth = pop()
-        if depth > MAX_DEPTH:
+        if depth > limit:
             raise _too_deep(path, node)
         kind = node.__class__
         if kind is mapping:
-            if node.value and depth == MAX_DEPTH:
+            if node.value and depth == limit:
                 raise _too_deep(path, node.value[-1][1])
             for key, value in node.value:
                 if key.__class__ is mapping or key.__class__ is sequence:
@@ -261,7 +263,7 @@ def _check_depth(root: yaml.Node, path: str) -> None:
                 if value.__class__ is mapping or value.__class__ is sequence:
                     push((value, depth + 1))
         elif kind is sequence:
-            if node.value and depth == MAX_DEPTH:
+            if node.value and depth == limit:
                 raise _too_deep(path, node.value[-1])
             for child in node.value:
                 if child.__class__ is mapping or child.__class__ is sequence:
@@ -527,7 +529,7 @@ def _pydantic_problem(
 
 @dataclass
 class _Pending:
-    """An entry whose shape is valid, waiting for its date to be resolved."""
+    """An entry whose shape is valid, with the tree it was read from: what building it needs."""
 
     model: EntryModel
     index: int
@@ -535,24 +537,72 @@ class _Pending:
     root: yaml.Node
     zone: str
     warn: tuple[Offset, ...]
+
+
+# the date of an entry built before its relative date is resolved (replaced, or dropped)
+_UNRESOLVED: Interval = cast(Interval, object())
+_BATCH = 2000  # changed entries parsed together: one small node tree at a time, then dropped
+
+
+@dataclass(slots=True, eq=False)
+class _Record:
+    """One item of `events:`, read and built on its own: all that the work across entries needs.
+
+    Problems are kept by the step that found them, to be reported in the order a whole
+    load reports them. Locations for problems found later (duplicate ids, relative dates)
+    come from `root` (the whole file's tree) or, for an entry read as a chunk, from its
+    text read again: that happens only when there is a problem to report.
+    """
+
+    path: str
+    index: int  # in `events` of `root`; 0 for a chunk (its root holds only that item)
+    entry_id: str | None = None  # None: not a valid entry
+    invalid_id: str | None = None  # the id of an invalid entry, still a known name
+    date_text: str = ""
     parsed: Interval | Relative | None = None
+    problems: tuple[Problem, ...] = ()  # the shape of an invalid entry
+    date_problem: Problem | None = None
+    entry_problems: tuple[Problem, ...] = ()
+    entry: Entry | None = None  # with `_UNRESOLVED` as date while a relative date is pending
+    root: yaml.Node | None = None
+    text: str = ""  # a chunk: the file's text, the chunk's span and first line
+    start: int = 0
+    end: int = 0
+    first_line: int = 0
+    digest: bytes = b""
+
+    def locate(self, keys: Sequence[str | int]) -> Location:
+        root, index = self.root, self.index
+        if root is None:
+            item = _chunk_item(self.text, self.start, self.end, self.first_line, self.path)
+            root, index = _wrap(item), 0
+        return locate(root, self.path, ["events", index, *keys])
 
 
 @dataclass
 class _FileLoad:
     info: FileInfo
     sources: dict[str, Source]
-    pending: list[_Pending]
+    records: list[_Record]
     invalid_ids: set[str]
+    context: tuple[str, tuple[Offset, ...]] | None = None  # set when read as chunks
+
+
+class _Fallback(Exception):
+    """Reading by chunks met something that only reading the whole file reports exactly."""
 
 
 def load(
-    paths: Sequence[str | os.PathLike[str]], contents: Mapping[str, bytes] | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    contents: Mapping[str, bytes] | None = None,
+    previous: Mapping[str, Chunks] | None = None,
 ) -> LoadResult:
     """Load and resolve every file; never raises on bad input.
 
     `contents` holds bytes already read for some paths (the cache hashes exactly the
-    bytes that are parsed); other paths are read here.
+    bytes that are parsed); other paths are read here. `previous` holds what an earlier
+    load of a path kept (`LoadResult.chunks`): its entries whose text is unchanged are
+    taken from there instead of being parsed again.
     """
     problems: list[Problem] = []
     loaded: list[_FileLoad] = []
@@ -565,22 +615,46 @@ def load(
             path = os.fspath(raw)
             try:
                 raw_bytes = contents.get(path) if contents is not None else None
-                loaded.append(_load_file(path, problems, raw_bytes))
+                earlier = previous.get(path) if previous is not None else None
+                loaded.append(_load_file(path, problems, raw_bytes, earlier))
             except _Stop as stop:
                 problems.append(stop.problem)
         timeline = _resolve(loaded, problems)
+        chunks: dict[str, Chunks] = {}
+        if not any(p.severity == "error" for p in problems):
+            chunks = {f.info.path: _chunks(f) for f in loaded if f.context is not None}
     finally:
         if was_enabled:
             gc.enable()
-    return LoadResult(timeline, sort_problems(problems, paths))
+    return LoadResult(timeline, sort_problems(problems, paths), chunks)
 
 
-def _load_file(path: str, problems: list[Problem], raw: bytes | None = None) -> _FileLoad:
-    from pydantic import ValidationError
+def _chunks(file: _FileLoad) -> Chunks:
+    """What to keep of an error-free file read as chunks: every chunk gave one entry."""
+    records = file.records
+    assert file.context is not None
+    return Chunks(
+        file.context,
+        tuple(r.digest for r in records),
+        tuple(r.first_line for r in records),
+        tuple(cast(Entry, r.entry) for r in records),
+        tuple(r.parsed if isinstance(r.parsed, Relative) else None for r in records),
+    )
 
-    from .model import EntryModel, FileModel
 
+def _load_file(
+    path: str, problems: list[Problem], raw: bytes | None = None, previous: Chunks | None = None
+) -> _FileLoad:
     text = read_text(path) if raw is None else decode(raw, path)
+    chunked = _load_chunks(path, text, previous, problems)
+    if chunked is not None:
+        return chunked
+    return _load_whole(path, text, problems)
+
+
+def _load_whole(path: str, text: str, problems: list[Problem]) -> _FileLoad:
+    from .model import EntryModel
+
     root = compose(text, path)
     if root is None:
         raise _Stop(_problem(path, 1, 1, "the file is empty: expected 'events:'", "empty"))
@@ -602,6 +676,37 @@ def _load_file(path: str, problems: list[Problem], raw: bytes | None = None) -> 
             )
         )
     events = data.pop("events", [])
+    head, zone, file_warn = _read_head(data, root, path, problems)
+    records: list[_Record] = []
+    invalid_ids: set[str] = set()
+    if not isinstance(events, list):
+        problems.append(
+            Problem(
+                locate(root, path, ["events"]),
+                f"'events' must be a list, not {_describe(events)}",
+                "error",
+                "type",
+            )
+        )
+        events = []
+    validate = EntryModel.model_validate
+    for index, raw_entry in enumerate(events):
+        record = _record(raw_entry, root, path, index, zone, file_warn, validate)
+        problems.extend(record.problems)
+        if record.invalid_id is not None:
+            invalid_ids.add(record.invalid_id)
+        records.append(record)
+    return _FileLoad(_info(path, head, zone, file_warn), _sources(head), records, invalid_ids)
+
+
+def _read_head(
+    data: dict[str, Any], root: yaml.Node, path: str, problems: list[Problem]
+) -> tuple[FileModel, str, tuple[Offset, ...]]:
+    """The file's own keys (everything but `events`): the model, its zone and lead times."""
+    from pydantic import ValidationError
+
+    from .model import FileModel
+
     head: FileModel | None = None
     try:
         head = FileModel.model_validate(data)
@@ -626,37 +731,238 @@ def _load_file(path: str, problems: list[Problem], raw: bytes | None = None) -> 
         )
         zone = "UTC"
     file_warn = _lead_times(head.warn, root, path, ["warn"], problems)
+    return head, zone, file_warn
 
-    pending: list[_Pending] = []
-    invalid_ids: set[str] = set()
-    if not isinstance(events, list):
-        problems.append(
-            Problem(
-                locate(root, path, ["events"]),
-                f"'events' must be a list, not {_describe(events)}",
-                "error",
-                "type",
-            )
-        )
-        events = []
-    validate = EntryModel.model_validate
-    for index, raw_entry in enumerate(events):
-        try:
-            model = validate(raw_entry)
-        except ValidationError as error:
-            problems.extend(
-                _pydantic_problem(e, ("events", index), root, path) for e in error.errors()
-            )
-            if isinstance(raw_entry, dict) and isinstance(raw_entry.get("id"), str):
-                invalid_ids.add(raw_entry["id"])
-            continue
-        pending.append(_Pending(model, index, path, root, zone, file_warn))
-    sources = {
+
+def _info(path: str, head: FileModel, zone: str, warn: tuple[Offset, ...]) -> FileInfo:
+    return FileInfo(path, head.title, zone, warn)
+
+
+def _sources(head: FileModel) -> dict[str, Source]:
+    return {
         source_id: Source(source_id, s.title, s.publisher, s.url)
         for source_id, s in head.sources.items()
     }
-    info = FileInfo(path, head.title, zone, file_warn)
-    return _FileLoad(info, sources, pending, invalid_ids)
+
+
+def _record(
+    raw: Any,
+    root: yaml.Node,
+    path: str,
+    index: int,
+    zone: str,
+    warn: tuple[Offset, ...],
+    validate: Callable[[Any], EntryModel],
+) -> _Record:
+    """Validate one item of `events:`, parse its date and build its entry: the work that
+    depends on nothing else in the file (but its zone and lead times)."""
+    from pydantic import ValidationError
+
+    record = _Record(path, index, root=root)
+    try:
+        model = validate(raw)
+    except ValidationError as error:
+        record.problems = tuple(
+            _pydantic_problem(e, ("events", index), root, path) for e in error.errors()
+        )
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            record.invalid_id = raw["id"]
+        return record
+    item = _Pending(model, index, path, root, zone, warn)
+    record.entry_id, record.date_text = model.id, model.date
+    try:
+        record.parsed = dates.parse_date(model.date, zone)
+    except DateError as error:
+        location = scalar_location(root, path, ["events", index, "date"], error.offset)
+        record.date_problem = Problem(
+            location, f"bad date '{_clip(model.date)}': {error.message}", "error", "bad-date"
+        )
+    parsed = record.parsed
+    date = parsed if isinstance(parsed, Interval) else None if parsed is None else _UNRESOLVED
+    entry_problems: list[Problem] = []
+    record.entry = _entry(item, date, entry_problems)
+    record.entry_problems = tuple(entry_problems)
+    return record
+
+
+# ------------------------------------------------------------ reading by chunks
+
+
+def _load_chunks(
+    path: str, text: str, previous: Chunks | None, problems: list[Problem]
+) -> _FileLoad | None:
+    """The file read as a header and one chunk per entry, taking unchanged entries from
+    `previous`; None when only reading the whole file can give the exact answer (then
+    nothing was added to `problems`)."""
+    split = scan.split_events(text)
+    if split is None:
+        return None
+    found: list[Problem] = []
+    try:
+        loaded = _read_chunks(path, text, split, previous, found)
+    except (_Stop, _Fallback):
+        return None
+    problems.extend(found)
+    return loaded
+
+
+def _read_chunks(
+    path: str, text: str, split: scan.Split, previous: Chunks | None, problems: list[Problem]
+) -> _FileLoad:
+    from .model import EntryModel
+
+    root = compose(split.header, path)
+    if not isinstance(root, yaml.MappingNode):
+        raise _Fallback
+    _check_depth(root, path)
+    shape: list[Problem] = []
+    data = to_data(root, path, shape)
+    events = next((v for k, v in root.value if getattr(k, "value", None) == "events"), None)
+    if (
+        shape
+        or not isinstance(data, dict)
+        or data.get("events", "") is not None
+        or events is None
+        or events.start_mark.line + 1 != split.key_line
+    ):
+        raise _Fallback
+    del data["events"]
+    head, zone, file_warn = _read_head(data, root, path, problems)
+    context = (zone, file_warn)
+    reusable: dict[bytes, list[int]] = {}
+    if previous is not None and previous.context == context:
+        for position, digest in enumerate(previous.digests):
+            reusable.setdefault(digest, []).append(position)
+    starts, lines = split.starts, split.lines
+    ends = (*starts[1:], split.end)
+    records: list[_Record] = []
+    missing: list[int] = []
+    blake2b = hashlib.blake2b
+    for index, (start, end, line) in enumerate(zip(starts, ends, lines, strict=True)):
+        digest = blake2b(text[start:end].encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        positions = reusable.get(digest)
+        if positions:
+            assert previous is not None
+            record = _reused(previous, positions.pop(), path, line)
+        else:
+            record = _Record(path, 0)
+            missing.append(index)
+        record.text, record.start, record.end, record.first_line = text, start, end, line
+        record.digest = digest
+        records.append(record)
+    validate = EntryModel.model_validate
+    for batch in _batches(missing):
+        _parse_batch(batch, records, split, text, path, zone, file_warn, validate)
+    invalid_ids: set[str] = set()
+    for record in records:
+        problems.extend(record.problems)
+        if record.invalid_id is not None:
+            invalid_ids.add(record.invalid_id)
+    info = _info(path, head, zone, file_warn)
+    return _FileLoad(info, _sources(head), records, invalid_ids, context)
+
+
+def _batches(indices: Sequence[int]) -> Iterator[list[int]]:
+    """Runs of consecutive indices, at most `_BATCH` long: text that parses in one go."""
+    batch: list[int] = []
+    for index in indices:
+        if batch and (index != batch[-1] + 1 or len(batch) == _BATCH):
+            yield batch
+            batch = []
+        batch.append(index)
+    if batch:
+        yield batch
+
+
+def _parse_batch(
+    batch: list[int],
+    records: list[_Record],
+    split: scan.Split,
+    text: str,
+    path: str,
+    zone: str,
+    warn: tuple[Offset, ...],
+    validate: Callable[[Any], EntryModel],
+) -> None:
+    first, last = batch[0], batch[-1]
+    end = split.starts[last + 1] if last + 1 < len(split.starts) else split.end
+    node = _compose_at(text, split.starts[first], end, split.lines[first], path)
+    if not isinstance(node, yaml.SequenceNode) or len(node.value) != len(batch):
+        raise _Fallback
+    # the chunk is one level below `events:`, two below the file's root
+    _check_depth(node, path, MAX_DEPTH - 1)
+    lines = split.lines
+    for index, item in zip(batch, node.value, strict=True):
+        line = item.start_mark.line + 1
+        if line < lines[index] or (index + 1 < len(lines) and line >= lines[index + 1]):
+            raise _Fallback  # the scan and the parser disagree on where the entry is
+        shape: list[Problem] = []
+        raw = to_data(item, path, shape)
+        if shape:
+            raise _Fallback
+        record = _record(raw, _wrap(item), path, 0, zone, warn, validate)
+        record.root = None  # located again from the text when needed; the tree goes now
+        kept = records[index]
+        record.text, record.start, record.end = kept.text, kept.start, kept.end
+        record.first_line, record.digest = kept.first_line, kept.digest
+        records[index] = record
+
+
+def _compose_at(text: str, start: int, end: int, line: int, path: str) -> yaml.Node | None:
+    """Compose `text[start:end]` as if it began on line `line`, so marks are the file's own."""
+    return compose("\n" * (line - 1) + text[start:end], path)
+
+
+def _wrap(item: yaml.Node) -> yaml.Node:
+    """A root holding just `events: [item]`, so entry paths (`events`, 0, ...) find it."""
+    events = yaml.SequenceNode(f"{_YAML_TAG}seq", [item])
+    key = yaml.ScalarNode(f"{_YAML_TAG}str", "events")
+    return yaml.MappingNode(f"{_YAML_TAG}map", [(key, events)])
+
+
+def _chunk_item(text: str, start: int, end: int, line: int, path: str) -> yaml.Node:
+    node = _compose_at(text, start, end, line, path)
+    assert isinstance(node, yaml.SequenceNode) and node.value  # it parsed like this before
+    return cast(yaml.Node, node.value[0])
+
+
+def _reused(previous: Chunks, position: int, path: str, line: int) -> _Record:
+    """The record of an unchanged chunk, from what the previous load kept of it."""
+    entry = previous.entries[position]
+    delta = line - previous.lines[position]
+    if delta:
+        _shift(entry, delta)
+    relative = previous.relative[position]
+    return _Record(
+        path,
+        0,
+        entry_id=entry.id,
+        date_text=entry.date_text,
+        parsed=relative if relative is not None else entry.date,
+        entry=entry,
+    )
+
+
+def _shift(entry: Entry, delta: int) -> None:
+    """Move an entry's locations `delta` lines, in place.
+
+    The entry was unpickled for this load and nothing else holds it; building a new one
+    for every entry below an inserted line would cost more than the rest of the load.
+    """
+    move = object.__setattr__
+    move(entry, "location", _moved(entry.location, delta))
+    for claim in entry.claims:
+        move(claim, "location", _moved(claim.location, delta))
+    for change in entry.changes:
+        move(change, "location", _moved(change.location, delta))
+        for claim in change.claims:
+            move(claim, "location", _moved(claim.location, delta))
+
+
+def _moved(location: Location | None, delta: int) -> Location | None:
+    if location is None:
+        return None
+    return Location(location.path, location.line + delta, location.column)
 
 
 def _lead_times(
@@ -710,19 +1016,21 @@ def _date(
 
 def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
     """Across all files: unique ids, references, relative dates, cycles."""
-    seen: dict[str, _Pending] = {}
-    order: list[_Pending] = []
+    seen: dict[str, _Record] = {}
+    order: list[_Record] = []
     invalid_ids = set().union(*(f.invalid_ids for f in files)) if files else set()
     sources: dict[str, Source] = {}
     for file in files:
         for source_id, source in file.sources.items():
             sources.setdefault(source_id, source)
-        for item in file.pending:
-            entry_id = item.model.id
+        for record in file.records:
+            entry_id = record.entry_id
+            if entry_id is None:
+                continue
             first = seen.get(entry_id)
             if first is not None:
-                here = locate(item.root, item.path, ["events", item.index, "id"])
-                there = locate(first.root, first.path, ["events", first.index, "id"])
+                here = record.locate(["id"])
+                there = first.locate(["id"])
                 problems.append(
                     Problem(
                         here,
@@ -732,47 +1040,44 @@ def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
                     )
                 )
                 continue
-            seen[entry_id] = item
-            order.append(item)
+            seen[entry_id] = record
+            order.append(record)
 
-    for item in order:
-        try:
-            item.parsed = dates.parse_date(item.model.date, item.zone)
-        except DateError as error:
-            location = scalar_location(
-                item.root, item.path, ["events", item.index, "date"], error.offset
-            )
-            problems.append(
-                Problem(
-                    location,
-                    f"bad date '{_clip(item.model.date)}': {error.message}",
-                    "error",
-                    "bad-date",
-                )
-            )
-
+    problems.extend(r.date_problem for r in order if r.date_problem is not None)
     resolved: dict[str, Interval] = {}
-    for item in order:
-        if isinstance(item.parsed, Interval):
-            resolved[item.model.id] = item.parsed
+    relative: list[_Record] = []
+    for record in order:
+        parsed = record.parsed
+        if isinstance(parsed, Interval):
+            resolved[cast(str, record.entry_id)] = parsed
+        elif parsed is not None:
+            relative.append(record)
     failed: set[str] = set()
-    for item in order:
-        if isinstance(item.parsed, Relative) and item.model.id not in resolved:
-            _resolve_relative(item, seen, resolved, failed, invalid_ids, problems)
+    for record in relative:
+        if record.entry_id not in resolved:
+            _resolve_relative(record, seen, resolved, failed, invalid_ids, problems)
 
     entries: list[Entry] = []
-    for item in order:
+    for record in order:
         # built even when the date failed, so that its other problems are reported too
-        entry = _entry(item, resolved.get(item.model.id), problems)
-        if entry is not None:
-            entries.append(entry)
+        problems.extend(record.entry_problems)
+        entry = record.entry
+        interval = resolved.get(cast(str, record.entry_id))
+        if entry is None or interval is None:
+            record.entry = None
+            continue
+        if entry.date is not interval:
+            # a relative date, resolved just now; the entry was made (or unpickled) for
+            # this load and nothing else holds it yet
+            object.__setattr__(entry, "date", interval)
+        entries.append(entry)
     entries.sort(key=lambda e: (*e.date.sort_key(), e.id))
     return Timeline(tuple(f.info for f in files), tuple(entries), sources)
 
 
 def _resolve_relative(
-    start: _Pending,
-    seen: dict[str, _Pending],
+    start: _Record,
+    seen: dict[str, _Record],
     resolved: dict[str, Interval],
     failed: set[str],
     invalid_ids: set[str],
@@ -783,28 +1088,28 @@ def _resolve_relative(
     Unknown ids and cycles are reported once, on the entries that hold them; every
     entry that depends on a failure fails quietly (the cause is already reported).
     """
-    chain: list[_Pending] = []
+    chain: list[_Record] = []
     position: dict[str, int] = {}
     item = start
-    while item.model.id not in resolved:
-        entry_id = item.model.id
+    while item.entry_id not in resolved:
+        entry_id = cast(str, item.entry_id)
         parsed = item.parsed
         if entry_id in failed or not isinstance(parsed, Relative):
-            failed.update(p.model.id for p in chain)
+            failed.update(cast(str, p.entry_id) for p in chain)
             return
         if entry_id in position:
             cycle = chain[position[entry_id] :]
-            text = " → ".join([*(p.model.id for p in cycle), entry_id])
+            text = " → ".join([*(cast(str, p.entry_id) for p in cycle), entry_id])
             for member in cycle:
                 problems.append(
                     Problem(
-                        locate(member.root, member.path, ["events", member.index, "date"]),
+                        member.locate(["date"]),
                         f"relative dates form a cycle: {text}",
                         "error",
                         "cycle",
                     )
                 )
-            failed.update(p.model.id for p in chain)
+            failed.update(cast(str, p.entry_id) for p in chain)
             return
         position[entry_id] = len(chain)
         chain.append(item)
@@ -813,34 +1118,34 @@ def _resolve_relative(
             if parsed.ref not in invalid_ids:
                 problems.append(
                     Problem(
-                        locate(item.root, item.path, ["events", item.index, "date"]),
+                        item.locate(["date"]),
                         f"unknown id '{parsed.ref}' in relative date"
                         f"{suggest(parsed.ref, [*seen, *invalid_ids])}",
                         "error",
                         "unknown-reference",
                     )
                 )
-            failed.update(p.model.id for p in chain)
+            failed.update(cast(str, p.entry_id) for p in chain)
             return
         item = target
     for member in reversed(chain):
         relative = member.parsed
         assert isinstance(relative, Relative)
         try:
-            resolved[member.model.id] = dates.shift(
+            resolved[cast(str, member.entry_id)] = dates.shift(
                 resolved[relative.ref], relative.sign, relative.offset
             )
         except (DateError, OverflowError, ValueError) as error:
             message = error.message if isinstance(error, DateError) else "date out of range"
             problems.append(
                 Problem(
-                    locate(member.root, member.path, ["events", member.index, "date"]),
-                    f"bad date '{_clip(member.model.date)}': {message}",
+                    member.locate(["date"]),
+                    f"bad date '{_clip(member.date_text)}': {message}",
                     "error",
                     "bad-date",
                 )
             )
-            failed.update(p.model.id for p in chain)
+            failed.update(cast(str, p.entry_id) for p in chain)
             return
 
 

@@ -10,13 +10,33 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .timeline import Problem, Timeline
+from .dates import Offset, Relative
+from .timeline import Entry, Problem, Timeline
+
+
+@dataclass(frozen=True, slots=True)
+class Chunks:
+    """One file's entries by the text of each, kept so the next load parses only changes.
+
+    Chunk `i` (the lines of one item of `events:`) hashes to `digests[i]`, began on line
+    `lines[i]` and gave `entries[i]`; `relative[i]` is its date when that counts from
+    another entry (resolved again on every load). Valid for the same `context`: the
+    file's timezone and lead times, which every entry's reading depends on.
+    """
+
+    context: tuple[str, tuple[Offset, ...]]
+    digests: tuple[bytes, ...]
+    lines: tuple[int, ...]
+    entries: tuple[Entry, ...]
+    relative: tuple[Relative | None, ...]
 
 
 @dataclass
 class LoadResult:
     timeline: Timeline
     problems: list[Problem] = field(default_factory=list)
+    # per file read as chunks, when the load had no errors: what the next load can reuse
+    chunks: dict[str, Chunks] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
