@@ -10,9 +10,11 @@ and returned beside whatever could be loaded.
 from __future__ import annotations
 
 import difflib
+import functools
 import gc
 import hashlib
 import os
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -570,6 +572,8 @@ class _Record:
     end: int = 0
     first_line: int = 0
     digest: bytes = b""
+    reused: bool = False  # taken from the previous load: its entry's date is from then
+    rank: int = -1  # reused: where its entry was in the previous load's sorted timeline
 
     def locate(self, keys: Sequence[str | int]) -> Location:
         root, index = self.root, self.index
@@ -622,15 +626,18 @@ def load(
         timeline = _resolve(loaded, problems)
         chunks: dict[str, Chunks] = {}
         if not any(p.severity == "error" for p in problems):
-            chunks = {f.info.path: _chunks(f) for f in loaded if f.context is not None}
+            rank = {id(entry): place for place, entry in enumerate(timeline.entries)}
+            chunks = {f.info.path: _chunks(f, rank) for f in loaded if f.context is not None}
     finally:
         if was_enabled:
             gc.enable()
     return LoadResult(timeline, sort_problems(problems, paths), chunks)
 
 
-def _chunks(file: _FileLoad) -> Chunks:
-    """What to keep of an error-free file read as chunks: every chunk gave one entry."""
+def _chunks(file: _FileLoad, rank: Mapping[int, int]) -> Chunks:
+    """What to keep of an error-free file read as chunks: every chunk gave one entry.
+
+    `rank` is the place of each entry (by `id()`) in the sorted timeline."""
     records = file.records
     assert file.context is not None
     return Chunks(
@@ -639,6 +646,7 @@ def _chunks(file: _FileLoad) -> Chunks:
         tuple(r.first_line for r in records),
         tuple(cast(Entry, r.entry) for r in records),
         tuple(r.parsed if isinstance(r.parsed, Relative) else None for r in records),
+        tuple(rank[id(r.entry)] for r in records),
     )
 
 
@@ -933,14 +941,9 @@ def _reused(previous: Chunks, position: int, path: str, line: int) -> _Record:
     if delta:
         _shift(entry, delta)
     relative = previous.relative[position]
-    return _Record(
-        path,
-        0,
-        entry_id=entry.id,
-        date_text=entry.date_text,
-        parsed=relative if relative is not None else entry.date,
-        entry=entry,
-    )
+    record = _Record(path, 0, entry.id, None, entry.date_text, relative or entry.date)
+    record.entry, record.reused, record.rank = entry, True, previous.ranks[position]
+    return record
 
 
 def _shift(entry: Entry, delta: int) -> None:
@@ -1058,7 +1061,9 @@ def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
             _resolve_relative(record, seen, resolved, failed, invalid_ids, problems)
 
     entries: list[Entry] = []
-    for record in order:
+    # in the previous load's order (then new entries): the sort below is then almost linear
+    ranked = sorted(order, key=lambda r: r.rank if r.reused else len(order))
+    for record in ranked:
         # built even when the date failed, so that its other problems are reported too
         problems.extend(record.entry_problems)
         entry = record.entry
@@ -1071,7 +1076,8 @@ def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
             # this load and nothing else holds it yet
             object.__setattr__(entry, "date", interval)
         entries.append(entry)
-    entries.sort(key=lambda e: (*e.date.sort_key(), e.id))
+    # by `Interval.sort_key` and id; aware datetimes compare as instants, as in UTC
+    entries.sort(key=lambda e: (e.date.start, e.date.precision, e.id))
     return Timeline(tuple(f.info for f in files), tuple(entries), sources)
 
 
@@ -1131,9 +1137,16 @@ def _resolve_relative(
     for member in reversed(chain):
         relative = member.parsed
         assert isinstance(relative, Relative)
+        base = resolved[relative.ref]
+        target = seen[relative.ref]
+        if member.reused and target.reused and member.entry and base is _date_before(target):
+            # both texts unchanged and the date it counts from is the very one from the
+            # previous load: so is this one (shifting dates is the slow part of a load)
+            resolved[cast(str, member.entry_id)] = member.entry.date
+            continue
         try:
             resolved[cast(str, member.entry_id)] = dates.shift(
-                resolved[relative.ref], relative.sign, relative.offset
+                base, relative.sign, relative.offset
             )
         except (DateError, OverflowError, ValueError) as error:
             message = error.message if isinstance(error, DateError) else "date out of range"
@@ -1147,6 +1160,11 @@ def _resolve_relative(
             )
             failed.update(cast(str, p.entry_id) for p in chain)
             return
+
+
+def _date_before(record: _Record) -> Interval | None:
+    """The date a reused entry had at the previous load (None when it was not reused)."""
+    return record.entry.date if record.reused and record.entry is not None else None
 
 
 def _entry(item: _Pending, interval: Interval | None, problems: list[Problem]) -> Entry | None:
@@ -1174,14 +1192,14 @@ def _entry(item: _Pending, interval: Interval | None, problems: list[Problem]) -
         title=model.title,
         date=interval,
         date_text=model.date,
-        kind=model.kind,
-        tags=tuple(model.tags),
-        actors=tuple(model.actors),
+        kind=sys.intern(model.kind),
+        tags=_words(model.tags),
+        actors=_words(model.actors),
         summary=model.summary,
-        sources=tuple(model.sources),
+        sources=_words(model.sources),
         confidence=model.confidence.value,
         announced=announced,
-        warn=tuple(sorted(set(warn), key=_lead_days, reverse=True)),
+        warn=_longest_first(warn),
         warn_explicit=model.warn is not None,
         claims=claims,
         changes=tuple(changes),
@@ -1189,6 +1207,17 @@ def _entry(item: _Pending, interval: Interval | None, problems: list[Problem]) -
         zone=item.zone,
         location=locate(item.root, item.path, loc),
     )
+
+
+def _words(values: Sequence[str]) -> tuple[str, ...]:
+    """Tags, actors and sources repeat across entries: one string each, stored once."""
+    return tuple(map(sys.intern, values))
+
+
+@functools.lru_cache(maxsize=256)
+def _longest_first(warn: tuple[Offset, ...]) -> tuple[Offset, ...]:
+    # one tuple for every entry with the same lead times (most share the file's)
+    return tuple(sorted(set(warn), key=_lead_days, reverse=True))
 
 
 def _lead_days(offset: Offset) -> int:

@@ -20,7 +20,8 @@ class Chunks:
 
     Chunk `i` (the lines of one item of `events:`) hashes to `digests[i]`, began on line
     `lines[i]` and gave `entries[i]`; `relative[i]` is its date when that counts from
-    another entry (resolved again on every load). Valid for the same `context`: the
+    another entry (resolved again on every load), `ranks[i]` its place in the sorted
+    timeline (which makes the next sort almost linear). Valid for the same `context`: the
     file's timezone and lead times, which every entry's reading depends on.
     """
 
@@ -29,6 +30,7 @@ class Chunks:
     lines: tuple[int, ...]
     entries: tuple[Entry, ...]
     relative: tuple[Relative | None, ...]
+    ranks: tuple[int, ...]  # where each entry was in the sorted timeline
 
 
 @dataclass

@@ -1,0 +1,348 @@
+"""After an edit, only the entries whose text changed are parsed again: same answers as cold.
+
+The cache keeps, with each error-free load, every entry by the hash of its text; the next
+load of an edited file takes the unchanged ones from there (moving their locations when
+lines were inserted above) and parses the rest. Every test compares the output with a run
+that uses no cache at all (`TIMELINE_NO_CACHE=1`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import Run
+from policy_timeline import cache, loader, scan
+from policy_timeline.loader import load
+
+AS_OF = "2025-07-28"
+COMMANDS = (
+    ("check", "--format", "json"),
+    ("show", "--all", "--format", "json"),
+    ("remind", "--within", "400d", "--format", "json"),
+)
+HEADER = """\
+# a timeline for the incremental tests
+title: Incremental
+timezone: America/New_York
+warn: [30d, 7d]
+sources:
+  wire:
+    title: A wire story
+"""
+
+
+def entry(number: int) -> str:
+    """One entry of a varied shape: deadlines, relative dates, claims, changes, comments."""
+    kind = number % 5
+    lines = [f"  - id: e{number:03}", f"    title: Entry {number}"]
+    if kind == 0:
+        lines += ["    kind: deadline", f"    date: 2025-{number % 12 + 1:02}-{number % 27 + 1:02}"]
+    elif kind == 1 and number > 1:
+        lines += [f"    date: e{number - 1:03} + {number % 9 + 1}d  # counts from the one above"]
+    elif kind == 2:
+        lines += [
+            f"    date: 2025-{number % 12 + 1:02}",
+            "    claims:",
+            "      - date: 2025-12",
+            "        sources: [wire, nowhere]",
+        ]
+    elif kind == 3:
+        lines += [
+            "    kind: deadline",
+            "    date: 2025-09-01",
+            "    warn: [60d]",
+            "    changes:",
+            "      - announced: 2025-06-01",
+            "        date: 2025-10-01",
+            "        sources: [missing-source]",
+            "        note: |",
+            "          Moved by a later notice,",
+            "          which said so in two lines.",
+        ]
+    else:
+        lines += [f"    date: 2024-Q{number % 4 + 1}", "    summary: 'quoted: text'"]
+    return "\n".join(lines) + "\n\n"
+
+
+def timeline(numbers: range | list[int], header: str = HEADER) -> str:
+    return header + "\nevents:\n" + "".join(entry(n) for n in numbers)
+
+
+@pytest.fixture
+def answers(run: Callable[..., Run], tmp_path: Path) -> Callable[[Path], list[str]]:
+    def _answers(path: Path) -> list[str]:
+        outputs = []
+        for command in COMMANDS:
+            result = run("-f", str(path), "--as-of", AS_OF, *command)
+            outputs.append(f"{result.code}\n{result.out}\n{result.err}")
+        return outputs
+
+    return _answers
+
+
+@pytest.fixture
+def cold(
+    run: Callable[..., Run], answers: Callable[[Path], list[str]], monkeypatch: pytest.MonkeyPatch
+) -> Callable[[Path], list[str]]:
+    def _cold(path: Path) -> list[str]:
+        with monkeypatch.context() as patch:
+            patch.setenv("TIMELINE_NO_CACHE", "1")
+            return answers(path)
+
+    return _cold
+
+
+@pytest.fixture
+def reused(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the entries taken from the previous load, as they are taken."""
+    taken: list[str] = []
+    real = loader._reused
+
+    def spy(*args: object, **kwargs: object) -> object:
+        record = real(*args, **kwargs)  # type: ignore[arg-type]
+        taken.append(str(record.entry_id))
+        return record
+
+    monkeypatch.setattr(loader, "_reused", spy)
+    return taken
+
+
+EDITS: dict[str, Callable[[str], str]] = {
+    "appended": lambda text: text + entry(99),
+    "changed in the middle": lambda text: text.replace("title: Entry 12\n", "title: Twelve\n"),
+    "grown in the middle": lambda text: text.replace(
+        "title: Entry 12\n", "title: Entry 12\n    tags: [one, two]\n    actors: [EU]\n"
+    ),
+    "inserted at the top": lambda text: text.replace("events:\n", "events:\n" + entry(98), 1),
+    "removed at the top": lambda text: text.replace(entry(0), "", 1),
+    "relative target moved": lambda text: text.replace("date: 2025-11-11", "date: 2026-02-03"),
+    "comment above the block": lambda text: text.replace("title: Incremental\n", "# new\n" * 3),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
+def test_an_edit_gives_the_answers_of_a_cold_run(
+    edit: str,
+    write: Callable[[str, str], Path],
+    answers: Callable[[Path], list[str]],
+    cold: Callable[[Path], list[str]],
+    reused: list[str],
+) -> None:
+    path = write(timeline(range(30)), "t.yaml")
+    answers(path)  # fills the cache
+    before = path.read_text(encoding="utf-8")
+    after = EDITS[edit](before)
+    assert after != before
+    path.write_text(after, encoding="utf-8")
+    reused.clear()
+    assert answers(path) == cold(path)
+    assert len(reused) >= 25  # most entries were not parsed again (then cached whole)
+    assert answers(path) == cold(path)  # and the run after that, from the whole-file cache
+
+
+def test_a_new_timezone_reads_every_entry_again(
+    write: Callable[[str, str], Path],
+    answers: Callable[[Path], list[str]],
+    cold: Callable[[Path], list[str]],
+    reused: list[str],
+) -> None:
+    path = write(timeline(range(20)), "t.yaml")
+    answers(path)
+    path.write_text(timeline(range(20), HEADER.replace("America/New_York", "Asia/Tokyo")))
+    reused.clear()
+    assert answers(path) == cold(path)
+    assert reused == []  # every date is read in the new zone
+
+
+def test_new_default_lead_times_read_every_entry_again(
+    write: Callable[[str, str], Path],
+    answers: Callable[[Path], list[str]],
+    cold: Callable[[Path], list[str]],
+    reused: list[str],
+) -> None:
+    path = write(timeline(range(20)), "t.yaml")
+    answers(path)
+    path.write_text(timeline(range(20), HEADER.replace("[30d, 7d]", "[90d]")))
+    reused.clear()
+    assert answers(path) == cold(path)
+    assert reused == []
+
+
+def test_relative_dates_follow_a_changed_target(
+    write: Callable[[str, str], Path], run: Callable[..., Run]
+) -> None:
+    text = timeline([]) + (
+        "  - id: base\n    title: Base\n    date: 2025-01-01\n"
+        "  - id: next\n    title: Next\n    date: base + 10d\n"
+        "  - id: last\n    title: Last\n    date: next + 1d\n"
+    )
+    path = write(text, "t.yaml")
+    first = load([path], previous=None)
+    assert [e.date.text for e in first.timeline.entries] == ["2025-01-01", "2025-01-11", "2025-01-12"]
+    path.write_text(text.replace("date: 2025-01-01", "date: 2025-03-01"), encoding="utf-8")
+    second = load([path], previous=first.chunks)
+    assert [e.date.text for e in second.timeline.entries] == ["2025-03-01", "2025-03-11", "2025-03-12"]
+    assert second.timeline == load([path]).timeline
+
+
+def test_an_error_in_a_changed_entry_is_located_at_its_new_line(
+    write: Callable[[str, str], Path],
+    answers: Callable[[Path], list[str]],
+    cold: Callable[[Path], list[str]],
+    run: Callable[..., Run],
+) -> None:
+    path = write(timeline(range(20)), "t.yaml")
+    answers(path)
+    text = path.read_text(encoding="utf-8")
+    broken = text.replace("events:\n", "events:\n" + entry(97) + entry(98), 1)
+    broken = broken.replace("title: Entry 15\n", "title: Entry 15\n    colour: red\n")
+    broken = broken.replace("title: Entry 16\n    date: e015 + 8d", "title: Entry 16\n    date: e999 + 8d")
+    path.write_text(broken, encoding="utf-8")
+    assert answers(path) == cold(path)
+    result = run("-f", str(path), "--as-of", AS_OF, "check")
+    lines = broken.splitlines()
+    colour = next(n for n, line in enumerate(lines, 1) if "colour: red" in line)
+    unknown = next(n for n, line in enumerate(lines, 1) if "e999" in line)
+    assert f"{path}:{colour}:5: error: unknown key 'colour'" in result.out
+    assert f"{path}:{unknown}:11: error: unknown id 'e999'" in result.out
+    # fixed again: the entries that were never broken still come from the last good load
+    path.write_text(text, encoding="utf-8")
+    assert answers(path) == cold(path)
+
+
+def test_a_duplicate_id_between_unchanged_and_new_entries(
+    write: Callable[[str, str], Path],
+    answers: Callable[[Path], list[str]],
+    cold: Callable[[Path], list[str]],
+) -> None:
+    path = write(timeline(range(10)), "t.yaml")
+    answers(path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("events:\n", "events:\n" + entry(4), 1), encoding="utf-8")
+    outputs = answers(path)
+    assert outputs == cold(path)
+    assert "duplicate id 'e004'" in outputs[0]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "missing"])
+def test_a_broken_previous_load_is_only_a_miss(
+    damage: str,
+    write: Callable[[str, str], Path],
+    answers: Callable[[Path], list[str]],
+    cold: Callable[[Path], list[str]],
+) -> None:
+    path = write(timeline(range(10)), "t.yaml")
+    answers(path)
+    folder = cache.directory()
+    assert folder is not None
+    for payload in folder.glob("timeline-*"):
+        data = payload.read_bytes()
+        if damage == "truncated":
+            payload.write_bytes(data[: len(data) // 2])
+        elif damage == "garbage":
+            payload.write_bytes(data[:40] + bytes(len(data) - 40))
+        else:
+            payload.unlink()
+    path.write_text(path.read_text(encoding="utf-8") + entry(50), encoding="utf-8")
+    assert answers(path) == cold(path)
+
+
+# ------------------------------------------------------------------ the scan
+
+
+FALLBACKS = {
+    "flow list": "title: T\nevents: [{id: a, title: A, date: 2025-01-01}]\n",
+    "anchor across entries": (
+        "events:\n  - id: a\n    title: &t A\n    date: 2025-01-01\n"
+        "  - id: b\n    title: *t\n    date: 2025-01-02\n"
+    ),
+    "tab indentation": "events:\n  - id: a\n\t title: A\n    date: 2025-01-01\n",
+    "second document": "events:\n  - id: a\n    title: A\n    date: 2025-01-01\n---\nx: 1\n",
+    "directive": "%YAML 1.1\n---\nevents:\n  - id: a\n    title: A\n    date: 2025-01-01\n",
+    "less indented line": "events:\n   - id: a\n     title: A\n  date: 2025-01-01\n",
+    "no items": "title: T\nevents:\n# nothing yet\n",
+    "lone carriage return": "events:\n  - id: a\r    title: A\n    date: 2025-01-01\n",
+    "line separator": "events:\n  - id: a\n    title: A\u2028B\n    date: 2025-01-01\n",
+}
+
+
+@pytest.mark.parametrize("text", list(FALLBACKS.values()), ids=list(FALLBACKS))
+def test_what_the_scan_does_not_follow_is_read_whole(
+    text: str, write: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert scan.split_events(text) is None
+    path = write(text, "t.yaml")
+    result = load([path])
+    monkeypatch.setattr(loader, "_load_chunks", lambda *args: None)
+    whole = load([path])
+    assert [str(p) for p in result.problems] == [str(p) for p in whole.problems]
+    assert result.timeline == whole.timeline
+    assert result.chunks == {}
+
+
+CHUNKED = {
+    "column-zero items": "events:\n- id: a\n  title: A\n  date: 2025-01-01\n- id: b\n  title: B\n"
+    "  date: 2025-01-02\n",
+    "comments between and around": "events:  # the list\n# first\n  - id: a  # here\n    title: A\n"
+    "# at column 0\n    date: 2025-01-01\n\n    # deeper\n  # at the dashes\n  - id: b\n"
+    "    title: B\n    date: a + 1d\n# the end\n",
+    "keys after the block": "events:\n  - id: a\n    title: A\n    date: 2025-01-01\n"
+    "timezone: Europe/Paris\nwarn: [3d]\n",
+    "crlf line ends": "title: T\r\nevents:\r\n  - id: a\r\n    title: A\r\n    date: 2025-01-01\r\n",
+    "byte order mark and no final newline": "\ufeffevents:\n  - id: a\n    title: A\n"
+    "    date: 2025-01-01",
+    "block scalars and a dash inside": "events:\n  - id: a\n    title: A\n    date: 2025-01-01\n"
+    "    summary: |\n      - not an item\n\n      # nor a comment\n  - id: b\n    title: B\n"
+    "    date: x\n",
+    "errors of every kind": "timezone: Mars/Base\nevents:\n  - id: a\n    title: A\n"
+    "    date: 2025-13-01\n  - id: a\n    title: B\n    date: b + 1d\n  - just text\n  -\n"
+    "  - id: c\n    title: C\n    date: c + 1d\n    changes:\n      - date: 2025-01-01\n",
+    "a tag in an entry": "events:\n  - id: a\n    title: !!binary QQ==\n    date: 2025-01-01\n",
+    "a duplicate key in an entry": "events:\n  - id: a\n    title: A\n    title: B\n"
+    "    date: 2025-01-01\n",
+    "a syntax error in an entry": "events:\n  - id: a\n    title: 'A\n  - id: b\n    title: B'\n"
+    "    date: 2025-01-01\n",
+    "a second events key": "events:\n  - id: a\n    title: A\n    date: 2025-01-01\nevents: []\n",
+}
+
+
+# the scan follows these, but the parser then finds what only a whole read reports exactly
+READ_WHOLE = {
+    "a tag in an entry",
+    "a duplicate key in an entry",
+    "a syntax error in an entry",
+    "a second events key",
+}
+
+
+@pytest.mark.parametrize("name", list(CHUNKED))
+def test_reading_by_chunks_gives_what_reading_whole_gives(
+    name: str, write: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = CHUNKED[name]
+    path = write(text, "t.yaml")
+    path.write_bytes(text.encode("utf-8"))  # exactly these bytes (no newline translation)
+    plain = text.removeprefix("\ufeff")
+    chunked = loader._load_chunks(str(path), plain, None, [])
+    assert (chunked is None) == (name in READ_WHOLE)
+    result = load([path])
+    monkeypatch.setattr(loader, "_load_chunks", lambda *args: None)
+    whole = load([path])
+    assert [str(p) for p in result.problems] == [str(p) for p in whole.problems]
+    assert result.timeline == whole.timeline
+
+
+def test_the_scan_finds_every_item_and_its_line() -> None:
+    text = timeline(range(12))
+    split = scan.split_events(text)
+    assert split is not None
+    lines = text.splitlines()
+    dashes = [n for n, line in enumerate(lines, 1) if line.startswith("  - id: ")]
+    assert list(split.lines) == dashes
+    assert split.key_line == lines.index("events:") + 1
+    assert "".join(split.chunk(text, i) for i in range(12)) == text[split.starts[0] :]
+    assert split.header.count("\n") == text.count("\n")
+    assert "id:" not in split.header
