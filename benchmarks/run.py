@@ -9,7 +9,9 @@ takes a few minutes, mostly khal building its own cache). Every command is a who
 process, timed from spawn to exit, output to /dev/null, with peak memory (max RSS)
 from the kernel's accounting of that child. Everything is pinned to the same day
 (`--as-of` for timeline, the date argument for the peers), and timeline's cache lives
-in benchmarks/out/cache, never in the user's. Commands that do not exist yet are "n/a".
+in benchmarks/out/cache, never in the user's. "After an edit" runs on a copy of the
+timeline (benchmarks/out/edited) whose middle entry is edited before every run, with a
+cache that holds the copy as the previous run left it. Commands that do not exist yet are "n/a".
 Prints Markdown and writes it to benchmarks/out/results.md.
 """
 
@@ -188,20 +190,60 @@ def warm_env(name: str) -> Callable[[], dict[str, str]]:
 
 
 def cold_env() -> dict[str, str]:
-    """A new empty cache folder per run: what the first run after an edit does."""
+    """A new empty cache folder per run: nothing was ever loaded."""
     CACHE.mkdir(parents=True, exist_ok=True)
     return {**base_env(), "TIMELINE_CACHE_DIR": tempfile.mkdtemp(prefix="cold-", dir=CACHE)}
 
 
+class Edited:
+    """A copy of the timeline that is edited before every run, with a cache of its own.
+
+    Each run finds in the cache the file as the previous run left it, and one entry in the
+    middle changed since (its title, and one or two comment lines under it, so that every
+    entry below moves by a line): the first run after someone edits the file.
+    """
+
+    def __init__(self, source: Path, name: str) -> None:
+        self.folder = OUT / "edited" / name
+        self.path = self.folder / "timeline.yaml"
+        self.cache = self.folder / "cache"
+        self.lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+        titles = [n for n, line in enumerate(self.lines) if line.startswith("    title: ")]
+        self.middle = titles[len(titles) // 2]
+        self.runs = 0
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.cache.mkdir(parents=True)
+
+    def env(self) -> dict[str, str]:
+        self.runs += 1
+        title = self.lines[self.middle].rstrip("\n") + f" (edit {self.runs})\n"
+        comments = ["    # edited\n"] * (1 + self.runs % 2)
+        lines = [*self.lines[: self.middle], title, *comments, *self.lines[self.middle + 1 :]]
+        self.path.write_text("".join(lines), encoding="utf-8")
+        return {**base_env(), "TIMELINE_CACHE_DIR": str(self.cache)}
+
+
 def timeline_commands(path: Path, tag: str) -> list[Command]:
     tl = [*timeline_argv(), "-f", str(path), "--as-of", AS_OF]
+    remind_edited, check_edited = Edited(path, f"{tag}-remind"), Edited(path, f"{tag}-check")
+
+    def edited(copy: Edited, *args: str) -> list[str]:
+        return [*timeline_argv(), "-f", str(copy.path), "--as-of", AS_OF, *args]
+
     return [
         Command("`timeline remind` (cache warm)", [*tl, "remind"], warm_env(tag)),
+        # the warm-up run fills the copy's cache; every timed run then follows an edit
         Command(
-            "`timeline remind` (first run after an edit)", [*tl, "remind"], cold_env, warm_up=False
+            "`timeline remind` (first run after an edit)",
+            edited(remind_edited, "remind"),
+            remind_edited.env,
         ),
+        Command("`timeline remind` (no cache at all)", [*tl, "remind"], cold_env, warm_up=False),
         Command("`timeline check` (cache warm)", [*tl, "check"], warm_env(tag)),
-        Command("`timeline check` (after an edit)", [*tl, "check"], cold_env, warm_up=False),
+        Command(
+            "`timeline check` (after an edit)", edited(check_edited, "check"), check_edited.env
+        ),
+        Command("`timeline check` (no cache at all)", [*tl, "check"], cold_env, warm_up=False),
         Command("`timeline show --upcoming`", [*tl, "show", "--upcoming"], warm_env(tag)),
         Command("`timeline export ics`", [*tl, "export", "ics"], warm_env(tag)),
     ]
@@ -501,6 +543,7 @@ def main(argv: list[str] | None = None) -> int:
     args.output.write_text(text, encoding="utf-8")
     print(text)
     shutil.rmtree(CACHE, ignore_errors=True)
+    shutil.rmtree(OUT / "edited", ignore_errors=True)
     return 0
 
 

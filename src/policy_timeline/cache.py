@@ -143,9 +143,8 @@ def _reducer(cls: type) -> Callable[[Any], tuple[Any, tuple[Any, ...]]]:
     return lambda obj: (cls, getter(obj))
 
 
-def _dumps(obj: object) -> bytes:
+def _pickler(stream: Any) -> pickle.Pickler:
     import copyreg
-    import io
 
     from . import dates, timeline
 
@@ -159,11 +158,23 @@ def _dumps(obj: object) -> bytes:
                 and all(f.init for f in fields(value))
             ):
                 table[value] = _reducer(value)
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = table
-    pickler.dump(obj)
-    return buffer.getvalue()
+    return pickler
+
+
+class _Counted:
+    """A file being written that keeps the length and CRC-32 of what goes through it, so
+    that a pickle can go straight to the file (no copy of it in memory)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream, self.length, self.crc = stream, 0, 0
+
+    def write(self, data: bytes) -> int:
+        self.stream.write(data)
+        self.length += len(data)
+        self.crc = zlib.crc32(data, self.crc)
+        return len(data)
 
 
 def _loads(data: bytes) -> Any:
@@ -287,11 +298,9 @@ def _previous_chunks(found: Lookup) -> dict[str, Chunks] | None:
         path: table
         for path, table in chunks.items()
         if isinstance(table, Chunks)
-        and len(table.digests)
-        == len(table.lines)
-        == len(table.entries)
-        == len(table.relative)
-        == len(table.ranks)
+        and isinstance(table.relative, dict)
+        and len(table.digests) == 16 * len(table.entries)
+        and len(table.lines) == len(table.entries) == len(table.ranks)
     }
 
 
@@ -328,6 +337,26 @@ def _write_atomically(folder: Path, name: str, parts: Sequence[bytes]) -> int:
     return written
 
 
+def _write_payload(folder: Path, name: str, small: LoadResult, full: LoadResult) -> None:
+    """The payload: a header with the sections' lengths and CRCs, then the two pickles."""
+    descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(bytes(_HEADER.size))
+            sections = _Counted(stream), _Counted(stream)
+            for section, result in zip(sections, (small, full), strict=True):
+                _pickler(section).dump(result)
+            stream.seek(0)
+            lengths = [section.length for section in sections]
+            crcs = [section.crc for section in sections]
+            stream.write(_HEADER.pack(_MAGIC, *lengths, *crcs))
+        os.replace(temporary, folder / name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
 def _write_index(
     folder: Path, found: Lookup, digests: Sequence[str], payload: str, code: str
 ) -> None:
@@ -362,10 +391,8 @@ def store(found: Lookup, result: LoadResult) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         previous = _read_index(folder, _index_name(found.paths, code))
-        small = _dumps(LoadResult(reminded_subset(result.timeline), list(result.problems)))
-        full = _dumps(result)
-        header = _HEADER.pack(_MAGIC, len(small), len(full), zlib.crc32(small), zlib.crc32(full))
-        _write_atomically(folder, payload, [header, small, full])
+        small = LoadResult(reminded_subset(result.timeline), list(result.problems))
+        _write_payload(folder, payload, small, result)
         _write_index(folder, found, digests, payload, code)
         if previous is not None and previous[1] != payload:
             (folder / previous[1]).unlink(missing_ok=True)  # the content it described is gone

@@ -15,8 +15,9 @@ import gc
 import hashlib
 import os
 import sys
+from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -543,6 +544,7 @@ class _Pending:
 
 # the date of an entry built before its relative date is resolved (replaced, or dropped)
 _UNRESOLVED: Interval = cast(Interval, object())
+_DIGEST = 16  # bytes of BLAKE2b per chunk
 _BATCH = 2000  # changed entries parsed together: one small node tree at a time, then dropped
 
 
@@ -571,7 +573,6 @@ class _Record:
     start: int = 0
     end: int = 0
     first_line: int = 0
-    digest: bytes = b""
     reused: bool = False  # taken from the previous load: its entry's date is from then
     rank: int = -1  # reused: where its entry was in the previous load's sorted timeline
 
@@ -590,6 +591,8 @@ class _FileLoad:
     records: list[_Record]
     invalid_ids: set[str]
     context: tuple[str, tuple[Offset, ...]] | None = None  # set when read as chunks
+    digests: list[bytes] = field(default_factory=list)  # of each chunk, when read as chunks
+    lines: tuple[int, ...] = ()  # where each chunk begins
 
 
 class _Fallback(Exception):
@@ -640,13 +643,14 @@ def _chunks(file: _FileLoad, rank: Mapping[int, int]) -> Chunks:
     `rank` is the place of each entry (by `id()`) in the sorted timeline."""
     records = file.records
     assert file.context is not None
+    entries = tuple(cast(Entry, r.entry) for r in records)
     return Chunks(
         file.context,
-        tuple(r.digest for r in records),
-        tuple(r.first_line for r in records),
-        tuple(cast(Entry, r.entry) for r in records),
-        tuple(r.parsed if isinstance(r.parsed, Relative) else None for r in records),
-        tuple(rank[id(r.entry)] for r in records),
+        b"".join(file.digests),
+        array("q", file.lines),
+        entries,
+        {n: r.parsed for n, r in enumerate(records) if isinstance(r.parsed, Relative)},
+        array("q", [rank[id(entry)] for entry in entries]),
     )
 
 
@@ -837,26 +841,30 @@ def _read_chunks(
     del data["events"]
     head, zone, file_warn = _read_head(data, root, path, problems)
     context = (zone, file_warn)
-    reusable: dict[bytes, list[int]] = {}
+    reusable: dict[bytes, int] = {}
     if previous is not None and previous.context == context:
-        for position, digest in enumerate(previous.digests):
-            reusable.setdefault(digest, []).append(position)
+        packed = previous.digests
+        known = (packed[at : at + _DIGEST] for at in range(0, len(packed), _DIGEST))
+        reusable = dict(zip(known, range(len(previous.entries)), strict=False))
     starts, lines = split.starts, split.lines
     ends = (*starts[1:], split.end)
+    blake2b = hashlib.blake2b
+    digests = [
+        blake2b(text[start:end].encode(), digest_size=_DIGEST).digest()
+        for start, end in zip(starts, ends, strict=True)
+    ]
     records: list[_Record] = []
     missing: list[int] = []
-    blake2b = hashlib.blake2b
-    for index, (start, end, line) in enumerate(zip(starts, ends, lines, strict=True)):
-        digest = blake2b(text[start:end].encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        positions = reusable.get(digest)
-        if positions:
+    for index, digest in enumerate(digests):
+        position = reusable.pop(digest, None)  # each previous entry is taken once at most
+        if position is not None:
             assert previous is not None
-            record = _reused(previous, positions.pop(), path, line)
+            record = _reused(previous, position, path, lines[index])
         else:
             record = _Record(path, 0)
             missing.append(index)
-        record.text, record.start, record.end, record.first_line = text, start, end, line
-        record.digest = digest
+        record.text, record.start, record.end = text, starts[index], ends[index]
+        record.first_line = lines[index]
         records.append(record)
     validate = EntryModel.model_validate
     for batch in _batches(missing):
@@ -867,7 +875,7 @@ def _read_chunks(
         if record.invalid_id is not None:
             invalid_ids.add(record.invalid_id)
     info = _info(path, head, zone, file_warn)
-    return _FileLoad(info, _sources(head), records, invalid_ids, context)
+    return _FileLoad(info, _sources(head), records, invalid_ids, context, digests, lines)
 
 
 def _batches(indices: Sequence[int]) -> Iterator[list[int]]:
@@ -912,7 +920,7 @@ def _parse_batch(
         record.root = None  # located again from the text when needed; the tree goes now
         kept = records[index]
         record.text, record.start, record.end = kept.text, kept.start, kept.end
-        record.first_line, record.digest = kept.first_line, kept.digest
+        record.first_line = kept.first_line
         records[index] = record
 
 
@@ -940,7 +948,7 @@ def _reused(previous: Chunks, position: int, path: str, line: int) -> _Record:
     delta = line - previous.lines[position]
     if delta:
         _shift(entry, delta)
-    relative = previous.relative[position]
+    relative = previous.relative.get(position)
     record = _Record(path, 0, entry.id, None, entry.date_text, relative or entry.date)
     record.entry, record.reused, record.rank = entry, True, previous.ranks[position]
     return record

@@ -7,6 +7,7 @@ cache can hand the same result to the commands without importing either.
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -18,19 +19,19 @@ from .timeline import Entry, Problem, Timeline
 class Chunks:
     """One file's entries by the text of each, kept so the next load parses only changes.
 
-    Chunk `i` (the lines of one item of `events:`) hashes to `digests[i]`, began on line
-    `lines[i]` and gave `entries[i]`; `relative[i]` is its date when that counts from
-    another entry (resolved again on every load), `ranks[i]` its place in the sorted
+    Chunk `i` (the lines of one item of `events:`) hashes to `digests[16 * i : 16 * i + 16]`,
+    began on line `lines[i]` and gave `entries[i]`; `relative[i]` is its date when that
+    counts from another entry (resolved again on every load), `ranks[i]` its place in the sorted
     timeline (which makes the next sort almost linear). Valid for the same `context`: the
     file's timezone and lead times, which every entry's reading depends on.
     """
 
     context: tuple[str, tuple[Offset, ...]]
-    digests: tuple[bytes, ...]
-    lines: tuple[int, ...]
+    digests: bytes  # 16 bytes of BLAKE2b each
+    lines: array[int]
     entries: tuple[Entry, ...]
-    relative: tuple[Relative | None, ...]
-    ranks: tuple[int, ...]  # where each entry was in the sorted timeline
+    relative: dict[int, Relative]
+    ranks: array[int]  # where each entry was in the sorted timeline
 
 
 @dataclass
