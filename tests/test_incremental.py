@@ -273,7 +273,7 @@ FALLBACKS = {
 def test_what_the_scan_does_not_follow_is_read_whole(
     text: str, write: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert scan.split_events(text) is None
+    assert scan.split_events(text.encode("utf-8")) is None
     path = write(text, "t.yaml")
     result = load([path])
     monkeypatch.setattr(loader, "_load_chunks", lambda *args: None)
@@ -325,7 +325,7 @@ def test_reading_by_chunks_gives_what_reading_whole_gives(
     text = CHUNKED[name]
     path = write(text, "t.yaml")
     path.write_bytes(text.encode("utf-8"))  # exactly these bytes (no newline translation)
-    plain = text.removeprefix("\ufeff")
+    plain = text.removeprefix("\ufeff").encode("utf-8")
     chunked = loader._load_chunks(str(path), plain, None, [])
     assert (chunked is None) == (name in READ_WHOLE)
     result = load([path])
@@ -336,13 +336,14 @@ def test_reading_by_chunks_gives_what_reading_whole_gives(
 
 
 def test_the_scan_finds_every_item_and_its_line() -> None:
-    text = timeline(range(12))
-    split = scan.split_events(text)
+    text = timeline(range(12)).replace("Entry 3", "Entrée – 3")  # not only ASCII
+    data = text.encode("utf-8")
+    split = scan.split_events(data)
     assert split is not None
     lines = text.splitlines()
     dashes = [n for n, line in enumerate(lines, 1) if line.startswith("  - id: ")]
     assert list(split.lines) == dashes
     assert split.key_line == lines.index("events:") + 1
-    assert "".join(split.chunk(text, i) for i in range(12)) == text[split.starts[0] :]
+    assert b"".join(split.chunk(data, i) for i in range(12)) == data[split.starts[0] :]
     assert split.header.count("\n") == text.count("\n")
     assert "id:" not in split.header

@@ -378,13 +378,13 @@ def _write_index(
         return
 
 
-def store(found: Lookup, result: LoadResult) -> None:
-    """Remember an error-free load of exactly the bytes in `found.contents`."""
+def store(found: Lookup, result: LoadResult, hashes: dict[str, str]) -> None:
+    """Remember an error-free load of exactly the bytes whose SHA-256 are `hashes`."""
     folder = directory()
-    if folder is None or result.errors or set(found.contents) != set(found.paths):
+    if folder is None or result.errors or set(hashes) != set(found.paths):
         return
     code = _code_key()
-    digests = [_digest(found.contents[path]) for path in found.paths]
+    digests = [hashes[path] for path in found.paths]
     payload = _payload_name(found.paths, digests, code)
     was_enabled = gc.isenabled()
     gc.disable()
@@ -431,8 +431,11 @@ def _load_and_store(found: Lookup, reminded_only: bool) -> LoadResult:
                 found.stats[path] = stat
         except OSError:
             pass  # the loader reports it, located
-    result = load_files(found.paths, found.contents, _previous_chunks(found))
-    store(found, result)
+    digests = {path: _digest(data) for path, data in found.contents.items()}
+    contents, found.contents = found.contents, {}
+    result = load_files(found.paths, contents, _previous_chunks(found))
+    del contents  # the files' bytes: not needed while storing, the biggest thing then
+    store(found, result, digests)
     if reminded_only and not result.errors:
         return LoadResult(reminded_subset(result.timeline), result.problems)
     return result

@@ -9,6 +9,7 @@ and returned beside whatever could be loaded.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import functools
 import gc
@@ -90,6 +91,11 @@ def _problem(path: str, line: int, column: int, message: str, code: str) -> Prob
 
 def read_text(path: str) -> str:
     """The file's text, or `_Stop` with a located reason why it cannot be a timeline."""
+    return decode(read_bytes(path), path)
+
+
+def read_bytes(path: str) -> bytes:
+    """The file's bytes, or `_Stop` with a located reason why it cannot be read."""
     p = Path(path)
     try:
         if p.is_dir():
@@ -105,14 +111,28 @@ def read_text(path: str) -> str:
                     "too-large",
                 )
             )
-        data = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError:
         raise _Stop(_problem(path, 1, 1, "no such file", "no-file")) from None
     except PermissionError:
         raise _Stop(_problem(path, 1, 1, "permission denied", "unreadable")) from None
     except OSError as error:
         raise _Stop(_problem(path, 1, 1, f"cannot read: {error.strerror}", "unreadable")) from None
-    return decode(data, path)
+
+
+def _plain_utf8(data: bytes) -> bool:
+    """Whether `decode` would take `data`, checked a piece at a time (no copy as a `str`)."""
+    if b"\x00" in data:
+        return False
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    piece = 1 << 20
+    try:
+        for start in range(0, len(data), piece):
+            decoder.decode(data[start : start + piece])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def decode(data: bytes, path: str) -> str:
@@ -544,6 +564,7 @@ class _Pending:
 
 # the date of an entry built before its relative date is resolved (replaced, or dropped)
 _UNRESOLVED: Interval = cast(Interval, object())
+_BOM = b"\xef\xbb\xbf"
 _DIGEST = 16  # bytes of BLAKE2b per chunk
 _BATCH = 2000  # changed entries parsed together: one small node tree at a time, then dropped
 
@@ -569,7 +590,7 @@ class _Record:
     entry_problems: tuple[Problem, ...] = ()
     entry: Entry | None = None  # with `_UNRESOLVED` as date while a relative date is pending
     root: yaml.Node | None = None
-    text: str = ""  # a chunk: the file's text, the chunk's span and first line
+    text: bytes = b""  # a chunk: the file's bytes, the chunk's span and first line
     start: int = 0
     end: int = 0
     first_line: int = 0
@@ -657,11 +678,12 @@ def _chunks(file: _FileLoad, rank: Mapping[int, int]) -> Chunks:
 def _load_file(
     path: str, problems: list[Problem], raw: bytes | None = None, previous: Chunks | None = None
 ) -> _FileLoad:
-    text = read_text(path) if raw is None else decode(raw, path)
-    chunked = _load_chunks(path, text, previous, problems)
-    if chunked is not None:
-        return chunked
-    return _load_whole(path, text, problems)
+    data = read_bytes(path) if raw is None else raw
+    if _plain_utf8(data):
+        chunked = _load_chunks(path, data.removeprefix(_BOM), previous, problems)
+        if chunked is not None:
+            return chunked
+    return _load_whole(path, decode(data, path), problems)
 
 
 def _load_whole(path: str, text: str, problems: list[Problem]) -> _FileLoad:
@@ -801,17 +823,17 @@ def _record(
 
 
 def _load_chunks(
-    path: str, text: str, previous: Chunks | None, problems: list[Problem]
+    path: str, data: bytes, previous: Chunks | None, problems: list[Problem]
 ) -> _FileLoad | None:
     """The file read as a header and one chunk per entry, taking unchanged entries from
     `previous`; None when only reading the whole file can give the exact answer (then
     nothing was added to `problems`)."""
-    split = scan.split_events(text)
+    split = scan.split_events(data)
     if split is None:
         return None
     found: list[Problem] = []
     try:
-        loaded = _read_chunks(path, text, split, previous, found)
+        loaded = _read_chunks(path, data, split, previous, found)
     except (_Stop, _Fallback):
         return None
     problems.extend(found)
@@ -819,7 +841,7 @@ def _load_chunks(
 
 
 def _read_chunks(
-    path: str, text: str, split: scan.Split, previous: Chunks | None, problems: list[Problem]
+    path: str, data: bytes, split: scan.Split, previous: Chunks | None, problems: list[Problem]
 ) -> _FileLoad:
     from .model import EntryModel
 
@@ -828,18 +850,18 @@ def _read_chunks(
         raise _Fallback
     _check_depth(root, path)
     shape: list[Problem] = []
-    data = to_data(root, path, shape)
+    keys = to_data(root, path, shape)
     events = next((v for k, v in root.value if getattr(k, "value", None) == "events"), None)
     if (
         shape
-        or not isinstance(data, dict)
-        or data.get("events", "") is not None
+        or not isinstance(keys, dict)
+        or keys.get("events", "") is not None
         or events is None
         or events.start_mark.line + 1 != split.key_line
     ):
         raise _Fallback
-    del data["events"]
-    head, zone, file_warn = _read_head(data, root, path, problems)
+    del keys["events"]
+    head, zone, file_warn = _read_head(keys, root, path, problems)
     context = (zone, file_warn)
     reusable: dict[bytes, int] = {}
     if previous is not None and previous.context == context:
@@ -850,7 +872,7 @@ def _read_chunks(
     ends = (*starts[1:], split.end)
     blake2b = hashlib.blake2b
     digests = [
-        blake2b(text[start:end].encode(), digest_size=_DIGEST).digest()
+        blake2b(data[start:end], digest_size=_DIGEST).digest()
         for start, end in zip(starts, ends, strict=True)
     ]
     records: list[_Record] = []
@@ -863,12 +885,12 @@ def _read_chunks(
         else:
             record = _Record(path, 0)
             missing.append(index)
-        record.text, record.start, record.end = text, starts[index], ends[index]
+        record.text, record.start, record.end = data, starts[index], ends[index]
         record.first_line = lines[index]
         records.append(record)
     validate = EntryModel.model_validate
     for batch in _batches(missing):
-        _parse_batch(batch, records, split, text, path, zone, file_warn, validate)
+        _parse_batch(batch, records, split, data, path, zone, file_warn, validate)
     invalid_ids: set[str] = set()
     for record in records:
         problems.extend(record.problems)
@@ -894,7 +916,7 @@ def _parse_batch(
     batch: list[int],
     records: list[_Record],
     split: scan.Split,
-    text: str,
+    data: bytes,
     path: str,
     zone: str,
     warn: tuple[Offset, ...],
@@ -902,7 +924,7 @@ def _parse_batch(
 ) -> None:
     first, last = batch[0], batch[-1]
     end = split.starts[last + 1] if last + 1 < len(split.starts) else split.end
-    node = _compose_at(text, split.starts[first], end, split.lines[first], path)
+    node = _compose_at(data, split.starts[first], end, split.lines[first], path)
     if not isinstance(node, yaml.SequenceNode) or len(node.value) != len(batch):
         raise _Fallback
     # the chunk is one level below `events:`, two below the file's root
@@ -924,9 +946,9 @@ def _parse_batch(
         records[index] = record
 
 
-def _compose_at(text: str, start: int, end: int, line: int, path: str) -> yaml.Node | None:
-    """Compose `text[start:end]` as if it began on line `line`, so marks are the file's own."""
-    return compose("\n" * (line - 1) + text[start:end], path)
+def _compose_at(data: bytes, start: int, end: int, line: int, path: str) -> yaml.Node | None:
+    """Compose `data[start:end]` as if it began on line `line`, so marks are the file's own."""
+    return compose("\n" * (line - 1) + data[start:end].decode("utf-8"), path)
 
 
 def _wrap(item: yaml.Node) -> yaml.Node:
@@ -936,8 +958,8 @@ def _wrap(item: yaml.Node) -> yaml.Node:
     return yaml.MappingNode(f"{_YAML_TAG}map", [(key, events)])
 
 
-def _chunk_item(text: str, start: int, end: int, line: int, path: str) -> yaml.Node:
-    node = _compose_at(text, start, end, line, path)
+def _chunk_item(data: bytes, start: int, end: int, line: int, path: str) -> yaml.Node:
+    node = _compose_at(data, start, end, line, path)
     assert isinstance(node, yaml.SequenceNode) and node.value  # it parsed like this before
     return cast(yaml.Node, node.value[0])
 
