@@ -378,8 +378,11 @@ def _write_index(
         return
 
 
-def store(found: Lookup, result: LoadResult, hashes: dict[str, str]) -> None:
-    """Remember an error-free load of exactly the bytes whose SHA-256 are `hashes`."""
+def store(
+    found: Lookup, result: LoadResult, hashes: dict[str, str], small: LoadResult | None = None
+) -> None:
+    """Remember an error-free load of exactly the bytes whose SHA-256 are `hashes`;
+    `small` is the same with only the reminded entries, when already made."""
     folder = directory()
     if folder is None or result.errors or set(hashes) != set(found.paths):
         return
@@ -391,7 +394,8 @@ def store(found: Lookup, result: LoadResult, hashes: dict[str, str]) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         previous = _read_index(folder, _index_name(found.paths, code))
-        small = LoadResult(reminded_subset(result.timeline), list(result.problems))
+        if small is None:
+            small = LoadResult(reminded_subset(result.timeline), list(result.problems))
         _write_payload(folder, payload, small, result)
         _write_index(folder, found, digests, payload, code)
         if previous is not None and previous[1] != payload:
@@ -435,7 +439,8 @@ def _load_and_store(found: Lookup, reminded_only: bool) -> LoadResult:
     contents, found.contents = found.contents, {}
     result = load_files(found.paths, contents, _previous_chunks(found))
     del contents  # the files' bytes: not needed while storing, the biggest thing then
-    store(found, result, digests)
+    small = LoadResult(reminded_subset(result.timeline), list(result.problems))
+    store(found, result, digests, small)
     if reminded_only and not result.errors:
-        return LoadResult(reminded_subset(result.timeline), result.problems)
+        return small
     return result

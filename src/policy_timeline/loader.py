@@ -19,6 +19,7 @@ import sys
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -595,7 +596,7 @@ class _Record:
     end: int = 0
     first_line: int = 0
     reused: bool = False  # taken from the previous load: its entry's date is from then
-    rank: int = -1  # reused: where its entry was in the previous load's sorted timeline
+    rank: int = -1  # where its entry was in the (previous, once resolved) sorted timeline
 
     def locate(self, keys: Sequence[str | int]) -> Location:
         root, index = self.root, self.index
@@ -650,18 +651,15 @@ def load(
         timeline = _resolve(loaded, problems)
         chunks: dict[str, Chunks] = {}
         if not any(p.severity == "error" for p in problems):
-            rank = {id(entry): place for place, entry in enumerate(timeline.entries)}
-            chunks = {f.info.path: _chunks(f, rank) for f in loaded if f.context is not None}
+            chunks = {f.info.path: _chunks(f) for f in loaded if f.context is not None}
     finally:
         if was_enabled:
             gc.enable()
     return LoadResult(timeline, sort_problems(problems, paths), chunks)
 
 
-def _chunks(file: _FileLoad, rank: Mapping[int, int]) -> Chunks:
-    """What to keep of an error-free file read as chunks: every chunk gave one entry.
-
-    `rank` is the place of each entry (by `id()`) in the sorted timeline."""
+def _chunks(file: _FileLoad) -> Chunks:
+    """What to keep of an error-free file read as chunks: every chunk gave one entry."""
     records = file.records
     assert file.context is not None
     entries = tuple(cast(Entry, r.entry) for r in records)
@@ -671,7 +669,7 @@ def _chunks(file: _FileLoad, rank: Mapping[int, int]) -> Chunks:
         array("q", file.lines),
         entries,
         {n: r.parsed for n, r in enumerate(records) if isinstance(r.parsed, Relative)},
-        array("q", [rank[id(entry)] for entry in entries]),
+        array("q", [r.rank for r in records]),
     )
 
 
@@ -1090,10 +1088,8 @@ def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
         if record.entry_id not in resolved:
             _resolve_relative(record, seen, resolved, failed, invalid_ids, problems)
 
-    entries: list[Entry] = []
-    # in the previous load's order (then new entries): the sort below is then almost linear
-    ranked = sorted(order, key=lambda r: r.rank if r.reused else len(order))
-    for record in ranked:
+    kept: list[_Record] = []
+    for record in order:
         # built even when the date failed, so that its other problems are reported too
         problems.extend(record.entry_problems)
         entry = record.entry
@@ -1105,10 +1101,20 @@ def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
             # a relative date, resolved just now; the entry was made (or unpickled) for
             # this load and nothing else holds it yet
             object.__setattr__(entry, "date", interval)
-        entries.append(entry)
-    # by `Interval.sort_key` and id; aware datetimes compare as instants, as in UTC
-    entries.sort(key=lambda e: (e.date.start, e.date.precision, e.id))
-    return Timeline(tuple(f.info for f in files), tuple(entries), sources)
+        kept.append(record)
+    # in the previous load's order first (new entries last): the sort is then almost linear
+    kept.sort(key=lambda r: r.rank if r.reused else len(order))
+    kept.sort(key=_by_date)
+    for place, record in enumerate(kept):
+        record.rank = place
+    entries = tuple(cast(Entry, r.entry) for r in kept)
+    return Timeline(tuple(f.info for f in files), entries, sources)
+
+
+def _by_date(record: _Record) -> tuple[datetime, int, str]:
+    """`Interval.sort_key`, then the id: aware datetimes compare as instants, as in UTC."""
+    entry = cast(Entry, record.entry)
+    return entry.date.start, entry.date.precision, entry.id
 
 
 def _resolve_relative(
