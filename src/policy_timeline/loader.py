@@ -631,7 +631,8 @@ def load(
     `contents` holds bytes already read for some paths (the cache hashes exactly the
     bytes that are parsed); other paths are read here. `previous` holds what an earlier
     load of a path kept (`LoadResult.chunks`): its entries whose text is unchanged are
-    taken from there instead of being parsed again.
+    taken over (their locations and relative dates updated in place, so that earlier
+    result must not be used any more) instead of being parsed again.
     """
     problems: list[Problem] = []
     loaded: list[_FileLoad] = []
