@@ -69,8 +69,12 @@ _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def clean_text(text: str) -> str:
-    """File text with control characters replaced, safe to put in XML, HTML or ICS."""
-    return _CONTROL.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """File text with control characters replaced, safe to put in XML, HTML or ICS.
+
+    A byte-order mark inside text means nothing and some readers drop it: it goes.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    return _CONTROL.sub("\ufffd", text)
 
 
 def safe_url(reference: str) -> str | None:
