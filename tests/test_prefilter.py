@@ -3,15 +3,18 @@ cannot be due, `schedule.state_of` agrees."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import Run
 from policy_timeline.dates import Offset, parse_edtf
 from policy_timeline.prefilter import might_be_due, summarize
-from policy_timeline.schedule import AsOf, effective, state_of
+from policy_timeline.schedule import AsOf, effective, reminders, state_of
 from policy_timeline.timeline import Change, Claim, Entry
 
 ZONES = ["UTC", "America/New_York", "Asia/Tokyo", "Pacific/Kiritimati"]
@@ -87,3 +90,55 @@ def test_it_does_skip_what_cannot_be_due() -> None:
     assert might_be_due(unmet, AsOf.of_day(date(2026, 5, 2), zone))  # within 30 days
     assert not might_be_due(unmet, AsOf.of_day(date(2026, 4, 30), zone))
     assert might_be_due(unmet, AsOf.of_day(date(2026, 4, 30), zone), Offset(2, "mo"))
+
+
+def _many_deadlines() -> str:
+    """Deadlines of every shape around mid-2025: moved, met, cancelled, claimed, announced."""
+    lines = ["title: Many", "timezone: America/New_York", "warn: [30d, 7d]", "events:"]
+    for n in range(60):
+        day = BASE + timedelta(days=7 * n)
+        lines += [f"  - id: d{n}", f"    title: Deadline {n}", "    kind: deadline",
+                  f"    date: {day.isoformat()}"]
+        if n % 4 == 1:
+            lines.append("    warn: [2mo, 3d]")
+        if n % 5 == 2:
+            lines += ["    claims:", f"      - date: {(day - timedelta(days=9)).isoformat()}"]
+        if n % 6 == 3:
+            lines.append(f"    announced: {(day - timedelta(days=20)).isoformat()}")
+        if n % 3 == 0:
+            lines += ["    changes:", f"      - announced: {(day - timedelta(days=5)).isoformat()}"]
+            lines.append(f"        date: {(day + timedelta(days=40)).isoformat()}" if n % 2 else
+                         "        status: met")
+    return "\n".join(lines) + "\n"
+
+
+def test_warm_remind_through_the_prefilter_equals_a_cold_one(
+    write: Callable[[str], Path], run: Callable[..., Run]
+) -> None:
+    path = str(write(_many_deadlines()))
+    assert run("-f", path, "check", "--as-of", "2025-01-01").code == 0  # fills the cache
+    for as_of in ("2024-12-01", "2025-03-15", "2025-06-30", "2025-09-01", "2026-03-01"):
+        for within in ((), ("--within", "10d"), ("--within", "3mo")):
+            args = ("-f", path, "remind", "--as-of", as_of, "--format", "json", *within)
+            warm = run(*args)
+            cold = run(*args, env={"TIMELINE_NO_CACHE": "1"})
+            assert warm.code == cold.code == 0
+            assert warm.out == cold.out, (as_of, within)
+
+
+def test_a_warm_remind_reads_only_what_might_be_due(
+    write: Callable[[str], Path], run: Callable[..., Run]
+) -> None:
+    from policy_timeline import cache
+
+    path = str(write(_many_deadlines()))
+    assert run("-f", path, "check", "--as-of", "2025-01-01").code == 0  # fills the cache
+    as_of = AsOf.of_day(date(2025, 3, 15), "America/New_York")
+    everything = cache.load([path], reminded_only=True).timeline.entries
+    kept = cache.load(
+        [path], reminded_only=True, keep=lambda zone: lambda s: might_be_due(s, as_of)
+    ).timeline.entries
+    assert len(everything) == 60
+    assert 0 < len(kept) < 30
+    due = reminders(cache.load([path]).timeline, as_of)
+    assert due and {e.id for e in kept} >= {r.entry.id for r in due}

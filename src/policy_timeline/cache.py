@@ -9,9 +9,10 @@ Two kinds of files live there:
   its `stat` (device, inode, size, mtime, ctime) and the SHA-256 of its bytes, and the
   name of the payload;
 - a *payload* per content: the name is a hash of the package's code and version, the
-  Python version, and every file's path and content hash. It holds two pickles: the
+  Python version, and every file's path and content hash. It holds two sections: the
   entries that can ever be reminded (what `timeline remind` needs, a tenth of a typical
-  file) and the whole `LoadResult`.
+  file), each pickled on its own beside a `prefilter` summary so that `remind` unpickles
+  only those that might be due at T; and the whole `LoadResult`.
 
 Never stale: a file whose `stat` differs from the record is hashed, and only its content
 decides. `stat` alone is trusted only when the record was written well after the file's
@@ -42,15 +43,21 @@ from typing import Any
 
 from . import __version__
 from .result import Chunks, LoadResult
-from .timeline import Timeline
+from .timeline import Entry, Timeline
 
-FORMAT = 2
+#: Given the timeline's zone, which reminded entries to read (by their `prefilter`
+#: summary); the others are left pickled. Only for `reminded_only` reads.
+Keep = Callable[[str], Callable[[Any], bool]]
+
+FORMAT = 3
 MAX_BYTES = 256 * 1024 * 1024  # the loader's own limit; larger files are never cached
 RACY_NS = 2_000_000_000  # stat is trusted once the record is this much newer than the file
 _MAGIC = b"PTLCACHE"
 _PAYLOAD_NAME = re.compile(r"timeline-[0-9a-f]{40}")
+_LENGTH = struct.Struct("<Q")
 _HEADER = struct.Struct("<8sQQII")  # magic, reminded length, full length, their CRC-32s
 _CODE = (
+    "prefilter.py",
     "__init__.py",
     "cache.py",
     "dates.py",
@@ -206,7 +213,7 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read_payload(path: Path, reminded_only: bool) -> LoadResult | None:
+def _read_payload(path: Path, reminded_only: bool, keep: Keep | None = None) -> LoadResult | None:
     try:
         with open(path, "rb") as stream:
             header = stream.read(_HEADER.size)
@@ -224,7 +231,7 @@ def _read_payload(path: Path, reminded_only: bool) -> LoadResult | None:
                 expected = full_length
         if len(data) != expected or zlib.crc32(data) != crc:
             return None
-        result = _loads(data)
+        result = _read_reminded(data, keep) if reminded_only else _loads(data)
         if not isinstance(result, LoadResult) or not isinstance(result.timeline, Timeline):
             return None
         return result
@@ -232,11 +239,38 @@ def _read_payload(path: Path, reminded_only: bool) -> LoadResult | None:
         return None
 
 
-def lookup(paths: Sequence[str], *, reminded_only: bool = False) -> Lookup:
+def _read_reminded(data: bytes, keep: Keep | None) -> LoadResult:
+    """The reminded section: a small pickle of what every entry needs (files, sources,
+    problems, one `prefilter` summary per entry), then each entry pickled on its own, so
+    that only those `keep` asks for are unpickled."""
+    (meta_length,) = _LENGTH.unpack_from(data)
+    start = _LENGTH.size + meta_length
+    files, sources, problems, summaries, ends = _loads(data[_LENGTH.size : start])
+    wanted = keep(files[0].timezone if files else "UTC") if keep is not None else None
+    view = memoryview(data)[start:]
+    entries: list[Entry] = []
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        begin = 0
+        for summary, end in zip(summaries, ends, strict=True):
+            if wanted is None or wanted(summary):
+                entries.append(pickle.loads(view[begin:end]))
+            begin = end
+    finally:
+        if was_enabled:
+            gc.enable()
+    return LoadResult(Timeline(files, tuple(entries), sources), problems)
+
+
+def lookup(
+    paths: Sequence[str], *, reminded_only: bool = False, keep: Keep | None = None
+) -> Lookup:
     """The cached result for these files when every file is unchanged, else a miss.
 
     With `reminded_only`, the timeline holds only the entries that can be reminded
-    (deadlines and entries with their own lead times): all that `remind` looks at.
+    (deadlines and entries with their own lead times): all that `remind` looks at; with
+    `keep` too, only those of them that it keeps (see `prefilter`).
     """
     found = Lookup(None, [os.fspath(p) for p in paths], {}, {})
     folder = directory()
@@ -272,7 +306,7 @@ def lookup(paths: Sequence[str], *, reminded_only: bool = False) -> Lookup:
     payload = _payload_name(found.paths, digests, code)
     if payload != index[1]:
         return found
-    result = _read_payload(folder / payload, reminded_only)
+    result = _read_payload(folder / payload, reminded_only, keep)
     if result is not None and found.contents:
         # the files were hashed (touched, or recorded too soon after a change): record
         # their stat again, so that the next run can trust it
@@ -338,14 +372,14 @@ def _write_atomically(folder: Path, name: str, parts: Sequence[bytes]) -> int:
 
 
 def _write_payload(folder: Path, name: str, small: LoadResult, full: LoadResult) -> None:
-    """The payload: a header with the sections' lengths and CRCs, then the two pickles."""
+    """The payload: a header with the sections' lengths and CRCs, then the two sections."""
     descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(bytes(_HEADER.size))
             sections = _Counted(stream), _Counted(stream)
-            for section, result in zip(sections, (small, full), strict=True):
-                _pickler(section).dump(result)
+            _write_reminded(sections[0], small)
+            _pickler(sections[1]).dump(full)
             stream.seek(0)
             lengths = [section.length for section in sections]
             crcs = [section.crc for section in sections]
@@ -355,6 +389,28 @@ def _write_payload(folder: Path, name: str, small: LoadResult, full: LoadResult)
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _write_reminded(section: _Counted, small: LoadResult) -> None:
+    """See `_read_reminded`."""
+    from io import BytesIO
+
+    from .prefilter import summarize
+
+    timeline = small.timeline
+    blobs = BytesIO()
+    pickler = _pickler(blobs)
+    ends: list[int] = []  # where each entry's pickle ends, from the start of the blobs
+    for entry in timeline.entries:
+        pickler.dump(entry)
+        pickler.clear_memo()  # each entry must load on its own
+        ends.append(blobs.tell())
+    summaries = [summarize(entry) for entry in timeline.entries]
+    meta = BytesIO()
+    _pickler(meta).dump((timeline.files, timeline.sources, small.problems, summaries, ends))
+    section.write(_LENGTH.pack(meta.tell()))
+    section.write(meta.getvalue())
+    section.write(blobs.getvalue())
 
 
 def _write_index(
@@ -407,9 +463,13 @@ def store(
             gc.enable()
 
 
-def load(paths: Sequence[str], *, reminded_only: bool = False) -> LoadResult:
-    """Like `loader.load`, through the cache: the same result, faster when nothing changed."""
-    found = lookup(paths, reminded_only=reminded_only)
+def load(
+    paths: Sequence[str], *, reminded_only: bool = False, keep: Keep | None = None
+) -> LoadResult:
+    """Like `loader.load`, through the cache: the same result, faster when nothing changed.
+
+    `reminded_only` and `keep`: see `lookup`; a miss returns every reminded entry."""
+    found = lookup(paths, reminded_only=reminded_only, keep=keep)
     if found.result is not None:
         return found.result
     # reading the previous load, loading and storing make many objects and no cycles

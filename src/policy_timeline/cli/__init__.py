@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 if TYPE_CHECKING:
+    from ..cache import Keep
     from ..result import LoadResult
     from ..schedule import AsOf
     from ..timeline import Problem
@@ -247,15 +248,18 @@ def resolve_as_of(text: str | None, zone: str) -> AsOf:
     return AsOf.of_interval(interval, zone)
 
 
-def load_or_fail(ctx: Context, *, reminded_only: bool = False) -> LoadResult:
+def load_or_fail(
+    ctx: Context, *, reminded_only: bool = False, keep: Keep | None = None
+) -> LoadResult:
     """Load the files (through the cache); on errors, print them located to stderr and exit 1.
 
     `reminded_only`: the timeline may hold just the entries that can be reminded, all
-    that `remind` looks at (a warm cache then reads a tenth of a typical file).
+    that `remind` looks at (a warm cache then reads a tenth of a typical file); `keep`:
+    of those, only the ones it keeps (see `cache.lookup`).
     """
     from ..cache import load
 
-    result = load(ctx.files, reminded_only=reminded_only)
+    result = load(ctx.files, reminded_only=reminded_only, keep=keep)
     if result.errors:
         for problem in result.errors:
             print(terminal_safe(str(problem)), file=sys.stderr)

@@ -10,7 +10,11 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..prefilter import Summary
     from ..render import Line
+    from ..schedule import AsOf
     from . import Context
 
 SHOW_EXAMPLES = """\
@@ -66,10 +70,20 @@ def register(commands: Any) -> None:
 
 
 def _width() -> int:
-    """The terminal's width ($COLUMNS first); 80 when there is no terminal."""
-    import shutil
+    """The terminal's width ($COLUMNS first); 80 when there is no terminal.
 
-    return max(40, shutil.get_terminal_size((80, 24)).columns)
+    What `shutil.get_terminal_size` does, without importing shutil on the hot path.
+    """
+    import os
+    import sys
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return max(40, int(columns))
+    try:
+        return max(40, os.get_terminal_size(sys.__stdout__.fileno()).columns)  # type: ignore[union-attr]
+    except (AttributeError, OSError, ValueError):
+        return 80
 
 
 def emit(ctx: Context, lines: list[Line], width: int) -> None:
@@ -130,6 +144,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_remind(args: argparse.Namespace) -> int:
     from ..dates import DateError, parse_duration
+    from ..prefilter import might_be_due
     from ..report import dumps, remind_document
     from ..schedule import reminders
     from . import EXIT_DUE, EXIT_OK, UsageError, context, load_or_fail
@@ -141,9 +156,16 @@ def cmd_remind(args: argparse.Namespace) -> int:
             within = parse_duration(args.within)
         except DateError as error:
             raise UsageError(f"--within: {error.message}") from None
-    # only deadlines and entries with their own lead times: all that `reminders` looks at
-    timeline = load_or_fail(ctx, reminded_only=True).timeline
-    as_of = ctx.as_of(timeline.timezone)
+    # only deadlines and entries with their own lead times, all that `reminders` looks at,
+    # and of those only the ones the prefilter cannot rule out at T (a warm cache only)
+    moments: dict[str, AsOf] = {}
+
+    def keep(zone: str) -> Callable[[Summary], bool]:
+        as_of = moments.setdefault(zone, ctx.as_of(zone))
+        return lambda summary: might_be_due(summary, as_of, within)
+
+    timeline = load_or_fail(ctx, reminded_only=True, keep=keep).timeline
+    as_of = moments.get(timeline.timezone) or ctx.as_of(timeline.timezone)
     due = reminders(timeline, as_of, within)
     if ctx.format == "json":
         ctx.out.write(dumps(remind_document(as_of, due)))
