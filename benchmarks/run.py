@@ -175,6 +175,9 @@ def base_env() -> dict[str, str]:
         k: v
         for k, v in os.environ.items()
         if k not in ("TIMELINE_FILE", "TIMELINE_AS_OF", "TIMELINE_NO_CACHE", "TIMELINE_CACHE_DIR")
+        # an installed package runs from compiled bytecode (pip compiles it on install):
+        # without it every run would compile the modules again
+        and k != "PYTHONDONTWRITEBYTECODE"
     }
     env.update(NO_COLOR="1", COLUMNS="120", TZ="America/New_York")
     if not (Path(sys.executable).parent / "timeline").exists():
