@@ -34,7 +34,7 @@ events:
 def cache_dir() -> Path:
     folder = cache.directory()
     assert folder is not None
-    return folder
+    return Path(folder)
 
 
 def payloads() -> list[Path]:
@@ -297,10 +297,10 @@ def test_cache_folder_follows_the_environment(
 ) -> None:
     monkeypatch.delenv("TIMELINE_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert cache.directory() == tmp_path / "xdg" / "policy-timeline"
+    assert cache.directory() == str(tmp_path / "xdg" / "policy-timeline")
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert cache.directory() == tmp_path / "home" / ".cache" / "policy-timeline"
+    assert cache.directory() == str(tmp_path / "home" / ".cache" / "policy-timeline")
     monkeypatch.setenv("TIMELINE_NO_CACHE", "1")
     assert cache.directory() is None
     monkeypatch.setenv("TIMELINE_NO_CACHE", "0")

@@ -238,7 +238,7 @@ def test_a_broken_previous_load_is_only_a_miss(
     answers(path)
     folder = cache.directory()
     assert folder is not None
-    for payload in folder.glob("timeline-*"):
+    for payload in Path(folder).glob("timeline-*"):
         data = payload.read_bytes()
         if damage == "truncated":
             payload.write_bytes(data[: len(data) // 2])

@@ -70,20 +70,9 @@ def register(commands: Any) -> None:
 
 
 def _width() -> int:
-    """The terminal's width ($COLUMNS first); 80 when there is no terminal.
+    from . import terminal_width
 
-    What `shutil.get_terminal_size` does, without importing shutil on the hot path.
-    """
-    import os
-    import sys
-
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        return max(40, int(columns))
-    try:
-        return max(40, os.get_terminal_size(sys.__stdout__.fileno()).columns)  # type: ignore[union-attr]
-    except (AttributeError, OSError, ValueError):
-        return 80
+    return max(40, terminal_width())
 
 
 def emit(ctx: Context, lines: list[Line], width: int) -> None:
