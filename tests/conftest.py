@@ -6,14 +6,29 @@ import io
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
+
+from policy_timeline.filters import Selection, select
+from policy_timeline.loader import load
+from policy_timeline.schedule import AsOf, Effective
+from policy_timeline.timeline import Timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "timeline.yaml"
 EXAMPLE = ROOT / "examples" / "truce-extended.yaml"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def loaded(path: Path, day: date) -> tuple[Timeline, AsOf, list[Effective]]:
+    """A file as the exporters get it at `day`: every entry known then, unfiltered."""
+    result = load([path])
+    assert not result.errors, result.errors
+    timeline = result.timeline
+    as_of = AsOf.of_day(day, timeline.timezone)
+    return timeline, as_of, select(timeline, as_of, Selection())
 
 
 @dataclass

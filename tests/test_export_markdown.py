@@ -16,14 +16,10 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import BUNDLED, EXAMPLE, Run
+from conftest import BUNDLED, EXAMPLE, Run, loaded
 from policy_timeline.exporters import json as json_export
 from policy_timeline.exporters import markdown
-from policy_timeline.filters import Selection, select
-from policy_timeline.loader import load
 from policy_timeline.report import dumps, show_document
-from policy_timeline.schedule import AsOf, Effective
-from policy_timeline.timeline import Timeline
 
 BUNDLED_AS_OF = date(2025, 7, 28)
 EXAMPLE_AS_OF = date(2025, 9, 20)
@@ -47,14 +43,6 @@ events:
     kind: deadline
     consequence: "<b>bad</b> | worse"
 """
-
-
-def loaded(path: Path, day: date) -> tuple[Timeline, AsOf, list[Effective]]:
-    result = load([path])
-    assert not result.errors, result.errors
-    timeline = result.timeline
-    as_of = AsOf.of_day(day, timeline.timezone)
-    return timeline, as_of, select(timeline, as_of, Selection())
 
 
 def rendered(text: str) -> str:

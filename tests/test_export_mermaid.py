@@ -16,12 +16,8 @@ from pathlib import Path
 import pytest
 
 from browser import render_page
-from conftest import BUNDLED, EXAMPLE, ROOT, Run
+from conftest import BUNDLED, EXAMPLE, ROOT, Run, loaded
 from policy_timeline.exporters import mermaid
-from policy_timeline.filters import Selection, select
-from policy_timeline.loader import load
-from policy_timeline.schedule import AsOf, Effective
-from policy_timeline.timeline import Timeline
 
 MERMAID_JS = ROOT / "tests" / "js" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 BUNDLED_AS_OF = date(2025, 7, 28)
@@ -57,14 +53,6 @@ events:
     title: "5% cut"
     date: 2025-06-04/2025-06-07
 """
-
-
-def loaded(path: Path, day: date) -> tuple[Timeline, AsOf, list[Effective]]:
-    result = load([path])
-    assert not result.errors, result.errors
-    timeline = result.timeline
-    as_of = AsOf.of_day(day, timeline.timezone)
-    return timeline, as_of, select(timeline, as_of, Selection())
 
 
 # ------------------------------------------------------------------------ golden files

@@ -16,13 +16,9 @@ from pathlib import Path
 import pytest
 
 from browser import render_page
-from conftest import BUNDLED, EXAMPLE, ROOT, Run
+from conftest import BUNDLED, EXAMPLE, ROOT, Run, loaded
 from policy_timeline.dates import parse_edtf
 from policy_timeline.exporters import timelinejs
-from policy_timeline.filters import Selection, select
-from policy_timeline.loader import load
-from policy_timeline.schedule import AsOf, Effective
-from policy_timeline.timeline import Timeline
 
 TIMELINEJS = ROOT / "tests" / "js" / "node_modules" / "@knight-lab" / "timelinejs" / "dist"
 BUNDLED_AS_OF = date(2025, 7, 28)
@@ -43,14 +39,6 @@ events:
     date: 2025-06~
     kind: "R&D"
 """
-
-
-def loaded(path: Path, day: date) -> tuple[Timeline, AsOf, list[Effective]]:
-    result = load([path])
-    assert not result.errors, result.errors
-    timeline = result.timeline
-    as_of = AsOf.of_day(day, timeline.timezone)
-    return timeline, as_of, select(timeline, as_of, Selection())
 
 
 def events_by_id(text: str) -> dict[str, dict[str, object]]:
