@@ -347,3 +347,95 @@ def test_the_scan_finds_every_item_and_its_line() -> None:
     assert b"".join(split.chunk(data, i) for i in range(12)) == data[split.starts[0] :]
     assert split.header.count("\n") == text.count("\n")
     assert "id:" not in split.header
+
+
+# ------------------------------------------------------------ stored in segments
+
+
+def segments() -> dict[str, int]:
+    """The segment files in the cache: name → inode (a rewritten file gets a new one)."""
+    folder = cache.directory()
+    assert folder is not None
+    return {p.name: p.stat().st_ino for p in Path(folder).glob("segment-*")}
+
+
+def stored_table() -> list[cache._Segment]:
+    """The segments that the one payload in the cache refers to."""
+    folder = cache.directory()
+    assert folder is not None
+    [payload] = [p.name for p in Path(folder).glob("timeline-*")]
+    return list(cache._loads(cache._read_section(folder, payload, 1))[3])
+
+
+def test_after_an_edit_only_the_changed_entry_is_pickled_again(
+    write: Callable[[str, str], Path], answers: Callable[[Path], list[str]]
+) -> None:
+    path = write(timeline(range(40)), "t.yaml")
+    answers(path)
+    [(first, inode)] = segments().items()
+    text = path.read_text(encoding="utf-8")
+    # one entry changed, and three lines inserted above half of the others
+    path.write_text(
+        text.replace("title: Entry 20\n", "title: Twenty\n    # one\n    # two\n    # three\n"),
+        encoding="utf-8",
+    )
+    answers(path)
+    table = stored_table()
+    assert table[0].name == first and segments()[first] == inode  # not rewritten
+    assert [s.count for s in table] == [40, 1]  # the new segment holds the changed entry only
+
+
+def test_a_chain_of_edits_gives_the_answers_of_a_cold_run(
+    write: Callable[[str, str], Path],
+    answers: Callable[[Path], list[str]],
+    cold: Callable[[Path], list[str]],
+) -> None:
+    """Entries pickled at one line and moved by several later edits, segments merged on
+    the way, reminded pickles copied from payload to payload: always the cold answers,
+    and never more than `MERGE_SEGMENTS` segments or one left behind."""
+    import random
+
+    rng = random.Random(6)
+    numbers = list(range(40))
+    path = write(timeline(numbers), "t.yaml")
+    answers(path)
+    comments = 0
+    for step in range(3 * cache.MERGE_SEGMENTS):
+        if step % 3 == 0:  # lines added in the header: every entry moves
+            comments += 1
+        if step % 4 == 1:  # an entry removed (not one that another counts from)
+            numbers.remove(rng.choice([n for n in numbers if n % 5 != 0]))
+        numbers.insert(rng.randrange(len(numbers) + 1), 100 + step)  # a new entry
+        text = timeline(numbers, HEADER + "# note\n" * comments)
+        if step % 2:  # an entry's title changed in place (back again at the next step)
+            target = rng.choice(numbers)
+            text = text.replace(f"title: Entry {target}\n", f"title: Entry {target}, changed\n")
+        path.write_text(text, encoding="utf-8")
+        assert answers(path) == cold(path), f"step {step}"
+        table = stored_table()
+        assert len(table) <= cache.MERGE_SEGMENTS
+        assert set(segments()) == {s.name for s in table}, "a segment was left behind"
+        assert answers(path) == cold(path), f"step {step}, warm"
+        # what a warm `remind` reads, located as a cold load locates it
+        reminded = cache.load([str(path)], reminded_only=True).timeline.entries
+        assert reminded == cache.reminded_subset(load([path]).timeline).entries
+
+
+def test_a_corrupt_segment_is_only_a_miss(
+    write: Callable[[str, str], Path],
+    answers: Callable[[Path], list[str]],
+    cold: Callable[[Path], list[str]],
+) -> None:
+    path = write(timeline(range(20)), "t.yaml")
+    answers(path)
+    folder = cache.directory()
+    assert folder is not None
+    [segment] = Path(folder).glob("segment-*")
+    data = bytearray(segment.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    segment.write_bytes(bytes(data))
+    assert answers(path) == cold(path)  # the warm read misses
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: Entry 3\n", "title: Three\n"), encoding="utf-8")
+    segment.unlink(missing_ok=True)
+    assert answers(path) == cold(path)  # the previous load cannot be read: a full load

@@ -3,16 +3,21 @@
 Where: `$TIMELINE_CACHE_DIR`, else `$XDG_CACHE_HOME/policy-timeline`, else
 `~/.cache/policy-timeline`; `TIMELINE_NO_CACHE=1` turns it off.
 
-Two kinds of files live there:
+Three kinds of files live there:
 
 - an *index* per list of files as given (`-f a.yaml -f b.yaml`), recording for each file
   its `stat` (device, inode, size, mtime, ctime) and the SHA-256 of its bytes, and the
   name of the payload;
 - a *payload* per content: the name is a hash of the package's code and version, the
-  Python version, and every file's path and content hash. It holds two sections: the
-  entries that can ever be reminded (what `timeline remind` needs, a tenth of a typical
-  file), each pickled on its own beside a `prefilter` summary so that `remind` unpickles
-  only those that might be due at T; and the whole `LoadResult`.
+  Python version, and every file's path and content hash. It holds the entries that can
+  ever be reminded (what `timeline remind` needs, a tenth of a typical file), each
+  pickled on its own beside a `prefilter` summary so that `remind` unpickles only those
+  that might be due at T; and the rest of the `LoadResult`, whose entries it finds in
+  *segments*;
+- *segments*: pickled lists of entries, written once, shared by a payload and the next
+  one. After an edit only the entries whose text changed are pickled again, into a new
+  segment, and an entry that only moved down the file is moved when it is read (see
+  "payloads" below).
 
 Never stale: a file whose `stat` differs from the record is hashed, and only its content
 decides. `stat` alone is trusted only when the record was written well after the file's
@@ -35,25 +40,30 @@ import re
 import struct
 import sys
 import zlib
+from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
+from itertools import accumulate
 from typing import Any
 
 from . import __version__
 from .result import Chunks, LoadResult
-from .timeline import Entry, Timeline
+from .timeline import Entry, Timeline, move_lines
 
 #: Given the timeline's zone, which reminded entries to read (by their `prefilter`
 #: summary); the others are left pickled. Only for `reminded_only` reads.
 Keep = Callable[[str], Callable[[Any], bool]]
 
-FORMAT = 3
+FORMAT = 4
 MAX_BYTES = 256 * 1024 * 1024  # the loader's own limit; larger files are never cached
 RACY_NS = 2_000_000_000  # stat is trusted once the record is this much newer than the file
 _MAGIC = b"PTLCACHE"
 _PAYLOAD_NAME = re.compile(r"timeline-[0-9a-f]{40}")
 _LENGTH = struct.Struct("<Q")
-_HEADER = struct.Struct("<8sQQII")  # magic, reminded length, full length, their CRC-32s
+_SEGMENT_NAME = re.compile(r"segment-[0-9a-f]{32}")
+_HEADER = struct.Struct("<8sQQQIII")  # magic, the three sections' lengths, their CRC-32s
+MERGE_SEGMENTS = 8  # at most this many segments per payload (see `_plan`)
 _CODE = (
     "prefilter.py",
     "__init__.py",
@@ -171,20 +181,6 @@ def _pickler(stream: Any) -> pickle.Pickler:
     return pickler
 
 
-class _Counted:
-    """A file being written that keeps the length and CRC-32 of what goes through it, so
-    that a pickle can go straight to the file (no copy of it in memory)."""
-
-    def __init__(self, stream: Any) -> None:
-        self.stream, self.length, self.crc = stream, 0, 0
-
-    def write(self, data: bytes) -> int:
-        self.stream.write(data)
-        self.length += len(data)
-        self.crc = zlib.crc32(data, self.crc)
-        return len(data)
-
-
 def _loads(data: bytes) -> Any:
     # unpickling makes many objects at once, which would run the collector over and over
     was_enabled = gc.isenabled()
@@ -196,7 +192,166 @@ def _loads(data: bytes) -> Any:
             gc.enable()
 
 
-# ---------------------------------------------------------------------- reading
+# ---------------------------------------------------------------------- payloads
+#
+# A payload file: a header (magic; the three sections' lengths and CRC-32s), then
+#
+# 1. the reminded section: a small pickle of what every entry needs (files, sources,
+#    problems, one `prefilter` summary per reminded entry, where its pickle ends, how
+#    many lines to move it), then each reminded entry pickled on its own, so that a warm
+#    `remind` unpickles only those its `keep` asks for;
+# 2. the full section: files, sources, problems, the table of segment files that hold
+#    the entries, each entry's place there in timeline order and how many lines to move
+#    it, and per file read by chunks what the loader's `Chunks` need beside the entries;
+# 3. the trailer: for each reminded entry, which stored entry it was pickled from and at
+#    which line, so that the next payload can copy its bytes instead of pickling it again.
+#
+# A segment file is a pickled list of entries, written once and never changed: after an
+# edit, the next payload refers to the segments that still hold entries it uses and adds
+# one for the entries that are new (or whose date moved). An entry whose text only moved
+# is not pickled again: the payload says how many lines to move it when it is read.
+# Segments that are mostly unused, or too many small ones, are merged on the way.
+
+
+class _Broken(Exception):
+    """A cache file that cannot be used: a miss."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    name: str
+    length: int
+    crc: int
+    count: int
+
+
+@dataclass
+class _Stored:
+    """What a payload held, read back to write the next one cheaply (see above)."""
+
+    name: str
+    table: list[_Segment]
+    entries: list[Entry]  # timeline order; holds them alive, so their `id()`s stay theirs
+    order: array[int]  # each entry's place in the concatenated segments
+    pickled: list[int]  # each entry's line as pickled in its segment
+    dates: list[Any]  # each entry's date as read (a relative one may be replaced later)
+    blobs: dict[tuple[str, int], tuple[bytes, Any, int]]  # reminded: bytes, summary, line
+
+
+def _read_payload(
+    folder: str, name: str, reminded_only: bool, keep: Keep | None = None
+) -> LoadResult | None:
+    try:
+        if reminded_only:
+            return _read_reminded(_read_section(folder, name, 0), keep)
+        return _read_full(folder, _read_section(folder, name, 1))[0]
+    except Exception:  # a broken payload is a miss, whatever broke it
+        return None
+
+
+def _read_section(folder: str, name: str, which: int) -> bytes:
+    with open(os.path.join(folder, name), "rb") as stream:
+        header = stream.read(_HEADER.size)
+        if len(header) != _HEADER.size:
+            raise _Broken
+        magic, *sizes = _HEADER.unpack(header)
+        lengths, crcs = sizes[:3], sizes[3:]
+        if magic != _MAGIC:
+            raise _Broken
+        stream.seek(_HEADER.size + sum(lengths[:which]))
+        data = stream.read(lengths[which])
+    if len(data) != lengths[which] or zlib.crc32(data) != crcs[which]:
+        raise _Broken
+    return data
+
+
+def _read_reminded(data: bytes, keep: Keep | None) -> LoadResult:
+    """The reminded section; with `keep`, only the entries it asks for are unpickled."""
+    (meta_length,) = _LENGTH.unpack_from(data)
+    start = _LENGTH.size + meta_length
+    files, sources, problems, summaries, ends, moves = _loads(data[_LENGTH.size : start])
+    wanted = keep(files[0].timezone if files else "UTC") if keep is not None else None
+    view = memoryview(data)[start:]
+    entries: list[Entry] = []
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        begin = 0
+        for summary, end, delta in zip(summaries, ends, moves, strict=True):
+            if wanted is None or wanted(summary):
+                entry = pickle.loads(view[begin:end])
+                if delta:
+                    move_lines(entry, delta)
+                entries.append(entry)
+            begin = end
+    finally:
+        if was_enabled:
+            gc.enable()
+    result = LoadResult(Timeline(files, tuple(entries), sources), problems)
+    if not isinstance(result.timeline.files, tuple) or not all(
+        isinstance(e, Entry) for e in entries
+    ):
+        raise _Broken
+    return result
+
+
+def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[LoadResult, _Stored]:
+    """The whole load, its entries read from the segments; with `keep_state`, also what
+    writing the next payload from it needs."""
+    files, sources, problems, table, order, moves, tables = _loads(data)
+    pool: list[Entry] = []
+    for segment in table:
+        if not isinstance(segment, _Segment) or not _SEGMENT_NAME.fullmatch(segment.name):
+            raise _Broken
+        with open(os.path.join(folder, segment.name), "rb") as stream:
+            blob = stream.read()
+        if len(blob) != segment.length or zlib.crc32(blob) != segment.crc:
+            raise _Broken
+        part = _loads(blob)
+        if not isinstance(part, list) or len(part) != segment.count:
+            raise _Broken
+        pool.extend(part)
+    entries = [pool[place] for place in order]
+    del pool  # entries no longer used (merged away later) go now
+    if len(entries) != len(moves) or not all(isinstance(e, Entry) for e in entries):
+        raise _Broken
+    pickled: list[int] = []
+    dates: list[Any] = []
+    if keep_state:
+        pickled = [_line(entry) for entry in entries]
+        dates = [entry.date for entry in entries]
+    for entry, delta in zip(entries, moves, strict=True):
+        if delta:
+            move_lines(entry, delta)
+    chunks: dict[str, Chunks] = {}
+    for path, (context, digests, lines, relative, ranks) in tables.items():
+        chunks[path] = Chunks(
+            context, digests, lines, tuple(entries[rank] for rank in ranks), relative, ranks
+        )
+    timeline = Timeline(files, tuple(entries), sources)
+    if not isinstance(files, tuple) or not isinstance(problems, list):
+        raise _Broken
+    state = _Stored("", list(table), entries, order, pickled, dates, {})
+    return LoadResult(timeline, problems, chunks), state
+
+
+def _line(entry: Entry) -> int:
+    return entry.location.line if entry.location is not None else 0
+
+
+def _read_blobs(folder: str, name: str) -> dict[tuple[str, int], tuple[bytes, Any, int]]:
+    """The reminded entries' pickles by the stored entry they were made from (see `_Stored`)."""
+    data = _read_section(folder, name, 0)
+    keys, lines = _loads(_read_section(folder, name, 2))
+    (meta_length,) = _LENGTH.unpack_from(data)
+    start = _LENGTH.size + meta_length
+    summaries, ends = _loads(data[_LENGTH.size : start])[3:5]
+    blobs: dict[tuple[str, int], tuple[bytes, Any, int]] = {}
+    begin = start
+    for key, line, summary, end in zip(keys, lines, summaries, ends, strict=True):
+        blobs[key] = (data[begin : start + end], summary, line)
+        begin = start + end
+    return blobs
 
 
 def _read_index(folder: str, name: str) -> tuple[list[_Record], str] | None:
@@ -213,56 +368,6 @@ def _read_index(folder: str, name: str) -> tuple[list[_Record], str] | None:
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _read_payload(path: str, reminded_only: bool, keep: Keep | None = None) -> LoadResult | None:
-    try:
-        with open(path, "rb") as stream:
-            header = stream.read(_HEADER.size)
-            if len(header) != _HEADER.size:
-                return None
-            magic, small_length, full_length, small_crc, full_crc = _HEADER.unpack(header)
-            if magic != _MAGIC:
-                return None
-            if reminded_only:
-                data, crc = stream.read(small_length), small_crc
-                expected = small_length
-            else:
-                stream.seek(_HEADER.size + small_length)
-                data, crc = stream.read(full_length), full_crc
-                expected = full_length
-        if len(data) != expected or zlib.crc32(data) != crc:
-            return None
-        result = _read_reminded(data, keep) if reminded_only else _loads(data)
-        if not isinstance(result, LoadResult) or not isinstance(result.timeline, Timeline):
-            return None
-        return result
-    except Exception:  # a broken payload is a miss, whatever broke it
-        return None
-
-
-def _read_reminded(data: bytes, keep: Keep | None) -> LoadResult:
-    """The reminded section: a small pickle of what every entry needs (files, sources,
-    problems, one `prefilter` summary per entry), then each entry pickled on its own, so
-    that only those `keep` asks for are unpickled."""
-    (meta_length,) = _LENGTH.unpack_from(data)
-    start = _LENGTH.size + meta_length
-    files, sources, problems, summaries, ends = _loads(data[_LENGTH.size : start])
-    wanted = keep(files[0].timezone if files else "UTC") if keep is not None else None
-    view = memoryview(data)[start:]
-    entries: list[Entry] = []
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        begin = 0
-        for summary, end in zip(summaries, ends, strict=True):
-            if wanted is None or wanted(summary):
-                entries.append(pickle.loads(view[begin:end]))
-            begin = end
-    finally:
-        if was_enabled:
-            gc.enable()
-    return LoadResult(Timeline(files, tuple(entries), sources), problems)
 
 
 def lookup(
@@ -308,7 +413,7 @@ def lookup(
     payload = _payload_name(found.paths, digests, code)
     if payload != index[1]:
         return found
-    result = _read_payload(os.path.join(folder, payload), reminded_only, keep)
+    result = _read_payload(folder, payload, reminded_only, keep)
     if result is not None and found.contents:
         # the files were hashed (touched, or recorded too soon after a change): record
         # their stat again, so that the next run can trust it
@@ -317,27 +422,31 @@ def lookup(
     return found
 
 
-def _previous_chunks(found: Lookup) -> dict[str, Chunks] | None:
-    """What the last error-free load of these files kept of each entry, to parse only the
-    entries that changed since; None when there is none (or it is unreadable)."""
+def _previous(found: Lookup) -> tuple[dict[str, Chunks], _Stored] | None:
+    """What the last error-free load of these files kept, to parse only the entries that
+    changed since and to store only what is new; None when there is none (or it is
+    unreadable)."""
     folder = directory()
     name = found.previous
     if folder is None or name is None or not _PAYLOAD_NAME.fullmatch(name):
         return None
-    result = _read_payload(os.path.join(folder, name), reminded_only=False)
-    if result is None:
+    try:
+        result, stored = _read_full(folder, _read_section(folder, name, 1), keep_state=True)
+        stored.name = name
+        try:
+            stored.blobs = _read_blobs(folder, name)
+        except Exception:  # the entries are still good; their reminded pickles are redone
+            stored.blobs = {}
+    except Exception:  # a broken payload is a miss, whatever broke it
         return None
-    chunks = getattr(result, "chunks", None)
-    if not isinstance(chunks, dict):
-        return None
-    return {
+    chunks = {
         path: table
-        for path, table in chunks.items()
-        if isinstance(table, Chunks)
-        and isinstance(table.relative, dict)
+        for path, table in result.chunks.items()
+        if isinstance(table.relative, dict)
         and len(table.digests) == 16 * len(table.entries)
         and len(table.lines) == len(table.entries) == len(table.ranks)
     }
+    return chunks, stored
 
 
 def _regular(stat: os.stat_result) -> bool:
@@ -375,48 +484,147 @@ def _write_atomically(folder: str, name: str, parts: Sequence[bytes]) -> int:
     return written
 
 
-def _write_payload(folder: str, name: str, small: LoadResult, full: LoadResult) -> None:
-    """The payload: a header with the sections' lengths and CRCs, then the two sections."""
-    import tempfile
+@dataclass
+class _Plan:
+    """Where each entry of a load is stored: the segments, and per entry (in timeline
+    order) its segment, its place there and the line it was pickled at."""
 
-    descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(bytes(_HEADER.size))
-            sections = _Counted(stream), _Counted(stream)
-            _write_reminded(sections[0], small)
-            _pickler(sections[1]).dump(full)
-            stream.seek(0)
-            lengths = [section.length for section in sections]
-            crcs = [section.crc for section in sections]
-            stream.write(_HEADER.pack(_MAGIC, *lengths, *crcs))
-        os.replace(temporary, os.path.join(folder, name))
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    table: list[_Segment]
+    segment: list[int]
+    place: list[int]
+    pickled: list[int]
+    fresh: list[int]  # the entries to pickle into a new segment (the last of `table`)
 
 
-def _write_reminded(section: _Counted, small: LoadResult) -> None:
-    """See `_read_reminded`."""
+def _plan(entries: Sequence[Entry], stored: _Stored | None) -> _Plan:
+    """Keep the stored entries whose content is unchanged where they are (only their lines
+    may have moved); the others go to a new segment. A segment of which at most half is
+    still used is merged into the new one, and so are all but the biggest when there
+    would be more than `MERGE_SEGMENTS`: the wasted reading stays bounded."""
+    count = len(entries)
+    segment = [-1] * count
+    place = [0] * count
+    pickled = [0] * count
+    table = stored.table if stored is not None else []
+    if stored is not None:
+        bases = list(accumulate((s.count for s in table), initial=0))
+        where = {id(entry): n for n, entry in enumerate(stored.entries)}
+        for position, entry in enumerate(entries):
+            n = where.get(id(entry))
+            if n is None:
+                continue
+            before = stored.dates[n]
+            if before is not entry.date and before != entry.date:
+                continue  # a relative date that moved with the entry it counts from
+            at = stored.order[n]
+            which = bisect_right(bases, at) - 1
+            segment[position], place[position] = which, at - bases[which]
+            pickled[position] = stored.pickled[n]
+    used = [0] * len(table)
+    for which in segment:
+        if which >= 0:
+            used[which] += 1
+    kept = [n for n, s in enumerate(table) if used[n] and 2 * used[n] > s.count]
+    if len(kept) >= MERGE_SEGMENTS:
+        kept = [max(kept, key=lambda n: table[n].count)]
+    renumber = {old: new for new, old in enumerate(kept)}
+    fresh: list[int] = []
+    for position in range(count):
+        new = renumber.get(segment[position], -1)
+        segment[position] = new
+        if new < 0:
+            fresh.append(position)
+    return _Plan([table[n] for n in kept], segment, place, pickled, fresh)
+
+
+def _write_segment(folder: str, entries: Sequence[Entry]) -> _Segment:
+    from io import BytesIO
+
+    stream = BytesIO()
+    _pickler(stream).dump(list(entries))
+    data = stream.getvalue()
+    name = "segment-" + os.urandom(16).hex()
+    _write_atomically(folder, name, [data])
+    return _Segment(name, len(data), zlib.crc32(data), len(entries))
+
+
+def _write_payload(
+    folder: str, name: str, result: LoadResult, stored: _Stored | None
+) -> list[_Segment]:
+    """Write the payload (and a segment for what is new); returns the segments it uses."""
+    timeline = result.timeline
+    entries = timeline.entries
+    plan = _plan(entries, stored)
+    if plan.fresh or not plan.table:
+        segment = _write_segment(folder, [entries[n] for n in plan.fresh])
+        for place, position in enumerate(plan.fresh):
+            plan.segment[position], plan.place[position] = len(plan.table), place
+            plan.pickled[position] = _line(entries[position])
+        plan.table.append(segment)
+    bases = list(accumulate((s.count for s in plan.table), initial=0))
+    order = array("q", [bases[s] + p for s, p in zip(plan.segment, plan.place, strict=True)])
+    moves = array("q", [_line(e) - line for e, line in zip(entries, plan.pickled, strict=True)])
+    tables = {
+        path: (c.context, c.digests, c.lines, c.relative, c.ranks)
+        for path, c in result.chunks.items()
+    }
+    full = _dumps(
+        (timeline.files, timeline.sources, result.problems, plan.table, order, moves, tables)
+    )
+    reminded, trailer = _reminded_sections(result, plan, stored)
+    sections = [reminded, full, trailer]
+    header = _HEADER.pack(_MAGIC, *(len(s) for s in sections), *(zlib.crc32(s) for s in sections))
+    _write_atomically(folder, name, [header, *sections])
+    return plan.table
+
+
+def _dumps(value: Any) -> bytes:
+    from io import BytesIO
+
+    stream = BytesIO()
+    _pickler(stream).dump(value)
+    return stream.getvalue()
+
+
+def _reminded_sections(
+    result: LoadResult, plan: _Plan, stored: _Stored | None
+) -> tuple[bytes, bytes]:
+    """The reminded section and the trailer (see the top of this part): the pickle of an
+    entry stored where it was at the previous payload is copied from it."""
     from io import BytesIO
 
     from .prefilter import summarize
 
-    timeline = small.timeline
+    timeline = result.timeline
     blobs = BytesIO()
     pickler = _pickler(blobs)
+    previous = stored.blobs if stored is not None else {}
+    names = [segment.name for segment in plan.table]
+    summaries: list[Any] = []
     ends: list[int] = []  # where each entry's pickle ends, from the start of the blobs
-    for entry in timeline.entries:
-        pickler.dump(entry)
-        pickler.clear_memo()  # each entry must load on its own
+    moves: list[int] = []
+    keys: list[tuple[str, int]] = []
+    lines: list[int] = []
+    for position, entry in enumerate(timeline.entries):
+        if not entry.reminded:
+            continue
+        key = (names[plan.segment[position]], plan.place[position])
+        copied = previous.get(key)
+        if copied is not None:
+            blob, summary, line = copied
+            blobs.write(blob)
+        else:
+            pickler.dump(entry)
+            pickler.clear_memo()  # each entry must load on its own
+            summary, line = summarize(entry), _line(entry)
+        summaries.append(summary)
         ends.append(blobs.tell())
-    summaries = [summarize(entry) for entry in timeline.entries]
-    meta = BytesIO()
-    _pickler(meta).dump((timeline.files, timeline.sources, small.problems, summaries, ends))
-    section.write(_LENGTH.pack(meta.tell()))
-    section.write(meta.getvalue())
-    section.write(blobs.getvalue())
+        moves.append(_line(entry) - line)
+        keys.append(key)
+        lines.append(line)
+    meta = _dumps((timeline.files, timeline.sources, result.problems, summaries, ends, moves))
+    reminded = b"".join((_LENGTH.pack(len(meta)), meta, blobs.getvalue()))
+    return reminded, _dumps((keys, lines))
 
 
 def _write_index(
@@ -441,10 +649,10 @@ def _write_index(
 
 
 def store(
-    found: Lookup, result: LoadResult, hashes: dict[str, str], small: LoadResult | None = None
+    found: Lookup, result: LoadResult, hashes: dict[str, str], stored: _Stored | None = None
 ) -> None:
     """Remember an error-free load of exactly the bytes whose SHA-256 are `hashes`;
-    `small` is the same with only the reminded entries, when already made."""
+    `stored` is what the previous payload of these files held, when it was read."""
     folder = directory()
     if folder is None or result.errors or set(hashes) != set(found.paths):
         return
@@ -456,13 +664,17 @@ def store(
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         previous = _read_index(folder, _index_name(found.paths, code))
-        if small is None:
-            small = LoadResult(reminded_subset(result.timeline), list(result.problems))
-        _write_payload(folder, payload, small, result)
+        used = _write_payload(folder, payload, result, stored)
         _write_index(folder, found, digests, payload, code)
         if previous is not None and previous[1] != payload:
             with contextlib.suppress(FileNotFoundError):  # the content it described is gone
                 os.unlink(os.path.join(folder, previous[1]))
+        if stored is not None and stored.name != payload:
+            keep = {segment.name for segment in used}
+            for segment in stored.table:
+                if segment.name not in keep:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(os.path.join(folder, segment.name))
     except Exception:  # a cache that cannot be written is only slower
         return
     finally:
@@ -504,10 +716,11 @@ def _load_and_store(found: Lookup, reminded_only: bool) -> LoadResult:
             pass  # the loader reports it, located
     digests = {path: _digest(data) for path, data in found.contents.items()}
     contents, found.contents = found.contents, {}
-    result = load_files(found.paths, contents, _previous_chunks(found))
+    previous = _previous(found)
+    chunks, stored = previous if previous is not None else (None, None)
+    result = load_files(found.paths, contents, chunks)
     del contents  # the files' bytes: not needed while storing, the biggest thing then
-    small = LoadResult(reminded_subset(result.timeline), list(result.problems))
-    store(found, result, digests, small)
+    store(found, result, digests, stored)
     if reminded_only and not result.errors:
-        return small
+        return LoadResult(reminded_subset(result.timeline), list(result.problems))
     return result

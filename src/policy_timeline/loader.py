@@ -37,6 +37,7 @@ from .timeline import (
     Problem,
     Source,
     Timeline,
+    move_lines,
 )
 
 if TYPE_CHECKING:
@@ -968,33 +969,11 @@ def _reused(previous: Chunks, position: int, path: str, line: int) -> _Record:
     entry = previous.entries[position]
     delta = line - previous.lines[position]
     if delta:
-        _shift(entry, delta)
+        move_lines(entry, delta)
     relative = previous.relative.get(position)
     record = _Record(path, 0, entry.id, None, entry.date_text, relative or entry.date)
     record.entry, record.reused, record.rank = entry, True, previous.ranks[position]
     return record
-
-
-def _shift(entry: Entry, delta: int) -> None:
-    """Move an entry's locations `delta` lines, in place.
-
-    The entry was unpickled for this load and nothing else holds it; building a new one
-    for every entry below an inserted line would cost more than the rest of the load.
-    """
-    move = object.__setattr__
-    move(entry, "location", _moved(entry.location, delta))
-    for claim in entry.claims:
-        move(claim, "location", _moved(claim.location, delta))
-    for change in entry.changes:
-        move(change, "location", _moved(change.location, delta))
-        for claim in change.claims:
-            move(claim, "location", _moved(claim.location, delta))
-
-
-def _moved(location: Location | None, delta: int) -> Location | None:
-    if location is None:
-        return None
-    return Location(location.path, location.line + delta, location.column)
 
 
 def _lead_times(

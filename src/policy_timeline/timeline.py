@@ -138,3 +138,26 @@ class Timeline:
 
     def by_id(self) -> dict[str, Entry]:
         return {entry.id: entry for entry in self.entries}
+
+
+def move_lines(entry: Entry, delta: int) -> None:
+    """Move an entry's locations `delta` lines, in place (its text moved in the file).
+
+    Only for an entry made for the current load (unpickled from the cache) that nothing
+    else holds yet: building a new one for every entry below an inserted line would cost
+    more than the rest of the load.
+    """
+    move = object.__setattr__
+    move(entry, "location", _moved(entry.location, delta))
+    for claim in entry.claims:
+        move(claim, "location", _moved(claim.location, delta))
+    for change in entry.changes:
+        move(change, "location", _moved(change.location, delta))
+        for claim in change.claims:
+            move(claim, "location", _moved(claim.location, delta))
+
+
+def _moved(location: Location | None, delta: int) -> Location | None:
+    if location is None:
+        return None
+    return Location(location.path, location.line + delta, location.column)
