@@ -266,6 +266,9 @@ FALLBACKS = {
     "no items": "title: T\nevents:\n# nothing yet\n",
     "lone carriage return": "events:\n  - id: a\r    title: A\n    date: 2025-01-01\n",
     "line separator": "events:\n  - id: a\n    title: A\u2028B\n    date: 2025-01-01\n",
+    "paragraph separator": "events:\n  - id: a\n    title: A\u2029B\n    date: 2025-01-01\n",
+    "next line": "events:\n  - id: a\n    title: A\u0085B\n    date: 2025-01-01\n",
+    "tab before a less indented line": "events:\n  - id: a\n    title: A\n \tdate: 2025-01-01\n",
 }
 
 
@@ -284,6 +287,8 @@ def test_what_the_scan_does_not_follow_is_read_whole(
 
 
 CHUNKED = {
+    "a tab and a percent inside values": "events:\n  - id: a\n    title: 50%\tof it\n"
+    "    date: 2025-01-01\n  - id: b\n    title: B\n    date: 2025-01-02\n",
     "column-zero items": "events:\n- id: a\n  title: A\n  date: 2025-01-01\n- id: b\n  title: B\n"
     "  date: 2025-01-02\n",
     "comments between and around": "events:  # the list\n# first\n  - id: a  # here\n    title: A\n"

@@ -342,7 +342,8 @@ def _read_reminded(data: bytes, keep: Keep | None) -> LoadResult:
 
 def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[LoadResult, _Stored]:
     """The whole load, its entries read from the segments; with `keep_state`, also what
-    writing the next payload from it needs."""
+    writing the next payload from it needs, and the entries are where they were pickled
+    (only for the loader, as `previous`)."""
     files, sources, problems, table, order, moves, tables = _loads(data)
     pool: list[Entry] = []
     for segment in table:
@@ -363,13 +364,20 @@ def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[Load
     pickled: list[int] = []
     dates: list[Any] = []
     if keep_state:
+        # the entries are left where they were pickled, and so are the chunks' lines: the
+        # loader moves each entry once, by how far its text moved since
         pickled = [_line(entry) for entry in entries]
         dates = [entry.date for entry in entries]
-    for entry, delta in zip(entries, moves, strict=True):
-        if delta:
-            move_lines(entry, delta)
+    else:
+        for entry, delta in zip(entries, moves, strict=True):
+            if delta:
+                move_lines(entry, delta)
     chunks: dict[str, Chunks] = {}
     for path, (context, digests, lines, relative, ranks) in tables.items():
+        if keep_state:
+            lines = array(
+                "q", [line - moves[rank] for line, rank in zip(lines, ranks, strict=True)]
+            )
         chunks[path] = Chunks(
             context, digests, lines, tuple(entries[rank] for rank in ranks), relative, ranks
         )
