@@ -143,6 +143,40 @@ def test_an_edit_gives_the_answers_of_a_cold_run(
     assert answers(path) == cold(path)  # and the run after that, from the whole-file cache
 
 
+@pytest.mark.parametrize("every", [1, 7], ids=["all changed", "one in seven changed"])
+def test_many_changed_entries_are_put_in_order(
+    every: int,
+    write: Callable[[str, str], Path],
+    answers: Callable[[Path], list[str]],
+    cold: Callable[[Path], list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A few entries to place go in one at a time; more than `_FEW_PLACED` are sorted
+    with the others. Either way, the order of a cold load."""
+    import re
+
+    path = write(timeline(range(600)), "t.yaml")
+    answers(path)
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(
+        r"title: Entry (\d+)\n",
+        lambda m: f"title: Item {m[1]}\n" if int(m[1]) % every == 0 else m[0],
+        text,
+    )
+    changed = re.sub(  # and dates that move them in the timeline
+        r"date: 2025-(\d\d)-(\d\d)\n",
+        lambda m: f"date: 2026-{m[1]}-{m[2]}\n" if int(m[2]) % every == 0 else m[0],
+        changed,
+    )
+    assert len(set(changed.splitlines()) - set(text.splitlines())) > 600 // every
+    path.write_text(changed, encoding="utf-8")
+    one_at_a_time: list[object] = []
+    real = loader.insort
+    monkeypatch.setattr(loader, "insort", lambda *a, **k: one_at_a_time.append(real(*a, **k)))
+    assert answers(path) == cold(path)
+    assert bool(one_at_a_time) == (every > 1)
+
+
 def test_a_new_timezone_reads_every_entry_again(
     write: Callable[[str, str], Path],
     answers: Callable[[Path], list[str]],

@@ -14,9 +14,11 @@ import difflib
 import functools
 import gc
 import hashlib
+import operator
 import os
 import sys
 from array import array
+from bisect import insort
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -568,6 +570,8 @@ class _Pending:
 _UNRESOLVED: Interval = cast(Interval, object())
 _BOM = b"\xef\xbb\xbf"
 _DIGEST = 16  # bytes of BLAKE2b per chunk
+_FEW_PLACED = 256  # placed one by one (a binary search each) rather than sorting them all
+_RANK = operator.attrgetter("rank")
 _BATCH = 2000  # changed entries parsed together: one small node tree at a time, then dropped
 
 
@@ -877,22 +881,25 @@ def _read_chunks(
     ]
     records: list[_Record] = []
     missing: list[int] = []
+    take = reusable.pop
     for index, digest in enumerate(digests):
-        position = reusable.pop(digest, None)  # each previous entry is taken once at most
+        position = take(digest, None)  # each previous entry is taken once at most
         if position is not None:
             assert previous is not None
-            record = _reused(previous, position, path, lines[index])
+            start, end = starts[index], ends[index]
+            record = _reused(previous, position, path, data, start, end, lines[index])
         else:
             record = _Record(path, 0)
+            record.text, record.start, record.end = data, starts[index], ends[index]
+            record.first_line = lines[index]
             missing.append(index)
-        record.text, record.start, record.end = data, starts[index], ends[index]
-        record.first_line = lines[index]
         records.append(record)
     validate = EntryModel.model_validate
     for batch in _batches(missing):
         _parse_batch(batch, records, split, data, path, zone, file_warn, validate)
     invalid_ids: set[str] = set()
-    for record in records:
+    for index in missing:  # a reused entry has neither problems nor an invalid id
+        record = records[index]
         problems.extend(record.problems)
         if record.invalid_id is not None:
             invalid_ids.add(record.invalid_id)
@@ -964,16 +971,21 @@ def _chunk_item(data: bytes, start: int, end: int, line: int, path: str) -> yaml
     return cast(yaml.Node, node.value[0])
 
 
-def _reused(previous: Chunks, position: int, path: str, line: int) -> _Record:
-    """The record of an unchanged chunk, from what the previous load kept of it."""
+def _reused(
+    previous: Chunks, position: int, path: str, data: bytes, start: int, end: int, line: int
+) -> _Record:
+    """The record of an unchanged chunk (`data[start:end]`, now from line `line`), from
+    what the previous load kept of it; made in one call, as there are 100,000s."""
     entry = previous.entries[position]
     delta = line - previous.lines[position]
     if delta:
         move_lines(entry, delta)
-    relative = previous.relative.get(position)
-    record = _Record(path, 0, entry.id, None, entry.date_text, relative or entry.date)
-    record.entry, record.reused, record.rank = entry, True, previous.ranks[position]
-    return record
+    parsed = previous.relative.get(position) or entry.date
+    rank = previous.ranks[position]
+    return _Record(
+        path, 0, entry.id, None, entry.date_text, parsed, (), None, (), entry, None,
+        data, start, end, line, True, rank,
+    )  # fmt: skip
 
 
 def _lead_times(
@@ -1068,10 +1080,12 @@ def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
         if record.entry_id not in resolved:
             _resolve_relative(record, seen, resolved, failed, invalid_ids, problems)
 
-    kept: list[_Record] = []
+    kept: list[_Record] = []  # reused, with the date they had: in order by their rank
+    placed: list[_Record] = []  # new, or with a date resolved anew: to be put in place
     for record in order:
         # built even when the date failed, so that its other problems are reported too
-        problems.extend(record.entry_problems)
+        if record.entry_problems:
+            problems.extend(record.entry_problems)
         entry = record.entry
         interval = resolved.get(cast(str, record.entry_id))
         if entry is None or interval is None:
@@ -1081,10 +1095,20 @@ def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
             # a relative date, resolved just now; the entry was made (or unpickled) for
             # this load and nothing else holds it yet
             object.__setattr__(entry, "date", interval)
-        kept.append(record)
-    # in the previous load's order first (new entries last): the sort is then almost linear
-    kept.sort(key=lambda r: r.rank if r.reused else len(order))
-    kept.sort(key=_by_date)
+            placed.append(record)
+        elif record.reused:
+            kept.append(record)
+        else:
+            placed.append(record)
+    # the previous load's ranks come from the same sort, so the entries it gave with
+    # unchanged dates are in order by rank; the few others are put in place
+    kept.sort(key=_RANK)
+    if len(placed) > _FEW_PLACED:
+        kept += placed
+        kept.sort(key=_by_date)
+    else:
+        for record in sorted(placed, key=_by_date):
+            insort(kept, record, key=_by_date)
     for place, record in enumerate(kept):
         record.rank = place
     entries = tuple(cast(Entry, r.entry) for r in kept)
