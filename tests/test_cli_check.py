@@ -113,3 +113,31 @@ def test_no_traceback_on_hostile_files(run: Callable[..., Run], tmp_path: Path) 
         assert result.code == 1
         assert "Traceback" not in result.out + result.err
         assert len(result.out.splitlines()) == 1
+
+
+def test_entries_skipped_by_warnings_can_give_none(write: Callable[..., Path]) -> None:
+    """`checks.warnings` looks closely only at entries that could give a warning: it
+    finds what looking at every entry finds, for each kind of warning on plain events."""
+    from datetime import date
+
+    from policy_timeline.checks import _entry_warnings, warnings
+    from policy_timeline.loader import load
+    from policy_timeline.schedule import AsOf
+
+    path = write(
+        "sources:\n  wire: {title: Wire}\nevents:\n"
+        "  - {id: plain, title: P, date: 2025-01-01, sources: [wire, 'https://x.org']}\n"
+        "  - {id: cites, title: C, date: 2025-01-02, sources: [wire, nowhere]}\n"
+        "  - id: changed\n    title: Ch\n    date: 2025-01-03\n    changes:\n"
+        "      - {announced: 2025-01-01, status: cancelled, sources: [gone]}\n"
+        "  - id: claimed\n    title: Cl\n    date: 2025-01-04\n"
+        "    claims: [{date: 2025-01-09, sources: [wire]}]\n"
+        "  - {id: early, title: E, date: 2025-03-01, announced: 2025-02-27, warn: [7d]}\n"
+        "  - {id: due, title: D, kind: deadline, date: 2025-02-01}\n",
+        "t.yaml",
+    )
+    timeline = load([path]).timeline
+    as_of = AsOf.of_day(date(2025, 6, 1), "UTC")
+    every = [p for e in timeline.entries for p in _entry_warnings(e, timeline, as_of)]
+    assert warnings(timeline, as_of) == every
+    assert {p.code for p in every} == {"unknown-source", "disputed", "lead-too-long", "past-due"}
