@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 if TYPE_CHECKING:
     from ..cache import Keep
@@ -280,7 +280,7 @@ def load_or_fail(
     """
     from ..cache import load
 
-    result = load(ctx.files, reminded_only=reminded_only, keep=keep)
+    result = retain(load(ctx.files, reminded_only=reminded_only, keep=keep))
     if result.errors:
         for problem in result.errors:
             print(terminal_safe(str(problem)), file=sys.stderr)
@@ -314,7 +314,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from ..result import sort_problems
 
     ctx = context(args)
-    result = load(ctx.files)  # the cache holds only error-free loads, with their problems
+    result = retain(load(ctx.files))  # the cache holds only error-free loads, with problems
     problems: list[Problem] = list(result.problems)
     if not result.errors:
         problems += warnings(result.timeline, ctx.as_of(result.timeline.timezone))
@@ -345,9 +345,36 @@ def cmd_check(args: argparse.Namespace) -> int:
 # -------------------------------------------------------------------------- main
 
 
+_RETAINED: list[object] = []
+_T = TypeVar("_T")
+
+
+def retain(value: _T) -> _T:
+    """Keep `value` until the process ends: `run` then leaves without freeing it (object
+    by object, 0.1 s for a timeline of 100,000 entries)."""
+    _RETAINED.append(value)
+    return value
+
+
+def run() -> NoReturn:
+    """The console script: `main`, then the output flushed and the process ended at once.
+
+    Nothing is left to clean up by then (files are closed, the cache is written), so the
+    interpreter's own teardown, freeing every object, is only time.
+    """
+    import contextlib
+
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError, ValueError):  # the reader left, or closed
+            stream.flush()
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: one place where errors become messages and exit codes."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    _RETAINED.clear()  # what an earlier call kept (tests call `main` many times)
     try:
         args = parse_args(argv)
         code = int(args.handler(args))
@@ -375,4 +402,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
