@@ -1046,25 +1046,31 @@ def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
     for file in files:
         for source_id, source in file.sources.items():
             sources.setdefault(source_id, source)
-        for record in file.records:
-            entry_id = record.entry_id
-            if entry_id is None:
-                continue
-            first = seen.get(entry_id)
-            if first is not None:
-                here = record.locate(["id"])
-                there = first.locate(["id"])
-                problems.append(
-                    Problem(
-                        here,
-                        f"duplicate id '{entry_id}' (first defined at {there})",
-                        "error",
-                        "duplicate-id",
-                    )
+    records = [record for file in files for record in file.records]
+    unique = dict(zip([record.entry_id for record in records], records, strict=True))
+    if len(unique) == len(records) and None not in unique:
+        # every entry valid and no id twice (nearly always): nothing to report one by one
+        seen, order = cast(dict[str, _Record], unique), records
+        records = []
+    for record in records:
+        entry_id = record.entry_id
+        if entry_id is None:
+            continue
+        first = seen.get(entry_id)
+        if first is not None:
+            here = record.locate(["id"])
+            there = first.locate(["id"])
+            problems.append(
+                Problem(
+                    here,
+                    f"duplicate id '{entry_id}' (first defined at {there})",
+                    "error",
+                    "duplicate-id",
                 )
-                continue
-            seen[entry_id] = record
-            order.append(record)
+            )
+            continue
+        seen[entry_id] = record
+        order.append(record)
 
     problems.extend(r.date_problem for r in order if r.date_problem is not None)
     resolved: dict[str, Interval] = {}

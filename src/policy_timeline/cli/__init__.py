@@ -293,6 +293,8 @@ def load_or_fail(
 
 def terminal_safe(text: str) -> str:
     """Text from a file made safe for a terminal: control characters shown, not obeyed."""
+    if text.isprintable():  # nearly always: no need to look at each character
+        return text
     return "".join(
         ch
         if ch.isprintable() or ch in "\t"
