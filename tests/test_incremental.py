@@ -478,3 +478,67 @@ def test_a_corrupt_segment_is_only_a_miss(
     path.write_text(text.replace("title: Entry 3\n", "title: Three\n"), encoding="utf-8")
     segment.unlink(missing_ok=True)
     assert answers(path) == cold(path)  # the previous load cannot be read: a full load
+
+
+def test_a_load_from_scratch_sweeps_what_nothing_uses(
+    write: Callable[[str, str], Path], answers: Callable[[Path], list[str]]
+) -> None:
+    """Files no index leads to (a killed writer's, two writers' at once) go when they are
+    old; young ones may be another process's, and what is in use always stays."""
+    import os
+    import time
+
+    folder = cache.directory()
+    assert folder is not None
+    first = write(timeline(range(10)), "a.yaml")
+    answers(first)
+    in_use = {p.name for p in Path(folder).iterdir()}
+    hour_ago = time.time() - 2 * 3600
+    leftovers = {
+        "segment-" + "0" * 32: hour_ago,
+        "timeline-" + "1" * 40: hour_ago,
+        ".tmp-abc": hour_ago,
+        "segment-" + "2" * 32: time.time(),  # young: perhaps being written right now
+    }
+    for name, when in leftovers.items():
+        (Path(folder) / name).write_bytes(b"left behind")
+        os.utime(Path(folder) / name, (when, when))
+    for name in in_use:  # old, but in use
+        os.utime(Path(folder) / name, (hour_ago, hour_ago))
+    answers(write(timeline(range(5)), "b.yaml"))  # a load from scratch: it sweeps
+    left = {p.name for p in Path(folder).iterdir()}
+    assert in_use <= left
+    assert "segment-" + "2" * 32 in left
+    assert not {"segment-" + "0" * 32, "timeline-" + "1" * 40, ".tmp-abc"} & left
+    assert answers(first) == answers(first)  # the first file is still served warm
+
+
+def test_concurrent_runs_after_an_edit(
+    write: Callable[[str, str], Path], cold: Callable[[Path], list[str]]
+) -> None:
+    """Six processes run at once right after an edit, each storing what it loaded: every
+    one answers as a cold run does, and so does the run after them."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = write(timeline(range(200)), "t.yaml")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "100"}
+    argv = [sys.executable, "-m", "policy_timeline", "-f", str(path), "--as-of", AS_OF]
+    command = [*argv, "remind", "--within", "400d", "--format", "json"]
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: Entry 100\n", "title: Hundred\n# moved\n"), "utf-8")
+    expected = cold(path)[2].split("\n", 1)[1]  # the JSON of `remind`, after the exit code
+    children = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(6)
+    ]
+    for child in children:
+        out, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err
+        assert out + "\n" + err == expected
+    again = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert again.stdout + "\n" + again.stderr == expected

@@ -63,6 +63,7 @@ _PAYLOAD_NAME = re.compile(r"timeline-[0-9a-f]{40}")
 _LENGTH = struct.Struct("<Q")
 _SEGMENT_NAME = re.compile(r"segment-[0-9a-f]{32}")
 _HEADER = struct.Struct("<8sQQQIII")  # magic, the three sections' lengths, their CRC-32s
+SWEEP_GRACE_NS = 3600 * 10**9  # unused cache files younger than this are left alone
 MERGE_SEGMENTS = 8  # at most this many segments per payload (see `_plan`)
 _CODE = (
     "prefilter.py",
@@ -728,11 +729,46 @@ def store(
                 if segment.name not in keep:
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(os.path.join(folder, segment.name))
+        elif stored is None:
+            sweep(folder)  # a load from scratch is slow anyway: the time to tidy up
     except Exception:  # a cache that cannot be written is only slower
         return
     finally:
         if was_enabled:
             gc.enable()
+
+
+def sweep(folder: str, grace_ns: int = SWEEP_GRACE_NS) -> None:
+    """Delete the cache files that no index leads to any more and that are older than
+    `grace_ns`: left by a process that was killed while writing, or by two that stored
+    after the same edit at once. A younger file may be one another process is writing."""
+    import time
+
+    names = os.listdir(folder)
+    payloads: set[str] = set()
+    for name in names:
+        if name.startswith("index-"):
+            index = _read_index(folder, name)
+            if index is not None:
+                payloads.add(index[1])
+    segments: set[str] = set()
+    for name in payloads:
+        try:
+            table = _loads(_read_section(folder, name, 1))[3]
+            segments.update(segment.name for segment in table)
+        except Exception:  # unreadable: what it refers to may go (it is a miss anyway)
+            continue
+    cutoff = time.time_ns() - grace_ns
+    for name in names:
+        unused = (
+            (name.startswith("segment-") and name not in segments)
+            or (name.startswith("timeline-") and name not in payloads)
+            or name.startswith(".tmp-")
+        )
+        path = os.path.join(folder, name)
+        with contextlib.suppress(OSError):
+            if unused and os.stat(path).st_mtime_ns < cutoff:
+                os.unlink(path)
 
 
 def load(
