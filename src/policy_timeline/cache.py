@@ -25,6 +25,8 @@ last change (a change within the same clock tick as the record could keep size, 
 ctime: git's "racy clean" problem), otherwise the file is hashed too. Only error-free loads
 are stored. Files are written to a temporary name and renamed, so readers see a whole file
 or none; anything unreadable, truncated or corrupt is a miss and a normal load follows.
+A payload that is replaced is deleted with the segments only it used; what a killed or
+concurrent writer leaves behind is swept by the next load from scratch (`sweep`).
 Nothing here imports PyYAML, pydantic or rich: a warm `timeline remind` needs none of them.
 """
 
