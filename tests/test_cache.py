@@ -117,6 +117,19 @@ def test_pickled_entries_load_as_the_same_objects(
         loaded[0].title = "changed"  # type: ignore[misc]
 
 
+def test_a_miss_for_reminders_hands_the_whole_load_to_hold() -> None:
+    """`remind` keeps the whole load of a miss alive (freeing it is only time); a hit has
+    nothing more to give."""
+    held: list[object] = []
+    first = cache.load([str(EXAMPLE)], reminded_only=True, hold=held.append)
+    whole = cold_load([str(EXAMPLE)])
+    assert len(held) == 1
+    assert held[0].timeline == whole.timeline  # type: ignore[attr-defined]
+    assert first.timeline.entries == tuple(e for e in whole.timeline.entries if e.reminded)
+    cache.load([str(EXAMPLE)], reminded_only=True, hold=held.append)
+    assert len(held) == 1
+
+
 def test_reminded_only_gives_the_same_reminders() -> None:
     from policy_timeline.dates import parse_edtf
     from policy_timeline.schedule import AsOf, reminders

@@ -774,11 +774,17 @@ def sweep(folder: str, grace_ns: int = SWEEP_GRACE_NS) -> None:
 
 
 def load(
-    paths: Sequence[str], *, reminded_only: bool = False, keep: Keep | None = None
+    paths: Sequence[str],
+    *,
+    reminded_only: bool = False,
+    keep: Keep | None = None,
+    hold: Callable[[LoadResult], object] | None = None,
 ) -> LoadResult:
     """Like `loader.load`, through the cache: the same result, faster when nothing changed.
 
-    `reminded_only` and `keep`: see `lookup`; a miss returns every reminded entry."""
+    `reminded_only` and `keep`: see `lookup`; a miss returns every reminded entry, and
+    gives the whole load to `hold` (a caller that would rather keep it than pay for
+    freeing it)."""
     found = lookup(paths, reminded_only=reminded_only, keep=keep)
     if found.result is not None:
         return found.result
@@ -786,13 +792,18 @@ def load(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_and_store(found, reminded_only)
+        result = _load_and_store(found)
     finally:
         if was_enabled:
             gc.enable()
+    if reminded_only and not result.errors:
+        if hold is not None:
+            hold(result)
+        return LoadResult(reminded_subset(result.timeline), list(result.problems))
+    return result
 
 
-def _load_and_store(found: Lookup, reminded_only: bool) -> LoadResult:
+def _load_and_store(found: Lookup) -> LoadResult:
     from .loader import load as load_files
 
     missing = [path for path in found.paths if path not in found.contents]
@@ -812,6 +823,4 @@ def _load_and_store(found: Lookup, reminded_only: bool) -> LoadResult:
     result = load_files(found.paths, contents, chunks)
     del contents  # the files' bytes: not needed while storing, the biggest thing then
     store(found, result, digests, stored)
-    if reminded_only and not result.errors:
-        return LoadResult(reminded_subset(result.timeline), list(result.problems))
     return result
