@@ -348,7 +348,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 # -------------------------------------------------------------------------- main
 
 
-_RETAINED: list[object] = []
+_RETAINED: list[object] = []  # see `retain`
 _T = TypeVar("_T")
 
 
@@ -387,7 +387,7 @@ def run() -> NoReturn:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: one place where errors become messages and exit codes."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    _RETAINED.clear()  # what an earlier call kept (tests call `main` many times)
+    _RETAINED.clear()  # what an earlier call in this process kept is not needed any more
     try:
         args = parse_args(argv)
         code = int(args.handler(args))
