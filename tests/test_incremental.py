@@ -542,3 +542,57 @@ def test_concurrent_runs_after_an_edit(
         assert out + "\n" + err == expected
     again = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     assert again.stdout + "\n" + again.stderr == expected
+
+
+def test_edits_to_one_of_two_files(
+    write: Callable[[str, str], Path],
+    run: Callable[..., Run],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two files loaded together share one cached load; an edit to either reuses the
+    other's entries and its own unchanged ones, with the answers of a cold run."""
+    first = write(timeline(range(30)), "a.yaml")
+    second = write(timeline(range(100, 130), HEADER.replace("Incremental", "Other")), "b.yaml")
+
+    def answers() -> list[str]:
+        outputs = []
+        for command in COMMANDS:
+            result = run("-f", str(first), "-f", str(second), "--as-of", AS_OF, *command)
+            outputs.append(f"{result.code}\n{result.out}\n{result.err}")
+        return outputs
+
+    def cold() -> list[str]:
+        with monkeypatch.context() as patch:
+            patch.setenv("TIMELINE_NO_CACHE", "1")
+            return answers()
+
+    answers()
+    for path, old, new in (
+        (first, "title: Entry 12\n", "title: Twelve\n# a\n"),
+        (second, "title: Entry 110\n", "title: Hundred and ten\n"),
+        (first, "events:\n", "events:\n" + entry(99)),
+    ):
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), "utf-8")
+        assert answers() == cold()
+        assert answers() == cold()
+
+
+def test_a_file_that_stops_and_starts_being_read_by_chunks(
+    write: Callable[[str, str], Path],
+    answers: Callable[[Path], list[str]],
+    cold: Callable[[Path], list[str]],
+) -> None:
+    """An anchor makes the file be read whole (no chunks to reuse), removing it makes it
+    chunked again: each step answers as a cold run does."""
+    path = write(timeline(range(30)), "t.yaml")
+    answers(path)
+    text = path.read_text(encoding="utf-8")
+    steps = [
+        text.replace("title: Entry 3\n", "title: &three Entry 3\n", 1),
+        text.replace("title: Entry 4\n", "title: Four\n", 1),
+        text,
+    ]
+    for step in steps:
+        path.write_text(step, encoding="utf-8")
+        assert answers(path) == cold(path)
+        assert answers(path) == cold(path)
