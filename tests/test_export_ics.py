@@ -110,6 +110,33 @@ def test_instant_without_offset_keeps_the_file_zone_with_a_vtimezone() -> None:
     assert vote["dtstart"].dt.utcoffset() == timedelta(hours=1)  # type: ignore[index]
 
 
+def test_one_vtimezone_per_zone_in_use_in_order(write: Callable[..., Path]) -> None:
+    """Two files in two zones, instants with and without offsets: a VTIMEZONE for exactly
+    the TZIDs the events use (as icalendar finds them), once each, sorted."""
+    tokyo = write(
+        "timezone: Asia/Tokyo\nevents:\n"
+        "  - {id: t1, title: T1, date: 2025-03-10T09:00}\n"
+        "  - {id: t2, title: T2, date: 2025-03-11T09:00/2025-03-11T10:00}\n"
+        "  - {id: utc, title: U, date: 2025-03-12T09:00Z}\n",
+        "tokyo.yaml",
+    )
+    berlin = write(
+        "timezone: Europe/Berlin\nevents:\n"
+        "  - {id: b1, title: B1, date: 2025-03-13T12:00}\n"
+        "  - {id: off, title: O, date: '2025-03-14T12:00+05:00'}\n"
+        "  - {id: day, title: D, date: 2025-03-15}\n",
+        "berlin.yaml",
+    )
+    timeline = load([str(tokyo), str(berlin)]).timeline
+    moment = AsOf.of_day(date(2025, 3, 1), timeline.timezone)
+    text = export("ics", timeline, moment, sorted_by_effective(known_entries(timeline, moment)))
+    calendar = Calendar.from_ical(text)
+    zones = [str(zone["tzid"]) for zone in calendar.walk("VTIMEZONE")]
+    assert zones == ["Asia/Tokyo", "Europe/Berlin"]
+    assert set(zones) == calendar.get_used_tzids()
+    assert len(calendar.walk("VEVENT")) == 6
+
+
 def test_alarms_one_per_lead_time_at_the_start_of_the_lead_day() -> None:
     found = events(ics(EXAMPLE, "2025-07-28"))
     expiry = found["truce-expiry"]

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, Timezone
 
 from ..dates import Interval, Offset, Precision, format_human, get_zone
 from . import clean_text, source_links
@@ -41,6 +41,9 @@ _UNITS = {"d": ("day", "days"), "w": ("week", "weeks"), "mo": ("month", "months"
 
 
 def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str:
+    """The calendar, written an event at a time: each event is serialized as soon as it
+    is built and dropped, so 100,000 entries never exist as icalendar objects all at
+    once (they took 2 GB that way)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -48,17 +51,30 @@ def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", one_line(timeline.title))
     stamp = as_of.moment.astimezone(UTC).replace(microsecond=0)
+    end = b"END:VCALENDAR\r\n"
+    head = calendar.to_ical()
+    assert head.endswith(end)
+    parts = [head[: -len(end)]]
     years: list[int] = []
+    zones: set[str] = set()
     for item in entries:
-        calendar.add_component(_event(timeline, item, stamp))
+        parts.append(_event(timeline, item, stamp).to_ical())
         years += [item.date.first_day.year, item.date.last_day.year]
-    if years:
-        # only the transitions the events need: a VTIMEZONE from 1970 to 2038 is 10 KB
-        calendar.add_missing_timezones(
-            first_date=date(max(min(years) - 1, 1), 1, 1),
-            last_date=date(min(max(years) + 2, 9999), 1, 1),
-        )
-    return str(calendar.to_ical().decode("utf-8"))
+        if item.date.timed and not _written_with_offset(item.date):
+            zones.add(item.date.zone)  # the TZID `_instant` gives its start and end
+    # only the transitions the events need: a VTIMEZONE from 1970 to 2038 is 10 KB
+    for zone in sorted(zones):
+        try:
+            timezone = Timezone.from_tzid(
+                zone,
+                first_date=date(max(min(years) - 1, 1), 1, 1),
+                last_date=date(min(max(years) + 2, 9999), 1, 1),
+            )
+        except ValueError:  # a zone icalendar does not know: the TZID stays, as before
+            continue
+        parts.append(timezone.to_ical())
+    parts.append(end)
+    return b"".join(parts).decode("utf-8")
 
 
 def uid(timeline: Timeline, entry: Entry) -> str:
