@@ -421,7 +421,7 @@ def test_after_an_edit_only_the_changed_entry_is_pickled_again(
     answers(path)
     table = stored_table()
     assert table[0].name == first and segments()[first] == inode  # not rewritten
-    assert [s.count for s in table] == [40, 1]  # the new segment holds the changed entry only
+    assert [s.size for s in table] == [40, 1]  # the new segment holds the changed entry only
 
 
 def test_a_chain_of_edits_gives_the_answers_of_a_cold_run(

@@ -45,9 +45,9 @@ import zlib
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from itertools import accumulate
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .result import Chunks, LoadResult
@@ -57,7 +57,7 @@ from .timeline import Entry, Timeline, move_lines
 #: summary); the others are left pickled. Only for `reminded_only` reads.
 Keep = Callable[[str], Callable[[Any], bool]]
 
-FORMAT = 4
+FORMAT = 5
 MAX_BYTES = 256 * 1024 * 1024  # the loader's own limit; larger files are never cached
 RACY_NS = 2_000_000_000  # stat is trusted once the record is this much newer than the file
 _MAGIC = b"PTLCACHE"
@@ -129,8 +129,11 @@ def _payload_name(paths: Sequence[str], digests: Sequence[str], code: str) -> st
     return "timeline-" + _name(code, entries)
 
 
-@dataclass
-class _Record:
+# The small records of this module are plain classes and named tuples, not dataclasses:
+# a frozen dataclass costs 0.7 ms to define, and a warm `remind` imports this module.
+
+
+class _Record(NamedTuple):
     """What the index holds for one file."""
 
     stat: tuple[int, ...]
@@ -138,15 +141,21 @@ class _Record:
     trusted: bool  # stat alone may vouch for the content (not racy)
 
 
-@dataclass
 class Lookup:
     """What was found for a list of files: the result on a hit, what to store on a miss."""
 
-    result: LoadResult | None
-    paths: list[str]
-    contents: dict[str, bytes]  # bytes read while looking (parse exactly these on a miss)
-    stats: dict[str, os.stat_result]
-    previous: str | None = None  # on a miss: the payload of these paths' last error-free load
+    __slots__ = ("contents", "paths", "previous", "result", "stats")
+
+    def __init__(
+        self,
+        result: LoadResult | None,
+        paths: list[str],
+        contents: dict[str, bytes],  # bytes read while looking (parse exactly these on a miss)
+        stats: dict[str, os.stat_result],
+        previous: str | None = None,  # on a miss: the payload of their last error-free load
+    ) -> None:
+        self.result, self.paths, self.contents = result, paths, contents
+        self.stats, self.previous = stats, previous
 
 
 # -------------------------------------------------------------------- pickling
@@ -265,25 +274,31 @@ class _Broken(Exception):
     """A cache file that cannot be used: a miss."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
+class _Segment(NamedTuple):
     name: str
     length: int
     crc: int
-    count: int
+    size: int  # entries
 
 
-@dataclass
 class _Stored:
     """What a payload held, read back to write the next one cheaply (see above)."""
 
-    name: str
-    table: list[_Segment]
-    entries: list[Entry]  # timeline order; holds them alive, so their `id()`s stay theirs
-    order: array[int]  # each entry's place in the concatenated segments
-    pickled: list[int]  # each entry's line as pickled in its segment
-    dates: list[Any]  # each entry's date as read (a relative one may be replaced later)
-    blobs: dict[tuple[str, int], tuple[bytes, Any, int]]  # reminded: bytes, summary, line
+    __slots__ = ("blobs", "dates", "entries", "name", "order", "pickled", "table")
+
+    def __init__(
+        self,
+        name: str,
+        table: list[_Segment],
+        entries: list[Entry],  # timeline order; holds them alive, so their `id()`s stay theirs
+        order: array[int],  # each entry's place in the concatenated segments
+        pickled: list[int],  # each entry's line as pickled in its segment
+        dates: list[Any],  # each entry's date as read (a relative one may be replaced later)
+    ) -> None:
+        self.name, self.table, self.entries, self.order = name, table, entries, order
+        self.pickled, self.dates = pickled, dates
+        # reminded entries' pickles by (segment, place): bytes, prefilter summary, line
+        self.blobs: dict[tuple[str, int], tuple[bytes, Any, int]] = {}
 
 
 def _read_payload(
@@ -357,7 +372,7 @@ def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[Load
         if len(blob) != segment.length or zlib.crc32(blob) != segment.crc:
             raise _Broken
         part = _loads(blob)
-        if not isinstance(part, list) or len(part) != segment.count:
+        if not isinstance(part, list) or len(part) != segment.size:
             raise _Broken
         pool.extend(part)
     entries = [pool[place] for place in order]
@@ -387,7 +402,7 @@ def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[Load
     timeline = Timeline(files, tuple(entries), sources)
     if not isinstance(files, tuple) or not isinstance(problems, list):
         raise _Broken
-    state = _Stored("", list(table), entries, order, pickled, dates, {})
+    state = _Stored("", list(table), entries, order, pickled, dates)
     return LoadResult(timeline, problems, chunks), state
 
 
@@ -540,16 +555,22 @@ def _write_atomically(folder: str, name: str, parts: Sequence[bytes]) -> int:
     return written
 
 
-@dataclass
 class _Plan:
     """Where each entry of a load is stored: the segments, and per entry (in timeline
     order) its segment, its place there and the line it was pickled at."""
 
-    table: list[_Segment]
-    segment: list[int]
-    place: list[int]
-    pickled: list[int]
-    fresh: list[int]  # the entries to pickle into a new segment (the last of `table`)
+    __slots__ = ("fresh", "pickled", "place", "segment", "table")
+
+    def __init__(
+        self,
+        table: list[_Segment],
+        segment: list[int],
+        place: list[int],
+        pickled: list[int],
+        fresh: list[int],  # the entries to pickle into a new segment (the last of `table`)
+    ) -> None:
+        self.table, self.segment, self.place = table, segment, place
+        self.pickled, self.fresh = pickled, fresh
 
 
 def _plan(entries: Sequence[Entry], stored: _Stored | None) -> _Plan:
@@ -563,7 +584,7 @@ def _plan(entries: Sequence[Entry], stored: _Stored | None) -> _Plan:
     pickled = [0] * count
     table = stored.table if stored is not None else []
     if stored is not None:
-        bases = list(accumulate((s.count for s in table), initial=0))
+        bases = list(accumulate((s.size for s in table), initial=0))
         where = {id(entry): n for n, entry in enumerate(stored.entries)}
         for position, entry in enumerate(entries):
             n = where.get(id(entry))
@@ -580,9 +601,9 @@ def _plan(entries: Sequence[Entry], stored: _Stored | None) -> _Plan:
     for which in segment:
         if which >= 0:
             used[which] += 1
-    kept = [n for n, s in enumerate(table) if used[n] and 2 * used[n] > s.count]
+    kept = [n for n, s in enumerate(table) if used[n] and 2 * used[n] > s.size]
     if len(kept) >= MERGE_SEGMENTS:
-        kept = [max(kept, key=lambda n: table[n].count)]
+        kept = [max(kept, key=lambda n: table[n].size)]
     renumber = {old: new for new, old in enumerate(kept)}
     fresh: list[int] = []
     for position in range(count):
@@ -617,7 +638,7 @@ def _write_payload(
             plan.segment[position], plan.place[position] = len(plan.table), place
             plan.pickled[position] = _line(entries[position])
         plan.table.append(segment)
-    bases = list(accumulate((s.count for s in plan.table), initial=0))
+    bases = list(accumulate((s.size for s in plan.table), initial=0))
     order = array("q", [bases[s] + p for s, p in zip(plan.segment, plan.place, strict=True)])
     moves = array("q", [_line(e) - line for e, line in zip(entries, plan.pickled, strict=True)])
     tables = {
