@@ -328,11 +328,17 @@ def _read_section(folder: str, name: str, which: int) -> bytes:
     return data
 
 
-def _read_reminded(data: bytes, keep: Keep | None) -> LoadResult:
-    """The reminded section; with `keep`, only the entries it asks for are unpickled."""
+def _reminded_meta(data: bytes) -> tuple[Any, int]:
+    """The reminded section's small pickle (files, sources, problems, summaries, where
+    each entry's pickle ends, how far to move it) and where the entries' pickles start."""
     (meta_length,) = _LENGTH.unpack_from(data)
     start = _LENGTH.size + meta_length
-    files, sources, problems, summaries, ends, moves = _loads(data[_LENGTH.size : start])
+    return _loads(data[_LENGTH.size : start]), start
+
+
+def _read_reminded(data: bytes, keep: Keep | None) -> LoadResult:
+    """The reminded section; with `keep`, only the entries it asks for are unpickled."""
+    (files, sources, problems, summaries, ends, moves), start = _reminded_meta(data)
     wanted = keep(files[0].timezone if files else "UTC") if keep is not None else None
     view = memoryview(data)[start:]
     entries: list[Entry] = []
@@ -414,9 +420,8 @@ def _read_blobs(folder: str, name: str) -> dict[tuple[str, int], tuple[bytes, An
     """The reminded entries' pickles by the stored entry they were made from (see `_Stored`)."""
     data = _read_section(folder, name, 0)
     keys, lines = _loads(_read_section(folder, name, 2))
-    (meta_length,) = _LENGTH.unpack_from(data)
-    start = _LENGTH.size + meta_length
-    summaries, ends = _loads(data[_LENGTH.size : start])[3:5]
+    meta, start = _reminded_meta(data)
+    summaries, ends = meta[3:5]
     blobs: dict[tuple[str, int], tuple[bytes, Any, int]] = {}
     begin = start
     for key, line, summary, end in zip(keys, lines, summaries, ends, strict=True):
@@ -615,11 +620,7 @@ def _plan(entries: Sequence[Entry], stored: _Stored | None) -> _Plan:
 
 
 def _write_segment(folder: str, entries: Sequence[Entry]) -> _Segment:
-    from io import BytesIO
-
-    stream = BytesIO()
-    _pickler(stream).dump(list(entries))
-    data = stream.getvalue()
+    data = _dumps(list(entries))
     name = "segment-" + os.urandom(16).hex()
     _write_atomically(folder, name, [data])
     return _Segment(name, len(data), zlib.crc32(data), len(entries))

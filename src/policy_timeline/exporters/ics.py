@@ -60,8 +60,9 @@ def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str
     for item in entries:
         parts.append(_event(timeline, item, stamp).to_ical())
         years += [item.date.first_day.year, item.date.last_day.year]
-        if item.date.timed and not _written_with_offset(item.date):
-            zones.add(item.date.zone)  # the TZID `_instant` gives its start and end
+        zone = _zone_of(item.date)
+        if item.date.timed and zone is not None:
+            zones.add(zone)  # the TZID of its start and end (see `_instant`)
     # only the transitions the events need: a VTIMEZONE from 1970 to 2038 is 10 KB
     for zone in sorted(zones):
         try:
@@ -163,10 +164,15 @@ def _written_with_offset(interval: Interval) -> bool:
     return "Z" in clock or "+" in clock or "-" in clock.split("/", 1)[0]
 
 
+def _zone_of(interval: Interval) -> str | None:
+    """The zone its instants are given in: the file's, or None for UTC (an offset was
+    written)."""
+    return None if _written_with_offset(interval) else interval.zone
+
+
 def _instant(interval: Interval, moment: datetime) -> datetime:
-    if _written_with_offset(interval):
-        return moment.astimezone(UTC)
-    return moment.astimezone(get_zone(interval.zone))
+    zone = _zone_of(interval)
+    return moment.astimezone(UTC if zone is None else get_zone(zone))
 
 
 def _alarm(item: Effective, lead: Offset) -> Alarm:
