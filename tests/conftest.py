@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,18 @@ ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "timeline.yaml"
 EXAMPLE = ROOT / "examples" / "truce-extended.yaml"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def process_env(**changes: str | None) -> dict[str, str]:
+    """The environment for `timeline` in a child process: this checkout's code, with
+    `changes` set (or removed, for None)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    for name, value in changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
 
 
 def loaded(path: Path, day: date) -> tuple[Timeline, AsOf, list[Effective]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED, EXAMPLE, ROOT, Run
+from conftest import BUNDLED, EXAMPLE, Run, process_env
 from policy_timeline import cache
 from policy_timeline.loader import load as cold_load
 
@@ -294,7 +294,7 @@ def test_concurrent_writers(write: Callable[[str], Path]) -> None:
         for i in range(300)
     )
     path = write(text)
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TIMELINE_CACHE_DIR": str(cache_dir())}
+    env = process_env(TIMELINE_CACHE_DIR=str(cache_dir()))
     argv = [
         sys.executable,
         "-m",
@@ -354,12 +354,7 @@ def test_cache_folder_follows_the_environment(
 def test_warm_remind_imports_no_heavy_package(tmp_path: Path) -> None:
     """The hot path: a warm `timeline remind` needs neither pydantic, PyYAML nor rich, nor
     the code of the other commands."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT / "src"),
-        "TIMELINE_CACHE_DIR": str(cache_dir()),
-        "NO_COLOR": "1",
-    }
+    env = process_env(TIMELINE_CACHE_DIR=str(cache_dir()), NO_COLOR="1")
     script = (
         "import sys\nfrom policy_timeline.cli import main\n"
         f"code = main(['-f', {str(BUNDLED)!r}, '--as-of', '2025-07-28', 'remind'])\n"

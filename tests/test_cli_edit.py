@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED, ROOT, Run
+from conftest import BUNDLED, Run, process_env
 from policy_timeline.loader import load
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
@@ -226,8 +225,7 @@ def test_every_command_has_help_with_examples(run: Callable[..., Run], command: 
 
 @pytest.mark.slow  # 20 Python processes: 3-10 s
 def test_twenty_concurrent_adds_all_land(seed: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    env.pop("TIMELINE_FILE", None)
+    env = process_env(TIMELINE_FILE=None)
     before = set(ids(seed))
     processes = [
         subprocess.Popen(

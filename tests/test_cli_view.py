@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED, EXAMPLE, ROOT, Run
+from conftest import BUNDLED, EXAMPLE, Run, process_env
 
 RunCli = Callable[..., Run]
 Golden = Callable[[str, str], None]
@@ -341,8 +340,7 @@ def test_remind_plain_and_json_do_not_import_rich() -> None:
         "print(sorted(m for m in sys.modules if m == 'rich' or m.startswith('rich.')))\n"
         "print('in 13 days' in out)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    env.pop("NO_COLOR", None)
+    env = process_env(NO_COLOR=None)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                           check=True, timeout=60)
     assert done.stdout.split("\n")[:2] == ["[]", "True"], done.stderr

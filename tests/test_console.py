@@ -7,7 +7,6 @@ the way, and exit codes must come through.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, Run
+from conftest import EXAMPLE, Run, process_env
 
 ARGV = ("-f", str(EXAMPLE), "--as-of", "2025-07-28")
 
@@ -31,9 +30,7 @@ def process(*args: str, script: bool = False) -> list[str]:
 
 
 def environment() -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "100"}
-    env.pop("NO_COLOR", None)
-    return env
+    return process_env(COLUMNS="100", NO_COLOR=None)
 
 
 @pytest.mark.parametrize("script", [False, True], ids=["python -m", "console script"])
@@ -93,3 +90,25 @@ def test_a_reader_that_leaves_early_is_no_error(write: Callable[[str, str], Path
     err = child.stderr.read().decode()
     assert child.wait(timeout=60) == 0
     assert err == ""
+
+
+def test_what_is_retained_under_a_paused_collector_is_set_aside() -> None:
+    """`run` pauses the collector; `retain` (given the loaded timeline) freezes what was
+    made so far and resumes it. With the collector running, as under `main` alone, it
+    only keeps the value."""
+    import gc
+
+    from policy_timeline import cli
+
+    kept = [object()]
+    was_enabled = gc.isenabled()
+    try:
+        gc.enable()
+        assert cli.retain(kept) is kept and gc.get_freeze_count() == 0
+        gc.disable()
+        cli.retain(kept)
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        cli._RETAINED.clear()
+        (gc.enable if was_enabled else gc.disable)()

@@ -72,11 +72,14 @@ def timeline(numbers: range | list[int], header: str = HEADER) -> str:
 
 
 @pytest.fixture
-def answers(run: Callable[..., Run], tmp_path: Path) -> Callable[[Path], list[str]]:
-    def _answers(path: Path) -> list[str]:
+def answers(run: Callable[..., Run], tmp_path: Path) -> Callable[..., list[str]]:
+    """What every command in `COMMANDS` prints for these files, loaded together."""
+
+    def _answers(*paths: Path) -> list[str]:
+        files = [arg for path in paths for arg in ("-f", str(path))]
         outputs = []
         for command in COMMANDS:
-            result = run("-f", str(path), "--as-of", AS_OF, *command)
+            result = run(*files, "--as-of", AS_OF, *command)
             outputs.append(f"{result.code}\n{result.out}\n{result.err}")
         return outputs
 
@@ -85,12 +88,14 @@ def answers(run: Callable[..., Run], tmp_path: Path) -> Callable[[Path], list[st
 
 @pytest.fixture
 def cold(
-    run: Callable[..., Run], answers: Callable[[Path], list[str]], monkeypatch: pytest.MonkeyPatch
-) -> Callable[[Path], list[str]]:
-    def _cold(path: Path) -> list[str]:
+    answers: Callable[..., list[str]], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., list[str]]:
+    """The same without any cache."""
+
+    def _cold(*paths: Path) -> list[str]:
         with monkeypatch.context() as patch:
             patch.setenv("TIMELINE_NO_CACHE", "1")
-            return answers(path)
+            return answers(*paths)
 
     return _cold
 
@@ -518,14 +523,13 @@ def test_concurrent_runs_after_an_edit(
 ) -> None:
     """Six processes run at once right after an edit, each storing what it loaded: every
     one answers as a cold run does, and so does the run after them."""
-    import os
     import subprocess
     import sys
 
-    from conftest import ROOT
+    from conftest import process_env
 
     path = write(timeline(range(200)), "t.yaml")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "100"}
+    env = process_env(COLUMNS="100")
     argv = [sys.executable, "-m", "policy_timeline", "-f", str(path), "--as-of", AS_OF]
     command = [*argv, "remind", "--within", "400d", "--format", "json"]
     subprocess.run(command, env=env, check=True, capture_output=True)
@@ -546,35 +550,22 @@ def test_concurrent_runs_after_an_edit(
 
 def test_edits_to_one_of_two_files(
     write: Callable[[str, str], Path],
-    run: Callable[..., Run],
-    monkeypatch: pytest.MonkeyPatch,
+    answers: Callable[..., list[str]],
+    cold: Callable[..., list[str]],
 ) -> None:
     """Two files loaded together share one cached load; an edit to either reuses the
     other's entries and its own unchanged ones, with the answers of a cold run."""
     first = write(timeline(range(30)), "a.yaml")
     second = write(timeline(range(100, 130), HEADER.replace("Incremental", "Other")), "b.yaml")
-
-    def answers() -> list[str]:
-        outputs = []
-        for command in COMMANDS:
-            result = run("-f", str(first), "-f", str(second), "--as-of", AS_OF, *command)
-            outputs.append(f"{result.code}\n{result.out}\n{result.err}")
-        return outputs
-
-    def cold() -> list[str]:
-        with monkeypatch.context() as patch:
-            patch.setenv("TIMELINE_NO_CACHE", "1")
-            return answers()
-
-    answers()
+    answers(first, second)
     for path, old, new in (
         (first, "title: Entry 12\n", "title: Twelve\n# a\n"),
         (second, "title: Entry 110\n", "title: Hundred and ten\n"),
         (first, "events:\n", "events:\n" + entry(99)),
     ):
         path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), "utf-8")
-        assert answers() == cold()
-        assert answers() == cold()
+        assert answers(first, second) == cold(first, second)
+        assert answers(first, second) == cold(first, second)
 
 
 def test_a_file_that_stops_and_starts_being_read_by_chunks(
