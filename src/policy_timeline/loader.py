@@ -1276,9 +1276,14 @@ def _claims(
     claims: list[Claim] = []
     for index, claim in enumerate(models):
         when = _date(claim.date, item.zone, item, [*keys, index, "date"], problems)
-        if when is not None:
+        announced = (
+            _date(claim.announced, item.zone, item, [*keys, index, "announced"], problems)
+            if claim.announced is not None
+            else None
+        )
+        if when is not None and (claim.announced is None or announced is not None):
             where = locate(item.root, item.path, ["events", item.index, *keys, index])
-            claims.append(Claim(when, tuple(claim.sources), claim.note, where))
+            claims.append(Claim(when, tuple(claim.sources), claim.note, where, announced))
     return tuple(claims)
 
 

@@ -83,6 +83,9 @@ class ClaimModel(_Strict):
     date: DateText
     sources: list[SourceRef] = Field(default_factory=list)
     note: Text | None = None
+    announced: DateText | None = Field(
+        default=None, description="When this reading became known; ignored as of earlier."
+    )
 
 
 class ChangeModel(_Strict):

@@ -147,7 +147,18 @@ def effective(entry: Entry, as_of: AsOf) -> Effective:
             status = change.status
         if change.note is not None:
             note = change.note
+    if any(claim.announced is not None for claim in claims):
+        claims = known_claims(claims, as_of)
     return Effective(entry, current, status, claims, tuple(applied), note)
+
+
+def known_claims(claims: Iterable[Claim], as_of: AsOf) -> tuple[Claim, ...]:
+    """The claims known at T: a claim announced later is not a reading anyone had yet."""
+    return tuple(
+        claim
+        for claim in claims
+        if claim.announced is None or claim.announced.start <= as_of.moment
+    )
 
 
 def known_entries(timeline: Timeline, as_of: AsOf) -> Iterator[Effective]:

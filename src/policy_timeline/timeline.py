@@ -63,6 +63,7 @@ class Claim:
     sources: tuple[str, ...] = ()
     note: str | None = None
     location: Location | None = None
+    announced: Interval | None = None  # when it became known; None: always known
 
 
 @dataclass(frozen=True, slots=True)

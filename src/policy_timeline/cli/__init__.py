@@ -134,6 +134,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("edit", "add entries from an ICS calendar or a TimelineJS JSON/CSV file"),
     "init": ("edit", "create a starter timeline file (never overwrites)"),
     "schema": ("edit", "print the JSON Schema of the timeline file, for editors"),
+    "news": ("history", "what was announced between two moments: new entries, moves, claims"),
+    "diff": ("history", "what changed in the story files between git revisions"),
 }
 
 

@@ -1,0 +1,115 @@
+"""A workspace at two git revisions, loaded story by story and compared (`timeline diff`).
+
+Each story is loaded on its own, so that one that does not load at a revision is reported
+(every problem located, with the path as the user knows it) while the others are still
+compared. Git contents are loaded straight from their bytes and never enter the cache:
+only a side whose bytes are exactly the working-tree file's is loaded through the cache,
+as any command loads that file.
+
+Speed on a long story: the second side of a story is loaded with the first side's
+`chunks` as `previous`, so only the entries whose text differs are parsed. That load takes
+the first side's unchanged entries over and updates them in place (their line numbers,
+and relative dates resolved again); the first side's dates are put back afterwards, and
+neither side's entry locations are used by the diff.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+
+from .diff import Revision, StoryDiff, Version, WorkspaceDiff, story_diff
+from .gitfiles import GitError, commit_of, files_at, files_on_disk, relative_to_root, toplevel
+from .result import LoadResult
+from .schedule import AsOf
+from .stories import key_from_path
+
+
+def _load(path: str, data: bytes, on_disk: bytes | None) -> LoadResult:
+    if on_disk is not None and data == on_disk:
+        from .cache import load as load_through_cache
+
+        return load_through_cache([path])  # the user's own file, as every command loads it
+    from .loader import load
+
+    return load([path], {path: data})
+
+
+def _version(path: str, result: LoadResult) -> Version:
+    if result.errors:
+        return Version(path, None, tuple(result.errors))
+    return Version(path, result.timeline)
+
+
+def _pair(
+    path: str, old: bytes | None, new: bytes | None, on_disk: bytes | None
+) -> tuple[Version | None, Version | None]:
+    """The story at both sides (None where a side does not have it)."""
+    if old is None or new is None or old == new:
+        present = new if new is not None else old
+        assert present is not None
+        version = _version(path, _load(path, present, on_disk))
+        if old == new:
+            return version, version
+        return (version, None) if new is None else (None, version)
+    from .loader import load
+
+    new_first = new == on_disk or old != on_disk  # the side the cache may hold, else the newer
+    first_bytes, second_bytes = (new, old) if new_first else (old, new)
+    first = _load(path, first_bytes, on_disk)
+    dates = [(entry, entry.date) for entry in first.timeline.entries]
+    second = load([path], {path: second_bytes}, first.chunks or None)
+    restored = tuple(
+        entry if entry.date is written else dataclasses.replace(entry, date=written)
+        for entry, written in dates
+    )
+    first = LoadResult(dataclasses.replace(first.timeline, entries=restored), first.problems)
+    first_version, second_version = _version(path, first), _version(path, second)
+    if new_first:
+        return second_version, first_version
+    return first_version, second_version
+
+
+def diff_workspace(
+    paths: Sequence[str],
+    old_revision: str | None,
+    new_revision: str | None,
+    as_of: Callable[[str], AsOf],
+) -> WorkspaceDiff:
+    """The workspace `paths` (files or folders, as given) at `old_revision` (default HEAD)
+    and at `new_revision` (default: the working tree), compared as of `as_of(zone)` (the
+    zone of the first story loaded). Paths are read from the current folder. GitError when
+    git cannot answer."""
+    root = toplevel()
+    old = Revision(old_revision or "HEAD")
+    old = Revision(old.name, commit_of(old.label, root))
+    new = Revision(new_revision, commit_of(new_revision, root) if new_revision else None)
+    wanted = [(path, relative_to_root(path, root)) for path in paths]
+    assert old.commit is not None
+    old_files = files_at(old.commit, root, wanted)
+    on_disk = files_on_disk(wanted)
+    new_files = files_at(new.commit, root, wanted) if new.commit is not None else on_disk
+    if not old_files and not new_files:
+        given = ", ".join(paths)
+        raise GitError(
+            f"no story file at {given} in {old.label} or {new.label}; "
+            "name the files with -f (a folder means every *.yaml file in it)"
+        )
+    order = list(new_files) + [path for path in old_files if path not in new_files]
+    pairs = {path: _pair(path, old_files.get(path), new_files.get(path), on_disk.get(path))
+             for path in order}
+    zone = next(
+        (
+            version.timeline.timezone
+            for pair in pairs.values()
+            for version in pair
+            if version is not None and version.timeline is not None
+        ),
+        "UTC",
+    )
+    moment = as_of(zone)
+    stories: list[StoryDiff] = [
+        story_diff(key_from_path(path), before, after, moment)
+        for path, (before, after) in pairs.items()
+    ]
+    return WorkspaceDiff(old, new, moment, tuple(stories))
