@@ -258,12 +258,16 @@ class WorkspaceDiff:
     stories: tuple[StoryDiff, ...]
 
     @property
-    def problems(self) -> list[tuple[Revision, Problem]]:
-        found = []
+    def problems(self) -> list[tuple[tuple[Revision, ...], Problem]]:
+        """Every problem of a story that did not load, with the revisions that have it."""
+        found: list[tuple[tuple[Revision, ...], Problem]] = []
         for story in self.stories:
+            if story.old is story.new and story.new is not None:  # the same bytes at both
+                found += [((self.old, self.new), problem) for problem in story.new.problems]
+                continue
             for revision, version in ((self.old, story.old), (self.new, story.new)):
                 if version is not None:
-                    found += [(revision, problem) for problem in version.problems]
+                    found += [((revision,), problem) for problem in version.problems]
         return found
 
     @property

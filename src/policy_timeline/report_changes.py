@@ -24,6 +24,7 @@ from .diff import (
     TITLE,
     Difference,
     EntryDiff,
+    Revision,
     StoryDiff,
     WorkspaceDiff,
 )
@@ -33,7 +34,7 @@ from .news import CLAIM, NEW, News, NewsItem
 from .render import Line, Span, as_of_label, clean, human_date
 from .report import date_json, moment_json
 from .schedule import AsOf
-from .timeline import Change, Claim, FileInfo, Source
+from .timeline import Change, Claim, FileInfo, Problem, Source
 
 # ----------------------------------------------------------------------------- shared
 
@@ -280,9 +281,9 @@ def diff_document(found: WorkspaceDiff) -> dict[str, object]:
         stories.append(described)
         entries += [entry_diff_json(item, sources) for item in story.entries]
     problems = []
-    for revision, problem in found.problems:
+    for revisions, problem in found.problems:
         described = problem.as_json()
-        described["revision"] = revision.name
+        described["revisions"] = [revision.name for revision in revisions]
         problems.append(described)
     return {
         "as_of": found.as_of.text,
@@ -324,6 +325,9 @@ def difference_text(difference: Difference, as_of: AsOf, sources: dict[str, Sour
     if what == TITLE:
         return f"title: {difference.old_text} → {difference.new_text}"
     if what == DATE:
+        if difference.old_written == difference.new_written:  # counts from a moved entry
+            return (f"date {difference.new_written} now falls on: "
+                    f"{_date_pair(difference, written=False)}")
         return f"date as written: {_date_pair(difference, written=True)}"
     if what == EFFECTIVE:
         return f"effective as of {as_of.text}: {_date_pair(difference, written=False)}"
@@ -358,6 +362,11 @@ def _diff_summary(found: WorkspaceDiff) -> str:
         f"{_plural(found.entry_count, 'entry', 'entries')} in "
         f"{_plural(len(changed), 'story', 'stories')}"
     )
+
+
+def problem_text(revisions: Sequence[Revision], problem: Problem) -> str:
+    """`path:line:col: error: message (in REV)`: located as editors want, and where."""
+    return f"{problem} (in {' and '.join(revision.label for revision in revisions)})"
 
 
 def diff_lines(found: WorkspaceDiff) -> list[Line]:
@@ -423,8 +432,8 @@ def diff_markdown(found: WorkspaceDiff) -> str:
         out.append("")
     if found.problems:
         out += ["### Problems", ""]
-        out += [f"- {escape(f'{problem} (in {revision.label})')}"
-                for revision, problem in found.problems]
+        out += [f"- {escape(problem_text(revisions, problem))}"
+                for revisions, problem in found.problems]
         out.append("")
     return "\n".join(out)
 

@@ -188,7 +188,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from ..gitfiles import GitError
     from ..history import diff_workspace
     from ..report import dumps
-    from ..report_changes import diff_document, diff_lines, diff_markdown
+    from ..report_changes import diff_document, diff_lines, diff_markdown, problem_text
     from . import EXIT_INVALID, EXIT_OK, CliError, UsageError, context, terminal_safe
 
     ctx = context(args)
@@ -208,6 +208,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
     else:
         _print(ctx, diff_lines(found))
     problems = found.problems
-    for revision, problem in problems:
-        print(terminal_safe(f"{problem} (in {revision.label})"), file=sys.stderr)
+    for where, problem in problems:
+        print(terminal_safe(problem_text(where, problem)), file=sys.stderr)
     return EXIT_INVALID if problems else EXIT_OK
