@@ -419,3 +419,101 @@ def test_loading_one_side_from_the_other_gives_the_plain_answer(
         assert quick.state == plain.state
         assert [(e.id, e.state, e.current.date, e.differences) for e in quick.entries] == [
             (e.id, e.state, e.current.date, e.differences) for e in plain.entries]
+
+
+# ------------------------------------------------------------- the GitHub workflows
+
+WORKFLOWS = Path(__file__).resolve().parent.parent / "examples" / "github"
+
+
+def workflow_steps(name: str) -> list[dict[str, object]]:
+    import yaml
+
+    document = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    triggers = document.get("on", document.get(True))  # YAML 1.1 reads a bare `on` as True
+    assert triggers, f"{name} has no trigger"
+    (job,) = document["jobs"].values()
+    steps = job["steps"]
+    assert isinstance(steps, list)
+    return steps
+
+
+def timeline_commands(step: dict[str, object], values: dict[str, str]) -> list[list[str]]:
+    """The `timeline ...` command lines of a step's script, with its variables replaced by
+    what the step's `env` gives them (GitHub expressions replaced by `values`)."""
+    import re
+    import shlex
+
+    env = {name: str(value) for name, value in dict(step.get("env") or {}).items()}
+    for name, value in env.items():
+        for expression, replacement in values.items():
+            value = value.replace("${{ " + expression + " }}", replacement)
+        env[name] = value
+    commands = []
+    for line in str(step.get("run", "")).splitlines():
+        line = line.strip()
+        if not line.startswith("timeline "):
+            continue
+        words = shlex.split(line, comments=True)
+        cut = next((at for at, word in enumerate(words) if word in (">", ">>", "|")), len(words))
+        expanded = [re.sub(r"\$\{?(\w+)\}?", lambda m: env[m.group(1)], word)
+                    for word in words[1:cut]]
+        commands.append(expanded)
+    return commands
+
+
+@pytest.mark.parametrize("name", ["timeline-diff.yml", "timeline-news.yml"])
+def test_the_workflow_scripts_are_valid_shell(name: str) -> None:
+    for step in workflow_steps(name):
+        if "run" in step:
+            subprocess.run(["bash", "-n"], input=str(step["run"]), text=True, check=True)
+
+
+def test_the_pull_request_workflow_runs_its_diff(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fnmatch
+
+    import yaml
+
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    git(folder, "init", "-q", "-b", "main")
+    commit(folder, "base", {"timeline.yaml": BASE})
+    commit(folder, "extension", {"timeline.yaml": EXTENDED})
+    monkeypatch.chdir(folder)
+    document = yaml.safe_load((WORKFLOWS / "timeline-diff.yml").read_text(encoding="utf-8"))
+    paths = document.get("on", document.get(True))["pull_request"]["paths"]
+    assert any(fnmatch.fnmatch("timeline.yaml", pattern) for pattern in paths)
+    assert any(fnmatch.fnmatch("timelines/us-china.yaml", pattern) for pattern in paths)
+    values = {"github.event.pull_request.base.sha": git(folder, "rev-parse", "HEAD~1").strip(),
+              "github.event.pull_request.head.sha": git(folder, "rev-parse", "HEAD").strip(),
+              "github.event.pull_request.number": "1", "github.token": "unused"}
+    commands = [c for step in workflow_steps("timeline-diff.yml")
+                for c in timeline_commands(step, values)]
+    assert commands == [["diff", values["github.event.pull_request.base.sha"],
+                         values["github.event.pull_request.head.sha"], "--format", "markdown"]]
+    result = run(*commands[0], env={"TIMELINE_AS_OF": AS_OF})
+    assert result.code == 0, result.err
+    assert result.out.startswith("## Timeline changes: ")
+    assert "**Changed** `truce-expiry`" in result.out
+    assert "change added: announced Aug 11, 2025, date Nov 10, 2025" in result.out
+
+
+def test_the_weekly_workflow_runs_its_news(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    (folder / "timeline.yaml").write_text(EXTENDED, encoding="utf-8")
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    commands = [c for step in workflow_steps("timeline-news.yml")
+                for c in timeline_commands(step, {"github.token": "unused"})]
+    assert commands == [["news", "--since", "7d", "--format", "markdown"]]
+    result = run(*commands[0], env={"TIMELINE_AS_OF": AS_OF})
+    assert result.code == 0, result.err
+    assert "### Trade truce (`timeline`)" in result.out  # what the issue step looks for
+    assert "**Aug 11, 2025 · extended**: 90-day tariff freeze expires" in result.out
+    quiet = run(*commands[0], env={"TIMELINE_AS_OF": "2025-10-01"})
+    assert "### " not in quiet.out  # no news: no issue
