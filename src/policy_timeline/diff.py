@@ -137,6 +137,8 @@ def _counted_difference(
         return _change_key(item) if isinstance(item, Change) else _claim_key(item)
 
     old_items, new_items = list(old), list(new)
+    if not old_items and not new_items:  # most entries: no changes, no claims
+        return [], []
     old_count = Counter(key(item) for item in old_items)
     new_count = Counter(key(item) for item in new_items)
     added, removed = [], []
@@ -213,6 +215,8 @@ def story_diff(key: str, old: Version | None, new: Version | None, as_of: AsOf) 
         earlier = before.get(entry.id)
         if earlier is None:
             entries.append(EntryDiff(key, ADDED, effective(entry, as_of)))
+            continue
+        if earlier is entry:  # one record for both sides: loaded once (see `history`)
             continue
         differences = entry_differences(earlier, entry, as_of)
         if differences:
