@@ -517,3 +517,26 @@ def test_the_weekly_workflow_runs_its_news(
     assert "**Aug 11, 2025 · extended**: 90-day tariff freeze expires" in result.out
     quiet = run(*commands[0], env={"TIMELINE_AS_OF": "2025-10-01"})
     assert "### " not in quiet.out  # no news: no issue
+
+
+def test_the_documented_json_has_the_keys_diff_prints(run: RunCli, repo: Path) -> None:
+    """docs/news-and-diff.md shows `diff --format json` for a retitle: the same keys, the
+    same difference, as the command prints for the same change."""
+    import re
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "news-and-diff.md").read_text()
+    documented = json.loads(re.findall(r"```json\n(.*?)```", docs, re.S)[1])
+    actual = json.loads(diff(run, "HEAD~1", files=("trade.yaml",)).out)
+
+    def shape(value: object) -> object:
+        if isinstance(value, dict):
+            return {key: shape(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [shape(value[0])] if value else []
+        return type(value).__name__
+
+    assert shape(documented["stories"]) == shape(actual["stories"])
+    (entry,) = documented["entries"]
+    (london,) = [e for e in actual["entries"] if e["id"] == entry["id"]]
+    assert london == entry
+    assert list(documented) == list(actual)

@@ -305,3 +305,15 @@ def test_news_help_lists_markdown(run: RunCli) -> None:
     result = run("news", "--help")
     assert result.code == 0
     assert "markdown" in result.out and "--since" in result.out
+
+
+def test_the_documented_json_is_what_news_prints(run: RunCli, workspace: Path) -> None:
+    """docs/news-and-diff.md shows the document of this very command: they cannot drift."""
+    import re
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "news-and-diff.md").read_text()
+    blocks = re.findall(r"```json\n(.*?)```", docs, re.S)
+    documented = json.loads(blocks[0])
+    result = run("-f", "truce-extended.yaml", "news", "--as-of", documented["as_of"],
+                 "--since", "7d", "--format", "json")
+    assert json.loads(result.out) == documented
