@@ -540,3 +540,15 @@ def test_the_documented_json_has_the_keys_diff_prints(run: RunCli, repo: Path) -
     (london,) = [e for e in actual["entries"] if e["id"] == entry["id"]]
     assert london == entry
     assert list(documented) == list(actual)
+
+
+def test_a_story_file_that_cannot_be_read_is_reported_not_dropped(run: RunCli, repo: Path) -> None:
+    commit(repo, "a folder", {"timelines/trade.yaml": RETITLED})
+    (repo / "timelines" / "odd.yaml").mkdir()  # named like a story, cannot be read as one
+    result = diff(run, files=("timelines",))
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        "timelines/odd.yaml:1:1: error: is a directory, not a timeline file (in the working tree)"]
+    document = json.loads(result.out)
+    assert [(s["key"], s["change"]) for s in document["stories"]] == [
+        ("trade", "unchanged"), ("odd", "unreadable")]

@@ -27,7 +27,8 @@ def _git(arguments: Sequence[str], cwd: str | Path, stdin: bytes | None = None) 
     """`git ARGUMENTS` in `cwd`: its standard output; GitError with git's message on failure."""
     try:
         done = subprocess.run(
-            ["git", *arguments], cwd=cwd, input=stdin, capture_output=True, check=False
+            ["git", *arguments], cwd=cwd, input=stdin, capture_output=True, check=False,
+            env={**os.environ, "GIT_LITERAL_PATHSPECS": "1"},  # a path is a name, not a pattern
         )
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH); 'timeline diff' needs it") from None
@@ -147,21 +148,24 @@ def files_at(commit: str, root: Path, wanted: Sequence[tuple[str, str]]) -> dict
     return {display: blobs[object_id] for display, object_id in found}
 
 
-def files_on_disk(wanted: Sequence[tuple[str, str]]) -> dict[str, bytes]:
-    """The same as `files_at`, from the working tree (unreadable files left out: the
-    caller says which ones it expected)."""
-    found: dict[str, bytes] = {}
+def files_on_disk(wanted: Sequence[tuple[str, str]]) -> dict[str, bytes | None]:
+    """The same as `files_at`, from the working tree; None for a file that is there but
+    cannot be read (loading it then says why, located)."""
+    found: dict[str, bytes | None] = {}
     for display, _rel in wanted:
         paths = [display]
         if os.path.isdir(display):
             try:
                 names = sorted(os.listdir(display))
             except OSError:
-                continue
+                names = []
+                found[display] = None
             paths = [os.path.join(display, name) for name in names if is_story_name(name)]
         for path in paths:
             try:
                 found[path] = Path(path).read_bytes()
-            except OSError:
+            except FileNotFoundError:
                 continue
+            except OSError:
+                found[path] = None
     return found

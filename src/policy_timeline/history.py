@@ -87,9 +87,13 @@ def diff_workspace(
     wanted = [(path, relative_to_root(path, root)) for path in paths]
     assert old.commit is not None
     old_files = files_at(old.commit, root, wanted)
-    on_disk = files_on_disk(wanted)
+    found_on_disk = files_on_disk(wanted)
+    on_disk = {path: data for path, data in found_on_disk.items() if data is not None}
+    unreadable = [path for path, data in found_on_disk.items() if data is None]
     new_files = files_at(new.commit, root, wanted) if new.commit is not None else on_disk
-    if not old_files and not new_files:
+    if new.commit is not None:
+        unreadable = []  # the working tree is not compared: its files need not be readable
+    if not old_files and not new_files and not unreadable:
         given = ", ".join(paths)
         raise GitError(
             f"no story file at {given} in {old.label} or {new.label}; "
@@ -98,6 +102,12 @@ def diff_workspace(
     order = list(new_files) + [path for path in old_files if path not in new_files]
     pairs = {path: _pair(path, old_files.get(path), new_files.get(path), on_disk.get(path))
              for path in order}
+    for path in unreadable:  # there, but not readable: the loader says why, located
+        from .loader import load
+
+        data = old_files.get(path)
+        before = _version(path, _load(path, data, None)) if data is not None else None
+        pairs[path] = before, _version(path, load([path]))
     zone = next(
         (
             version.timeline.timezone
