@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import EXAMPLE, Run
 from policy_timeline.diff import Version, story_diff
@@ -552,3 +554,63 @@ def test_a_story_file_that_cannot_be_read_is_reported_not_dropped(run: RunCli, r
     document = json.loads(result.out)
     assert [(s["key"], s["change"]) for s in document["stories"]] == [
         ("trade", "unchanged"), ("odd", "unreadable")]
+
+
+def _story(entries: list[tuple[str, str, str]]) -> str:
+    lines = ["title: Generated", "timezone: UTC", "events:"]
+    for entry_id, title, when in entries:
+        lines += [f"  - id: {entry_id}", f"    title: {title}", f"    date: {when}",
+                  "    kind: deadline"]
+    return "\n".join(lines) + "\n"
+
+
+def _entries(size: int) -> list[tuple[str, str, str]]:
+    # every third entry counts from the one before it, so moving one moves others
+    return [
+        (f"e{n}", f"Entry {n}", f"e{n - 1} + {n}d" if n % 3 == 2 else f"2025-{n % 12 + 1:02d}-10")
+        for n in range(size)
+    ]
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    edits=st.lists(
+        st.tuples(st.integers(0, 11), st.sampled_from(["retitle", "move", "drop", "add"])),
+        max_size=4,
+    ),
+    on_disk=st.sampled_from(["old", "new", "neither"]),
+)
+def test_any_edit_gives_the_plain_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edits: list[tuple[int, str]], on_disk: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    before = _entries(12)
+    after = list(before)
+    for step, (index, edit) in enumerate(edits):
+        index %= len(after) or 1
+        if not after:
+            break
+        entry_id, title, when = after[index]
+        if edit == "retitle":
+            after[index] = (entry_id, title + " (revised)", when)
+        elif edit == "move" and "+" not in when:
+            after[index] = (entry_id, title, when[:-2] + "20")  # the day: 10 → 20
+        elif edit == "drop" and not any(f"{entry_id} +" in other[2] for other in after):
+            del after[index]
+        elif edit == "add":
+            after.insert(index, (f"new{step}", "Added", "2026-01-01"))
+    old, new = _story(before).encode(), _story(after).encode()
+    assert not load(["t.yaml"], {"t.yaml": new}).errors
+    disk = {"old": old, "new": new, "neither": b"title: x\nevents: []\n"}[on_disk]
+    (tmp_path / "t.yaml").write_bytes(disk)
+    as_of = AsOf.of_day(date(2025, 8, 12), "UTC")
+    quick = story_diff("t", *_pair("t.yaml", old, new, disk), as_of)
+    plain = story_diff(
+        "t",
+        Version("t.yaml", load(["t.yaml"], {"t.yaml": old}).timeline),
+        Version("t.yaml", load(["t.yaml"], {"t.yaml": new}).timeline),
+        as_of,
+    )
+    assert [(e.id, e.state, e.current.date, e.differences) for e in quick.entries] == [
+        (e.id, e.state, e.current.date, e.differences) for e in plain.entries]

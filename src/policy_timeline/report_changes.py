@@ -60,13 +60,18 @@ def _source_label(reference: str, sources: dict[str, Source]) -> str:
     return f"{label} ({source.publisher})" if source.publisher else label
 
 
+def _link_target(url: str) -> str:
+    """A link destination in angle brackets: safe with parentheses and backslashes."""
+    return "<" + url.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E") + ">"
+
+
 def _md_sources(references: Sequence[str], sources: dict[str, Source]) -> str:
     parts = []
     for reference in references:
         source = sources.get(reference)
         url = safe_url(source.url or "" if source is not None else reference)
         label = escape(_source_label(reference, sources))
-        parts.append(f"[{label}](<{url.replace('>', '%3E')}>)" if url else label)
+        parts.append(f"[{label}]({_link_target(url)})" if url else label)
     return ", ".join(parts)
 
 
