@@ -317,3 +317,29 @@ def test_the_documented_json_is_what_news_prints(run: RunCli, workspace: Path) -
     result = run("-f", "truce-extended.yaml", "news", "--as-of", documented["as_of"],
                  "--since", "7d", "--format", "json")
     assert json.loads(result.out) == documented
+
+
+def test_news_is_grouped_by_story(run: RunCli, workspace: Path) -> None:
+    (workspace / "other.yaml").write_text(
+        "title: Another story\n"
+        "events:\n"
+        "  - id: other-deadline\n"
+        "    title: Another deadline\n"
+        "    kind: deadline\n"
+        "    date: 2025-09-01\n"
+        "    changes:\n"
+        "      - announced: 2025-08-11\n"
+        "        status: met\n",
+        encoding="utf-8",
+    )
+    result = run("-f", "truce-extended.yaml", "-f", "other.yaml", "news", "--as-of",
+                 "2025-08-12", "--since", "7d", "--format", "json")
+    document = json.loads(result.out)
+    assert [story["key"] for story in document["stories"]] == ["truce-extended", "other"]
+    assert [(item["story"], item["what"]) for item in document["news"]] == [
+        ("truce-extended", "extended"), ("other", "met")]
+    plain = run("-f", "truce-extended.yaml", "-f", "other.yaml", "news", "--as-of",
+                "2025-08-12", "--since", "7d").out
+    assert plain.index("[truce-extended]") < plain.index("Aug 11, 2025  extended")
+    assert plain.index("[other]") < plain.index("Aug 11, 2025  met")
+    assert "2 items in 2 stories" in plain
