@@ -355,8 +355,9 @@ def test_a_story_that_does_not_load_at_one_revision(run: RunCli, repo: Path) -> 
             assert {s["key"]: s["change"] for s in document["stories"]} == {
                 "trade": "changed", "controls": "unreadable"}
             assert differences(document, "london-talks") == ["title"]
-            assert [(p["path"], p["line"], p["revisions"]) for p in document["problems"]] == [
-                ("controls.yaml", 3, ["HEAD"]), ("controls.yaml", 4, ["HEAD"])]
+            assert [(p["story"], p["path"], p["line"], p["revisions"])
+                    for p in document["problems"]] == [
+                ("controls", "controls.yaml", 3, ["HEAD"]), ("controls", "controls.yaml", 4, ["HEAD"])]
         elif fmt == "markdown":
             assert "(`controls`) (does not load)" in result.out
             assert "controls.yaml:4:5: error: unknown key" in result.out

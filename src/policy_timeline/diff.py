@@ -263,15 +263,16 @@ class WorkspaceDiff:
 
     @property
     def problems(self) -> list[tuple[tuple[Revision, ...], Problem]]:
-        """Every problem of a story that did not load, with the revisions that have it."""
+        """Every problem of every story that did not load, with the revisions that have it."""
+        return [found for story in self.stories for found in self.story_problems(story)]
+
+    def story_problems(self, story: StoryDiff) -> list[tuple[tuple[Revision, ...], Problem]]:
+        if story.old is story.new and story.new is not None:  # the same bytes at both
+            return [((self.old, self.new), problem) for problem in story.new.problems]
         found: list[tuple[tuple[Revision, ...], Problem]] = []
-        for story in self.stories:
-            if story.old is story.new and story.new is not None:  # the same bytes at both
-                found += [((self.old, self.new), problem) for problem in story.new.problems]
-                continue
-            for revision, version in ((self.old, story.old), (self.new, story.new)):
-                if version is not None:
-                    found += [((revision,), problem) for problem in version.problems]
+        for revision, version in ((self.old, story.old), (self.new, story.new)):
+            if version is not None:
+                found += [((revision,), problem) for problem in version.problems]
         return found
 
     @property

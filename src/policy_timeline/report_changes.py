@@ -286,10 +286,11 @@ def diff_document(found: WorkspaceDiff) -> dict[str, object]:
         stories.append(described)
         entries += [entry_diff_json(item, sources) for item in story.entries]
     problems = []
-    for revisions, problem in found.problems:
-        described = problem.as_json()
-        described["revisions"] = [revision.name for revision in revisions]
-        problems.append(described)
+    for story in found.stories:
+        for revisions, problem in found.story_problems(story):
+            described = {"story": story.key, **problem.as_json()}
+            described["revisions"] = [revision.name for revision in revisions]
+            problems.append(described)
     return {
         "as_of": found.as_of.text,
         "from": _revision_json(found.old.name, found.old.commit),
