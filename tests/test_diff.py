@@ -615,3 +615,16 @@ def test_any_edit_gives_the_plain_answer(
     )
     assert [(e.id, e.state, e.current.date, e.differences) for e in quick.entries] == [
         (e.id, e.state, e.current.date, e.differences) for e in plain.entries]
+
+
+def test_from_a_folder_inside_the_repository(
+    run: RunCli, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commit(repo, "a folder", {"stories/trade.yaml": BASE})
+    monkeypatch.chdir(repo / "stories")
+    (repo / "stories" / "trade.yaml").write_text(BASE.replace("London talks", "London"))
+    document = json.loads(diff(run, files=(".",)).out)
+    assert [(s["path"], s["change"]) for s in document["stories"]] == [("trade.yaml", "changed")]
+    assert differences(document, "london-talks") == ["title"]
+    outside = diff(run, files=("../../elsewhere.yaml",))
+    assert outside.code == 1 and "is outside the git repository" in outside.err

@@ -229,7 +229,8 @@ def story_diff(key: str, old: Version | None, new: Version | None, as_of: AsOf) 
     entries.sort(key=_order)
     old_sources = old.timeline.sources if old is not None and old.timeline is not None else {}
     new_sources = new.timeline.sources if new is not None and new.timeline is not None else {}
-    sources_added = tuple(name for name in new_sources if name not in old_sources)
+    # of a story that is new, everything is: its entries say it
+    sources_added = () if old is None else tuple(n for n in new_sources if n not in old_sources)
     if old is None:
         state = ADDED
     elif new is None:

@@ -140,7 +140,7 @@ def files_at(commit: str, root: Path, wanted: Sequence[tuple[str, str]]) -> dict
         inside = tree_entries(commit, root, [rel + "/"] if rel else None)
         prefix = rel + "/" if rel else ""
         found += [
-            (os.path.join(display, item.path[len(prefix):]), item.object_id)
+            (os.path.normpath(os.path.join(display, item.path[len(prefix):])), item.object_id)
             for item in sorted(inside.values(), key=lambda item: item.path)
             if item.kind == "blob" and is_story_name(item.path[len(prefix):])
         ]
@@ -160,7 +160,8 @@ def files_on_disk(wanted: Sequence[tuple[str, str]]) -> dict[str, bytes | None]:
             except OSError:
                 names = []
                 found[display] = None
-            paths = [os.path.join(display, name) for name in names if is_story_name(name)]
+            paths = [os.path.normpath(os.path.join(display, name))
+                     for name in names if is_story_name(name)]
         for path in paths:
             try:
                 found[path] = Path(path).read_bytes()
