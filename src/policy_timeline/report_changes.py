@@ -69,7 +69,8 @@ def _md_sources(references: Sequence[str], sources: dict[str, Source]) -> str:
     parts = []
     for reference in references:
         source = sources.get(reference)
-        url = safe_url(source.url or "" if source is not None else reference)
+        target = reference if source is None else source.url or ""
+        url = safe_url(target)
         label = escape(_source_label(reference, sources))
         parts.append(f"[{label}]({_link_target(url)})" if url else label)
     return ", ".join(parts)
