@@ -134,6 +134,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("edit", "add entries from an ICS calendar or a TimelineJS JSON/CSV file"),
     "init": ("edit", "create a starter timeline file (never overwrites)"),
     "schema": ("edit", "print the JSON Schema of the timeline file, for editors"),
+    "notify": ("notify", "deliver reminders to mail, chat and webhooks, each notice once"),
 }
 
 
