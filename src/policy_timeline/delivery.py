@@ -69,17 +69,23 @@ def read_config(path: Path) -> tuple[dict[str, Any], list[str]]:
     for checked in (path.parent, path):
         reason = unsafe_reason(checked)
         if reason is not None:
-            raise ConfigError(f"{reason}; refusing to read notification targets from it")
+            raise ConfigError(
+                f"timeline: error: {reason}; refusing to read notification targets from it"
+            )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read {path}: {error}") from None
+        raise ConfigError(f"timeline: error: cannot read {path}: {error}") from None
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         found = re.search(r"\(at line (\d+), column (\d+)\)$", str(error))
-        message = str(error)[: found.start()].strip() if found else str(error)
-        where = f"{found.group(1)}:{found.group(2)}" if found else "1:1"
+        at_end = str(error).endswith("(at end of document)")
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", str(error))
+        if found:
+            where = f"{found.group(1)}:{found.group(2)}"
+        else:
+            where = f"{text.count(chr(10)) + 1}:1" if at_end else "1:1"
         raise ConfigError(f"{path}:{where}: error: {message}") from None
     warnings = []
     for key in document:

@@ -64,7 +64,7 @@ def _failed(shown: str, reason: str, consequence: str) -> None:
 
 def cmd_notify(args: argparse.Namespace) -> int:
     from ..delivery import ConfigError, no_target_message, resolve_targets, sender
-    from . import EXIT_INVALID, EXIT_OK, CliError, UsageError, context
+    from . import EXIT_INVALID, EXIT_OK, UsageError, context
 
     ctx = context(args)
     if args.dry_run and args.test:
@@ -80,7 +80,8 @@ def cmd_notify(args: argparse.Namespace) -> int:
     try:
         targets, warnings = resolve_targets(args.to)
     except ConfigError as error:
-        raise CliError(error.message) from None
+        _warn(error.message)  # located, as `check` prints problems
+        return EXIT_INVALID
     for warning in warnings:
         _warn(warning)
     if not targets:
@@ -180,11 +181,8 @@ def _deliver(
                 if outcome.error is not None:
                     failed = True
                     count = len(notices)
-                    _failed(
-                        outcome.shown,
-                        outcome.error,
-                        f"{count} notice{'s stay' if count != 1 else ' stays'} pending for the next run",
-                    )
+                    stay = f"{count} notice{'s stay' if count != 1 else ' stays'} pending"
+                    _failed(outcome.shown, outcome.error, f"{stay} for the next run")
                     continue
                 delivered = forget_absent(ledger.of(one.target), present)
                 ledger = ledger.with_target(one.target, recorded(delivered, notices))
