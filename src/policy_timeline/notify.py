@@ -18,9 +18,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from .dates import Offset
 from .render import as_of_label, clean, day_label, human_date
-from .schedule import OVERDUE, TODAY, UPCOMING, AsOf, Effective, Reminder, countdown
-from .stories import entry_story_key, story_of
+from .schedule import (
+    OVERDUE,
+    TODAY,
+    UPCOMING,
+    AsOf,
+    Effective,
+    Reminder,
+    countdown,
+    known_entries,
+    reminders,
+)
+from .stories import entry_story_key, story_key, story_of
 from .timeline import Entry, Timeline
 
 MOVED = "moved"
@@ -84,6 +95,14 @@ def _story(timeline: Timeline, entry: Entry) -> Story:
     return Story(entry_story_key(timeline, entry), info.title if info is not None else None)
 
 
+def _date_text(item: Effective, due: date) -> str:
+    """The effective date as people read it, and the earlier claim that makes it due."""
+    text = human_date(item.date)
+    if not item.date.span and due != item.date.first_day:
+        text += f" (earliest reading {day_label(due)})"
+    return text
+
+
 def _notice(
     timeline: Timeline,
     item: Effective,
@@ -101,7 +120,7 @@ def _notice(
         due=item.due_day,
         days_left=(item.due_day - as_of.day).days,
         window=window,
-        date_text=human_date(item.date),
+        date_text=_date_text(item, item.due_day),
         moved_from=moved_from,
         consequence=entry.consequence,
         note=item.note,
@@ -178,11 +197,56 @@ def recorded(
 
 
 def forget_absent(
-    delivered: Mapping[str, Delivered], present: Iterable[str]
+    delivered: Mapping[str, Delivered], present: Iterable[str], stories: Iterable[str]
 ) -> dict[str, Delivered]:
-    """Only the records of entries still in the workspace (`story:id` names)."""
-    keep = set(present)
-    return {name: record for name, record in delivered.items() if name in keep}
+    """The records of entries still in the workspace (`story:id` names), and every record
+    of a story that is not loaded (left out for its errors, or `-f` not naming it): only
+    a story that was read can say an entry is gone."""
+    keep, loaded = set(present), set(stories)
+    return {
+        name: record
+        for name, record in delivered.items()
+        if name in keep or name.partition(":")[0] not in loaded
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeBoard:
+    """A workspace at T, as every target's notices are worked out from it."""
+
+    timeline: Timeline
+    as_of: AsOf
+    reminders: tuple[Reminder, ...]  # what `remind` lists at T
+    known: tuple[Effective, ...]  # the reminded entries known at T
+    present: frozenset[str]  # `story:id` of every reminded entry loaded
+    stories: frozenset[str]  # the keys of the stories loaded
+
+    @classmethod
+    def at(cls, timeline: Timeline, as_of: AsOf, within: Offset | None = None) -> NoticeBoard:
+        return cls(
+            timeline,
+            as_of,
+            tuple(reminders(timeline, as_of, within)),
+            tuple(item for item in known_entries(timeline, as_of) if item.entry.reminded),
+            frozenset(
+                entry_name(timeline, entry) for entry in timeline.entries if entry.reminded
+            ),
+            frozenset(story_key(info) for info in timeline.files),
+        )
+
+    def owed(self, delivered: Mapping[str, Delivered]) -> list[Notice]:
+        """What a target that was `delivered` these is owed now, in digest order."""
+        return pending(self.timeline, self.as_of, self.reminders, self.known,
+                       self.kept(delivered))
+
+    def kept(self, delivered: Mapping[str, Delivered]) -> dict[str, Delivered]:
+        return forget_absent(delivered, self.present, self.stories)
+
+    def after(
+        self, delivered: Mapping[str, Delivered], notices: Iterable[Notice]
+    ) -> dict[str, Delivered]:
+        """What the target was delivered once it got `notices` too."""
+        return recorded(self.kept(delivered), notices)
 
 
 # ------------------------------------------------------------------------ the digest

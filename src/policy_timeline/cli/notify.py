@@ -7,8 +7,11 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..delivery import Ledger, Sender, Target
-    from ..schedule import AsOf
+    from pathlib import Path
+
+    from ..delivery import Sender, Target
+    from ..notify import NoticeBoard
+    from ..timeline import Timeline
     from . import Context
 
 NOTIFY_EXAMPLES = """\
@@ -69,6 +72,8 @@ def cmd_notify(args: argparse.Namespace) -> int:
     ctx = context(args)
     if args.dry_run and args.test:
         raise UsageError("--dry-run and --test: choose one")
+    if ctx.format == "json":
+        raise UsageError("notify prints no JSON: it sends; --dry-run shows each digest as text")
     within = None
     if args.within is not None:
         from ..dates import DateError, parse_duration
@@ -89,45 +94,32 @@ def cmd_notify(args: argparse.Namespace) -> int:
     if args.test:
         return _send_test(ctx, targets)
 
-    from ..schedule import known_entries, reminders
+    from ..notify import NoticeBoard
 
     timeline = _load(ctx)
-    as_of = ctx.as_of(timeline.timezone)
-    due = reminders(timeline, as_of, within)
-    known = [item for item in known_entries(timeline, as_of) if item.entry.reminded]
-    from ..notify import entry_name
-
-    present = {entry_name(timeline, entry) for entry in timeline.entries}
+    board = NoticeBoard.at(timeline, ctx.as_of(timeline.timezone), within)
     senders = [sender(target) for target in targets]
-
-    def owed(ledger: Ledger, target: Target) -> list[Any]:
-        from ..notify import forget_absent, pending
-
-        delivered = forget_absent(ledger.of(target), present)
-        return pending(timeline, as_of, due, known, delivered)
-
     if args.dry_run:
-        _dry_run(ctx, as_of, senders, owed)
+        _dry_run(ctx, board, senders)
         return EXIT_OK
-    failed = _deliver(ctx, as_of, senders, owed, present)
-    return EXIT_INVALID if failed else EXIT_OK
+    return EXIT_INVALID if _deliver(ctx, board, senders) else EXIT_OK
 
 
-def _load(ctx: Context) -> Any:
+def _load(ctx: Context) -> Timeline:
     from . import load_or_fail
 
     # the entries that can be reminded: all that reminders and moves look at
     return load_or_fail(ctx, reminded_only=True).timeline
 
 
-def _state_path(ctx: Context) -> Any:
+def _state_path(ctx: Context) -> Path:
     from ..delivery import state_path
     from ..state import workspace_id
 
     return state_path(workspace_id(ctx.files))
 
 
-def _dry_run(ctx: Context, as_of: AsOf, senders: list[Sender], owed: Any) -> None:
+def _dry_run(ctx: Context, board: NoticeBoard, senders: list[Sender]) -> None:
     from ..delivery import read_ledger
     from ..notify import digest
     from ..state import StateError, unsafe_reason
@@ -144,24 +136,22 @@ def _dry_run(ctx: Context, as_of: AsOf, senders: list[Sender], owed: Any) -> Non
         raise CliError(error.message) from None
     blocks = []
     for one in senders:
-        notices = owed(ledger, one.target)
+        notices = board.owed(ledger.of(one.target))
         if one.problem is not None:
             blocks.append(f"To {one.shown}:\n  ({one.problem})\n")
         elif not notices:
             blocks.append(f"To {one.shown}:\n  nothing new to send\n")
         else:
-            message = digest(as_of, notices)
+            message = digest(board.as_of, notices)
             blocks.append(f"To {one.shown}:\nSubject: {message.title}\n\n{message.body}")
     text = "\n".join(blocks)
     ctx.out.write("".join(terminal_safe(line) + "\n" for line in text.splitlines()))
 
 
-def _deliver(
-    ctx: Context, as_of: AsOf, senders: list[Sender], owed: Any, present: set[str]
-) -> bool:
+def _deliver(ctx: Context, board: NoticeBoard, senders: list[Sender]) -> bool:
     """Send each target its digest and record it at once; True when some target failed."""
     from ..delivery import read_ledger, write_ledger
-    from ..notify import digest, forget_absent, recorded
+    from ..notify import digest
     from ..state import StateError, locked, private_folder
     from . import CliError
 
@@ -173,10 +163,12 @@ def _deliver(
         with locked(path):
             ledger = read_ledger(path)
             for one in senders:
-                notices = owed(ledger, one.target)
+                notices = board.owed(ledger.of(one.target))
                 if not notices:
+                    if ctx.out.isatty():  # by hand, say so; from cron, stay quiet
+                        ctx.out.write(f"{one.shown}: nothing new to send\n")
                     continue
-                message = digest(as_of, notices)
+                message = digest(board.as_of, notices)
                 outcome = one.send(message)
                 if outcome.error is not None:
                     failed = True
@@ -184,8 +176,7 @@ def _deliver(
                     stay = f"{count} notice{'s stay' if count != 1 else ' stays'} pending"
                     _failed(outcome.shown, outcome.error, f"{stay} for the next run")
                     continue
-                delivered = forget_absent(ledger.of(one.target), present)
-                ledger = ledger.with_target(one.target, recorded(delivered, notices))
+                ledger = ledger.with_target(one.target, board.after(ledger.of(one.target), notices))
                 write_ledger(path, ledger, ctx.files)  # at once: a crash repeats one digest
                 if ctx.out.isatty():
                     ctx.out.write(f"{outcome.shown}: sent {message.title}\n")
