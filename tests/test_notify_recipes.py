@@ -257,14 +257,15 @@ def _block(docs: str, opening: str) -> str:
 
 
 def test_the_dry_run_in_the_docs_is_what_it_prints(tmp_path: Path) -> None:
-    console = _block(DOCS.read_text(), "```console\n$ timeline -f examples/truce-extended.yaml")
-    command, _, expected = console.partition("\n")
+    opening = "```console\n$ timeline -f examples/truce-extended.yaml"
+    console = _block(DOCS.read_text(), opening)
+    command, _, expected = (opening.split("$ ")[1] + console).partition("\n")
     env = process_env(XDG_STATE_HOME=str(tmp_path / "state"), TIMELINE_FILE=None,
                       TIMELINE_NOTIFY=None, XDG_CONFIG_HOME=str(tmp_path / "config"))
     done = subprocess.run([sys.executable, "-m", "policy_timeline",
-                           *shlex.split(command)[2:]], cwd=ROOT, capture_output=True,
+                           *shlex.split(command)[1:]], cwd=ROOT, capture_output=True,
                           text=True, env=env)
-    assert (done.returncode, done.stderr) == (0, "")
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
     assert done.stdout == expected
 
 
