@@ -392,3 +392,33 @@ def test_notify_within_overrides_lead_times(run: RunCli, homes: Path, hook: Hook
     assert keys_of(hook.posts[0]["message"]) == [("timeline:truce-expiry", "upcoming", "8w")]
     bad = notify(run, BUNDLED, "2025-06-25", hook.url(), extra=("--within", "soon"))
     assert bad.code == 2 and "--within" in bad.err
+
+
+def test_dry_run_fails_on_a_url_apprise_does_not_understand(run: RunCli, homes: Path) -> None:
+    result = notify(run, BUNDLED, "2025-07-12", "nonsense://u:topsecret@x",
+                    extra=("--dry-run",))
+    assert result.code == 1
+    assert "To nonsense://" in result.out and "not a notification URL" in result.err
+    assert "topsecret" not in result.out + result.err
+
+
+def test_on_a_terminal_it_says_what_it_sent(
+    homes: Path, hook: Hook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from policy_timeline.cli import main
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    monkeypatch.setattr(sys, "stdout", out)
+    for day in ("2025-07-12", "2025-07-13"):
+        assert main(["-f", str(BUNDLED), "--no-color", "notify", "--as-of", day,
+                     "--to", hook.url()]) == 0
+    assert out.getvalue() == (
+        f"json://127.0.0.1:{hook.port}/hook: sent timeline: 1 upcoming\n"
+        f"json://127.0.0.1:{hook.port}/hook: nothing new to send\n"
+    )

@@ -100,8 +100,8 @@ def cmd_notify(args: argparse.Namespace) -> int:
     board = NoticeBoard.at(timeline, ctx.as_of(timeline.timezone), within)
     senders = [sender(target) for target in targets]
     if args.dry_run:
-        _dry_run(ctx, board, senders)
-        return EXIT_OK
+        understood = _dry_run(ctx, board, senders)
+        return EXIT_OK if understood else EXIT_INVALID
     return EXIT_INVALID if _deliver(ctx, board, senders) else EXIT_OK
 
 
@@ -119,7 +119,8 @@ def _state_path(ctx: Context) -> Path:
     return state_path(workspace_id(ctx.files))
 
 
-def _dry_run(ctx: Context, board: NoticeBoard, senders: list[Sender]) -> None:
+def _dry_run(ctx: Context, board: NoticeBoard, senders: list[Sender]) -> bool:
+    """Print what each target would get; False when some target's URL is not understood."""
     from ..delivery import read_ledger
     from ..notify import digest
     from ..state import StateError, unsafe_reason
@@ -146,6 +147,10 @@ def _dry_run(ctx: Context, board: NoticeBoard, senders: list[Sender]) -> None:
             blocks.append(f"To {one.shown}:\nSubject: {message.title}\n\n{message.body}")
     text = "\n".join(blocks)
     ctx.out.write("".join(terminal_safe(line) + "\n" for line in text.splitlines()))
+    for one in senders:
+        if one.problem is not None:
+            _failed(one.shown, one.problem, "a real run would keep its notices pending")
+    return all(one.problem is None for one in senders)
 
 
 def _deliver(ctx: Context, board: NoticeBoard, senders: list[Sender]) -> bool:
