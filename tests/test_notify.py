@@ -422,3 +422,18 @@ def test_on_a_terminal_it_says_what_it_sent(
         f"json://127.0.0.1:{hook.port}/hook: sent timeline: 1 upcoming\n"
         f"json://127.0.0.1:{hook.port}/hook: nothing new to send\n"
     )
+
+
+def test_a_run_with_nothing_new_does_not_load_apprise(tmp_path: Path, hook: Hook) -> None:
+    env = process_env(XDG_STATE_HOME=str(tmp_path / "state"), TIMELINE_NOTIFY=None,
+                      XDG_CONFIG_HOME=str(tmp_path / "config"), TIMELINE_FILE=None)
+    script = (
+        "import sys\nfrom policy_timeline.cli import main\n"
+        f"code = main(['-f', {str(BUNDLED)!r}, 'notify', '--as-of', sys.argv[1], "
+        f"'--to', {hook.url()!r}])\n"
+        "print(code, 'apprise' in sys.modules)\n"
+    )
+    ran = [subprocess.run([sys.executable, "-c", script, day], env=env, capture_output=True,
+                          text=True).stdout for day in ("2025-07-12", "2025-07-13")]
+    assert ran == ["0 True\n", "0 False\n"]  # 0.4 s saved on the usual day
+    assert len(hook.posts) == 1
