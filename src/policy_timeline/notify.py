@@ -28,7 +28,8 @@ from .schedule import (
     Effective,
     Reminder,
     countdown,
-    known_entries,
+    effective,
+    is_known,
     reminders,
 )
 from .stories import entry_story_key, story_key, story_of
@@ -130,19 +131,19 @@ def _notice(
 def pending(
     timeline: Timeline,
     as_of: AsOf,
-    reminders: Iterable[Reminder],
-    known: Iterable[Effective],
+    due: Iterable[Reminder],
+    entries: Mapping[str, Entry],
     delivered: Mapping[str, Delivered],
 ) -> list[Notice]:
     """The notices a target that was `delivered` these (by `story:id`) is owed at T.
 
-    `reminders` are T's reminders (what `remind` lists); `known` the reminded entries
-    known at T, looked at only for moves of deadlines the target already heard of.
+    `due` are T's reminders (what `remind` lists); `entries` the reminded entries by
+    `story:id`, looked at only for moves of deadlines the target already heard of.
     Sorted as a digest shows them.
     """
     notices: list[Notice] = []
     reminded: set[str] = set()
-    for reminder in reminders:
+    for reminder in due:
         name = entry_name(timeline, reminder.entry)
         reminded.add(name)
         window = reminder.window.text if reminder.window is not None else None
@@ -154,12 +155,12 @@ def pending(
         notices.append(
             _notice(timeline, reminder.effective, as_of, reminder.state, window, moved_from)
         )
-    for item in known:
-        name = entry_name(timeline, item.entry)
-        record = delivered.get(name)
-        if name in reminded or record is None or item.status != "open":
+    for name, record in delivered.items():
+        entry = entries.get(name)
+        if name in reminded or entry is None or not is_known(entry, as_of):
             continue
-        if item.due_day != record.due:
+        item = effective(entry, as_of)
+        if item.status == "open" and item.due_day != record.due:
             notices.append(_notice(timeline, item, as_of, MOVED, None, record.due))
     return digest_order(notices)
 
@@ -217,8 +218,7 @@ class NoticeBoard:
     timeline: Timeline
     as_of: AsOf
     reminders: tuple[Reminder, ...]  # what `remind` lists at T
-    known: tuple[Effective, ...]  # the reminded entries known at T
-    present: frozenset[str]  # `story:id` of every reminded entry loaded
+    entries: Mapping[str, Entry]  # every reminded entry loaded, by `story:id`
     stories: frozenset[str]  # the keys of the stories loaded
 
     @classmethod
@@ -227,20 +227,17 @@ class NoticeBoard:
             timeline,
             as_of,
             tuple(reminders(timeline, as_of, within)),
-            tuple(item for item in known_entries(timeline, as_of) if item.entry.reminded),
-            frozenset(
-                entry_name(timeline, entry) for entry in timeline.entries if entry.reminded
-            ),
+            {entry_name(timeline, entry): entry for entry in timeline.entries if entry.reminded},
             frozenset(story_key(info) for info in timeline.files),
         )
 
     def owed(self, delivered: Mapping[str, Delivered]) -> list[Notice]:
         """What a target that was `delivered` these is owed now, in digest order."""
-        return pending(self.timeline, self.as_of, self.reminders, self.known,
+        return pending(self.timeline, self.as_of, self.reminders, self.entries,
                        self.kept(delivered))
 
     def kept(self, delivered: Mapping[str, Delivered]) -> dict[str, Delivered]:
-        return forget_absent(delivered, self.present, self.stories)
+        return forget_absent(delivered, self.entries, self.stories)
 
     def after(
         self, delivered: Mapping[str, Delivered], notices: Iterable[Notice]
