@@ -34,13 +34,26 @@ class Message:
 @dataclass
 class MailBox:
     port: int
+    login: tuple[str, str] | None = None  # (user, password) the server requires, if any
     messages: list[Message] = field(default_factory=list)
+    logins: list[str] = field(default_factory=list)  # users that logged in
 
-    def url(self, **extra: str) -> str:
-        # `mailto://` (not `mailtos://`) with no login: plain SMTP to a local port, no TLS
+    def url(self, credentials: str = "", **extra: str) -> str:
+        # `mailto://` (not `mailtos://`): plain SMTP to a local port, no TLS; `from=` since
+        # apprise cannot make a sender address out of the host 127.0.0.1
         query = "&".join(f"{k}={v}" for k, v in {"to": "team@example.org",
                                                    "from": "timeline@example.org", **extra}.items())
-        return f"mailto://127.0.0.1:{self.port}?{query}"
+        return f"mailto://{credentials}127.0.0.1:{self.port}?{query}"
+
+    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str,
+                     data: Any) -> Any:
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        if (self.login is not None and isinstance(data, LoginPassword)
+                and (data.login.decode(), data.password.decode()) == self.login):
+            self.logins.append(data.login.decode())
+            return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -55,11 +68,17 @@ class MailBox:
 
 
 @contextmanager
-def smtp_server() -> Iterator[MailBox]:
+def smtp_server(login: tuple[str, str] | None = None) -> Iterator[MailBox]:
+    """An SMTP server; with `login`, one that takes mail only after that AUTH (over plain
+    SMTP: it is loopback)."""
     from aiosmtpd.controller import Controller
 
-    box = MailBox(free_port())
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    box = MailBox(free_port(), login)
+    options: dict[str, Any] = {}
+    if login is not None:
+        options = {"authenticator": box.authenticate, "auth_required": True,
+                   "auth_require_tls": False}
+    controller = Controller(box, hostname="127.0.0.1", port=box.port, **options)
     controller.start()
     try:
         yield box

@@ -19,6 +19,9 @@ from notify_servers import Hook, MailBox, free_port, smtp_server, webhook
 
 RunCli = Callable[..., Run]
 
+# apprise 2.3 imports the stdlib's imghdr, deprecated since Python 3.11: not ours to fix
+pytestmark = pytest.mark.filterwarnings("ignore:'imghdr' is deprecated:DeprecationWarning")
+
 LINE = re.compile(r"^- (?P<state>[A-Z]+) .*?(?:within (?P<window>\S+) )?\[(?P<name>[^\]]+)\]$")
 
 
@@ -327,7 +330,10 @@ def test_a_timeline_file_cannot_name_targets(
     assert check.code == 1 and "unknown key 'notify'" in check.out
     result = notify(run, path, "2025-07-12")
     assert result.code == 2  # no target: the file's key was not taken as one
-    assert hook.posts == []
+    with webhook() as other:
+        named = notify(run, path, "2025-07-12", other.url())
+    assert named.code == 1 and "unknown key 'notify'" in named.err  # the file is refused
+    assert hook.posts == [] and other.posts == []
 
 
 # ---------------------------------------------------------------- dry run, test
@@ -446,3 +452,20 @@ def test_a_run_with_nothing_new_does_not_load_apprise(tmp_path: Path, hook: Hook
                           text=True).stdout for day in ("2025-07-12", "2025-07-13")]
     assert ran == ["0 True\n", "0 False\n"]  # 0.4 s saved on the usual day
     assert len(hook.posts) == 1
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # loopback only
+def test_mail_with_a_login_is_sent_with_it_and_never_shows_it(
+    run: RunCli, homes: Path
+) -> None:
+    with smtp_server(login=("news", "s3cret-pass")) as guarded:
+        wrong = notify(run, BUNDLED, "2025-07-12", guarded.url("news:wrong-pass@"))
+        assert wrong.code == 1 and guarded.messages == []
+        assert "wrong-pass" not in wrong.err and "mailto://news:****@127.0.0.1" in wrong.err
+        right = notify(run, BUNDLED, "2025-07-12", guarded.url("news:s3cret-pass@"))
+        assert right.code == 0, right.err
+    assert guarded.logins == ["news"]
+    [message] = guarded.messages
+    assert (message.subject, message.sender, message.recipients) == (
+        "timeline: 1 upcoming", "timeline@example.org", ["team@example.org"])
+    assert keys_of(message.body) == [("timeline:truce-expiry", "upcoming", "30d")]

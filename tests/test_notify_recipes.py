@@ -22,6 +22,9 @@ import yaml
 from conftest import BUNDLED, EXAMPLE, ROOT, process_env
 from notify_servers import Hook, webhook
 
+# apprise 2.3 imports the stdlib's imghdr, deprecated since Python 3.11: not ours to fix
+pytestmark = pytest.mark.filterwarnings("ignore:'imghdr' is deprecated:DeprecationWarning")
+
 EXAMPLES = ROOT / "examples"
 DOCS = ROOT / "docs" / "notify.md"
 
