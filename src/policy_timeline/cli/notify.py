@@ -23,6 +23,8 @@ NOTIFY_EXAMPLES = """\
 
 targets: --to URL (repeatable), else $TIMELINE_NOTIFY (space-separated), else
 notify = ["URL", ...] in $XDG_CONFIG_HOME/policy-timeline/config.toml; never a timeline file.
+exit codes: 0 sent (or nothing new), 1 a target failed (its notices stay pending) or a
+story has errors, 2 usage error or no target.
 """
 
 
