@@ -138,8 +138,14 @@ def no_target_message(environ: Mapping[str, str] = os.environ) -> str:
 def _quiet_asset() -> Any:
     import apprise
 
-    # memory only: apprise keeps nothing of its own on disk for our targets
-    return apprise.AppriseAsset(storage_mode="memory", async_mode=False)
+    # memory only: apprise keeps nothing of its own on disk for our targets; messages say
+    # they come from timeline (mail: `X-Application`, the sender's name), not from Apprise
+    return apprise.AppriseAsset(
+        storage_mode="memory",
+        async_mode=False,
+        app_id="timeline",
+        app_desc="timeline notify: policy deadline reminders",
+    )
 
 
 @dataclass(frozen=True, slots=True)
