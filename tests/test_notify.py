@@ -489,3 +489,24 @@ def test_mail_with_a_login_is_sent_with_it_and_never_shows_it(
     assert (message.subject, message.sender, message.recipients) == (
         "timeline: 1 upcoming", "timeline@example.org", ["team@example.org"])
     assert keys_of(message.body) == [("timeline:truce-expiry", "upcoming", "30d")]
+
+
+def test_a_crash_between_sending_and_recording_repeats_a_digest_and_loses_none(
+    run: RunCli, homes: Path, hook: Hook
+) -> None:
+    import policy_timeline.delivery as delivery
+
+    def crash(*args: object) -> None:
+        raise KeyboardInterrupt  # the process dies after the first send, before recording
+
+    with webhook() as second:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(delivery, "write_ledger", crash)
+            crashed = notify(run, BUNDLED, "2025-07-12", hook.url(), second.url())
+        assert crashed.code == 130
+        again = notify(run, BUNDLED, "2025-07-12", hook.url(), second.url())
+        assert again.code == 0
+        third = notify(run, BUNDLED, "2025-07-12", hook.url(), second.url())
+    assert third.code == 0
+    assert [post["message"] for post in hook.posts] == [hook.posts[0]["message"]] * 2
+    assert len(second.posts) == 1 and second.posts[0]["message"] == hook.posts[0]["message"]
