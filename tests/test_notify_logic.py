@@ -91,7 +91,8 @@ def test_records_are_forgotten_only_for_entries_gone_from_a_loaded_story() -> No
 def test_stories_with_something_overdue_come_first(write: Write) -> None:
     calm = write("title: Calm\nevents:\n" + deadline("later", "2025-03-12"), "a-calm.yaml")
     urgent = write("title: Urgent\nevents:\n" + deadline("soon", "2025-03-15")
-                   + deadline("late", "2025-03-01"), "b-urgent.yaml")
+                   + deadline("late", "2025-03-01", extra="    consequence: Fines\n"),
+                   "b-urgent.yaml")
     at = board(loaded(calm, urgent), "2025-03-10")
     owed = at.owed({})
     assert [(n.name, n.state) for n in owed] == [
@@ -104,6 +105,7 @@ def test_stories_with_something_overdue_come_first(write: Write) -> None:
         "\n"
         "Urgent (b-urgent)\n"
         "- OVERDUE Late: Mar 1, 2025, 9 days overdue [b-urgent:late]\n"
+        "  Consequence: Fines\n"
         "- UPCOMING Soon: Mar 15, 2025, in 5 days, within 7d [b-urgent:soon]\n"
         "\n"
         "Calm (a-calm)\n"

@@ -292,8 +292,10 @@ def notice_lines(notice: Notice) -> list[str]:
     lines = [f"- {notice.state.upper()} {clean(notice.title)}: {what} [{notice.name}]"]
     if notice.moved_from is not None and notice.note:
         lines.append(f"  {clean(notice.note)}")
-    if notice.consequence and notice.state in (OVERDUE, TODAY):
+    if notice.consequence and notice.state == TODAY:
         lines.append(f"  If it passes: {clean(notice.consequence)}")
+    elif notice.consequence and notice.state == OVERDUE:
+        lines.append(f"  Consequence: {clean(notice.consequence)}")
     return lines
 
 
