@@ -136,6 +136,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("edit", "print the JSON Schema of the timeline file, for editors"),
     "news": ("history", "what was announced between two moments: new entries, moves, claims"),
     "diff": ("history", "what changed in the story files between git revisions"),
+    "notify": ("notify", "deliver reminders to mail, chat and webhooks, each notice once"),
 }
 
 
