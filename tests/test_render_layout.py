@@ -260,3 +260,12 @@ def test_filtered_entries_with_nothing_due_say_what_is_due_elsewhere() -> None:
 def test_unfiltered_banner_is_unchanged_when_nothing_is_due() -> None:
     text = plain_show(timeline_of(entry("talks", "2025-06-01")))
     assert "✓ nothing due; no open deadlines" in text
+
+
+def test_the_today_rule_is_not_painted_as_a_deadline_due_today() -> None:
+    """The rule's style name was the `today` urgency's: it came out white on red."""
+    timeline = timeline_of(entry("a", "2025-06-01"))
+    selection = select(timeline, AS_OF)
+    output = rich_text(to_rich(show_lines(timeline, AS_OF, selection, selection)))
+    rule = next(line for line in output.splitlines() if "TODAY ·" in line)
+    assert rule.startswith("\x1b[1;35m━━ TODAY")  # bold magenta, no red background

@@ -207,7 +207,7 @@ THEME: dict[str, str] = {
     "year": "bold blue",
     "month": "bold",
     "rule": "blue dim",
-    "today": "bold magenta",
+    "rule.today": "bold magenta",  # not "today": that is TODAY, the due-today badge
     "date": "cyan",
     "date.past": "dim",
     "title": "bold",
@@ -583,7 +583,7 @@ def _timeline_frame(
     for item in items:
         if not today_done and item.date.first_day >= as_of.day:
             yield "line", ()
-            yield "line", _rule(f"TODAY · {as_of_label(as_of)}", width, "today", "━")
+            yield "line", _rule(f"TODAY · {as_of_label(as_of)}", width, "rule.today", "━")
             today_done = True
             group = None  # repeat the month heading below the rule
         this_group = group_of(item.date)
@@ -598,7 +598,7 @@ def _timeline_frame(
         yield "entry", item
     if not today_done:
         yield "line", ()
-        yield "line", _rule(f"TODAY · {as_of_label(as_of)}", width, "today", "━")
+        yield "line", _rule(f"TODAY · {as_of_label(as_of)}", width, "rule.today", "━")
 
 
 def list_lines(
