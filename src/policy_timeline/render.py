@@ -633,7 +633,7 @@ def _title_spans(item: Effective, past: bool, notes: Footnotes | None) -> list[S
 
 def _title_rows(spans: list[Span], entry_id: str, width: int) -> list[list[Span]]:
     """The title wrapped to `width`, then the entry's id (dim), two spaces after it: the
-    name that `change`, `done` and `show ID` take."""
+    name that `change ID` and the other commands about one entry take."""
     rows = wrap_spans(spans, width)
     ident = Span(clean(entry_id), "id")
     if _line_width(rows[-1]) + 2 + cell_width(ident.text) <= width:
