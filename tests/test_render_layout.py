@@ -269,3 +269,15 @@ def test_the_today_rule_is_not_painted_as_a_deadline_due_today() -> None:
     output = rich_text(to_rich(show_lines(timeline, AS_OF, selection, selection)))
     rule = next(line for line in output.splitlines() if "TODAY ·" in line)
     assert rule.startswith("\x1b[1;35m━━ TODAY")  # bold magenta, no red background
+
+
+def test_a_long_id_keeps_the_lanes_aligned() -> None:
+    timeline = timeline_of(
+        entry("a-rather-long-identifier-for-a-lane", "2025-06-01", title="A", actors=("US",)),
+        entry("b", "2025-06-02", title="B", actors=("CN",)),
+        entry("c", "2025-06-03", title="C", actors=("EU",)),
+    )
+    text = plain_show(timeline, by="actor", width=60)
+    bars = {tuple(i for i, char in enumerate(line) if char == "│")
+            for line in text.splitlines() if "│" in line}
+    assert len(bars) == 1, text

@@ -639,7 +639,7 @@ def _title_rows(spans: list[Span], entry_id: str, width: int) -> list[list[Span]
     if _line_width(rows[-1]) + 2 + cell_width(ident.text) <= width:
         rows[-1] += [Span("  "), ident]
     else:
-        rows.append([ident])
+        rows += wrap_spans([ident], width)  # cut only when wider than a whole row (a lane)
     return rows
 
 
