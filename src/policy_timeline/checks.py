@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from operator import attrgetter
 
 from .dates import format_human
 from .kinds import misspelled_kinds
@@ -21,7 +23,9 @@ def _where(entry: Entry) -> Location:
 def warnings(timeline: Timeline, as_of: AsOf) -> list[Problem]:
     found: list[Problem] = []
     known = timeline.sources.__contains__
-    misspelled = misspelled_kinds(entry.kind for entry in timeline.entries)
+    written = Counter(map(attrgetter("kind"), timeline.entries))  # C speed: 100,000s
+    misspelled = misspelled_kinds(written)
+    deadline_kinds = {kind for kind in written if kind.lower() == "deadline"}
     for entry in timeline.entries:
         if misspelled:
             meant = misspelled.get(entry.kind.lower())
@@ -30,7 +34,7 @@ def warnings(timeline: Timeline, as_of: AsOf) -> list[Problem]:
         # most entries of a big file are plain events citing known sources, which can
         # give no warning: skip them at the cost of a few attribute reads (100,000s)
         if (
-            entry.is_deadline
+            entry.kind in deadline_kinds  # `is_deadline`, without lowercasing each kind
             or entry.claims
             or entry.changes
             or entry.announced is not None

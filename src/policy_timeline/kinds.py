@@ -21,14 +21,16 @@ SUGGESTED_KINDS: tuple[str, ...] = (
 KIND_LIKENESS = 0.8
 
 
-def misspelled_kinds(kinds: Iterable[str]) -> dict[str, tuple[str, int]]:
+def misspelled_kinds(kinds: Iterable[str] | Counter[str]) -> dict[str, tuple[str, int]]:
     """The kinds (lowercased) that look like a misspelling of `deadline` or of a kind used
     more often, each with the kind it seems to mean and how often that one is used.
+    `kinds`: every entry's kind, or a Counter of them (in the order first used).
 
     Kinds compare without case (`Deadline` is `deadline`). Of two alike kinds used as
     often, one the documentation suggests wins, else the one first used earlier.
     """
-    written = Counter(kinds)  # in the order first used
+    # each kind as written and how often, in the order first used
+    written = kinds if isinstance(kinds, Counter) else Counter(kinds)
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     for position, (kind, count) in enumerate(written.items()):

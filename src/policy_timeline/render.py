@@ -270,7 +270,7 @@ OVERDUE_SIGN, SOON_SIGN = "⚠", "◷"
 
 def kind_markers(kinds: Iterable[str]) -> dict[str, str]:
     """Each kind (lowercased: kinds compare without case) and its own marker."""
-    folded = sorted({kind.lower() for kind in kinds})
+    folded = sorted({kind.lower() for kind in set(kinds)})  # set first: 100,000s of entries
     markers = {kind: KIND_MARKERS[kind] for kind in folded if kind in KIND_MARKERS}
     spare = [*SPARE_MARKERS, *(chr(code) for code in range(ord("A"), ord("Z") + 1))]
     for kind in folded:
