@@ -68,7 +68,7 @@ def test_kinds_are_one_kind_whatever_their_case() -> None:
         entry("c", "2025-06-01", kind="Law"), entry("d", "2025-06-02", kind="law"),
     )
     text = plain_show(timeline)
-    assert legend(text) == {"deadline": "⚑", "law": legend(text)["law"]}
+    assert legend(text) == {"deadline": "⚑", "Law": legend(text)["Law"]}  # as first written
     assert re.search(r"Aug 10, 2025  ⚑ A", text)
     assert "▲ 2 deadlines due soon" not in text and "2 deadlines due soon" in text
     assert len(filtered_show(timeline, Selection(kinds=("DEADLINE",))).split("⚑ ")) == 4

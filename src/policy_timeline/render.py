@@ -770,11 +770,13 @@ def legend_lines(
 ) -> list[Line]:
     """Each kind shown (once, whatever its case) with its marker."""
     markers = markers or kind_markers(item.entry.kind for item in items)
-    kinds = sorted({item.entry.kind.lower() for item in items},
-                   key=lambda kind: (kind not in KIND_MARKERS, kind))
+    written: dict[str, str] = {}  # each kind as first written among the entries shown
+    for item in items:
+        written.setdefault(item.entry.kind.lower(), item.entry.kind)
     spans: list[Span] = []
-    for kind in kinds:
-        spans += [marker(kind, markers), Span(clean(kind), "muted")]
+    for kind in sorted(written, key=lambda kind: (kind not in KIND_MARKERS, kind)):
+        shown = kind if kind in KIND_MARKERS else written[kind]
+        spans += [marker(kind, markers), Span(clean(shown), "muted")]
     return [tuple(row) for row in _pairs_wrapped(spans, width)]
 
 
