@@ -244,8 +244,8 @@ def test_remind_lines_are_aligned_and_empty_when_nothing_is_due() -> None:
     text = to_plain(remind_lines(AS_OF, reminders(timeline, AS_OF)))
     assert text.splitlines() == [
         "As of Mon Jul 28, 2025: 1 overdue, 1 upcoming",
-        "  OVERDUE   8 days overdue           Jul 20, 2025  B  b",
-        "  UPCOMING  in 13 days (within 14d)  Aug 10, 2025  A  a",
+        "  OVERDUE   8 days overdue           Jul 20, 2025  B  [b]",
+        "  UPCOMING  in 13 days (within 14d)  Aug 10, 2025  A  [a]",
     ]
     assert remind_lines(AsOf.of_day(date(2025, 1, 1), ZONE), []) == []
 

@@ -215,8 +215,7 @@ def test_remind_wraps_a_long_title_under_the_title_column() -> None:
     start = lines[0].index("Decision")
     assert len(lines) >= 2 and all(cell_width(line) <= 80 for line in lines)
     assert all(line[:start].strip() == "" and line[start] != " " for line in lines[1:])
-    assert " ".join(line[start:].strip() for line in lines) == f"{title}  licences".replace(
-        "  ", " ")
+    assert " ".join(line[start:].strip() for line in lines) == f"{title} [licences]"
 
 
 def test_remind_in_a_narrow_terminal_puts_titles_under_the_dates() -> None:

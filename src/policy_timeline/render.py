@@ -631,11 +631,14 @@ def _title_spans(item: Effective, past: bool, notes: Footnotes | None) -> list[S
     return spans
 
 
-def _title_rows(spans: list[Span], entry_id: str, width: int) -> list[list[Span]]:
-    """The title wrapped to `width`, then the entry's id (dim), two spaces after it: the
-    name that `change ID` and the other commands about one entry take."""
+def _title_rows(
+    spans: list[Span], entry_id: str, width: int, form: str = "{}"
+) -> list[list[Span]]:
+    """The title wrapped to `width`, then the entry's id (dim) two spaces after it, written
+    in `form` (`remind` keeps its `[id]`): the name `change ID` and the other commands
+    about one entry take."""
     rows = wrap_spans(spans, width)
-    ident = Span(clean(entry_id), "id")
+    ident = Span(form.format(clean(entry_id)), "id")
     if _line_width(rows[-1]) + 2 + cell_width(ident.text) <= width:
         rows[-1] += [Span("  "), ident]
     else:
@@ -951,7 +954,8 @@ def remind_lines(as_of: AsOf, reminders: Sequence[Reminder], width: int = 80) ->
         indent = 4  # each title on rows of its own, under the state
     for state, when, date_text, reminder in rows:
         title = [Span(clean(reminder.entry.title), "title")]
-        titles = _title_rows(title, reminder.entry.id, max(width - indent, REMIND_TITLE_MIN))
+        titles = _title_rows(title, reminder.entry.id, max(width - indent, REMIND_TITLE_MIN),
+                             "[{}]")
         dates = date_rows(date_text)
         first = [
             Span("  "),
