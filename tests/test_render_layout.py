@@ -280,3 +280,11 @@ def test_a_long_id_keeps_the_lanes_aligned() -> None:
     bars = {tuple(i for i, char in enumerate(line) if char == "│")
             for line in text.splitlines() if "│" in line}
     assert len(bars) == 1, text
+
+
+def test_an_empty_timeline_says_how_to_add_an_entry() -> None:
+    """The hint named examples/truce-extended.yaml, a file of the source tree that an
+    installed `timeline` does not have."""
+    text = plain_show(timeline_of())
+    assert "No entries yet." in text
+    assert "timeline add" in text and "examples/" not in text

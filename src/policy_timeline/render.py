@@ -437,7 +437,8 @@ def show_lines(
         lines.append((Span("No entries match the filters." if options.filtered else
                            "No entries yet.", "muted"),))
         if not options.filtered:
-            hint = "Add one to the file (see examples/truce-extended.yaml)."
+            hint = ("Add one with 'timeline add --title TITLE --date DATE', "
+                    "or write it under 'events:' in the file.")
             lines.append((Span(hint, "muted"),))
         return lines
     if options.hidden_before:
