@@ -288,3 +288,11 @@ def test_an_empty_timeline_says_how_to_add_an_entry() -> None:
     text = plain_show(timeline_of())
     assert "No entries yet." in text
     assert "timeline add" in text and "examples/" not in text
+
+
+def test_remind_colours_only_the_words_not_the_padding() -> None:
+    timeline = timeline_of(entry("now", "2025-07-28", kind="deadline", **WARN),
+                           entry("later", "2025-08-10", kind="deadline", **WARN))
+    output = rich_text(to_rich(remind_lines(AS_OF, reminders(timeline, AS_OF), 100)))
+    today = next(line for line in output.splitlines() if "TODAY" in line)
+    assert re.search(r"due today\x1b\[0m {2,}", today), repr(today)

@@ -962,7 +962,8 @@ def remind_lines(as_of: AsOf, reminders: Sequence[Reminder], width: int = 80) ->
             Span("  "),
             Span(state.upper(), f"state.{state}"),
             Span(" " * (state_width - len(state) + 2)),
-            Span(_pad(when, when_width), f"state.{state}"),
+            Span(when, f"state.{state}"),
+            Span(" " * (when_width - cell_width(when))),  # unstyled: no red bar past the text
         ]
         if not beside:
             lines.append((*first, Span("  "), Span(" ".join(dates), "date")))
