@@ -176,3 +176,14 @@ def test_check_prints_the_new_warnings_located(run: RunCli, write: WriteFile) ->
     assert f"{path}:2:5: warning: kind 'dealine' of 'd' is read as a plain event" in result.out
     assert f"{path}:2:66: warning: status 'met' on 'd'" in result.out
     assert run("check", "-f", str(path), "--as-of", "2025-08-01", "--strict").code == 1
+
+
+def test_thousands_of_distinct_kinds_are_not_compared_pair_by_pair() -> None:
+    """A file with a kind per entry is not a vocabulary: only slips of `deadline` are
+    looked for (comparing every pair took minutes for 5,000 kinds)."""
+    from policy_timeline.kinds import VOCABULARY_MAX, misspelled_kinds
+
+    kinds = [f"kind-{number:05d}" for number in range(VOCABULARY_MAX + 1)]
+    assert misspelled_kinds([*kinds, "dealine"]) == {"dealine": ("deadline", 0)}
+    vocabulary = ["hearing", "ruling", "vote", "hearing", "consultation", "heering"]
+    assert misspelled_kinds(vocabulary) == {"heering": ("hearing", 2)}

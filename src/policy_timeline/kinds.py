@@ -37,29 +37,40 @@ def misspelled_kinds(kinds: Iterable[str] | Counter[str]) -> dict[str, tuple[str
         folded = kind.lower()
         counts[folded] += count
         first_seen.setdefault(folded, position)
-    found: dict[str, tuple[str, int]] = {}
-    for kind in counts:
-        if kind == "deadline":
-            continue
-        if _alike(kind, "deadline"):
-            found[kind] = ("deadline", counts["deadline"])
-            continue
-        standing = (counts[kind], kind in SUGGESTED_KINDS, -first_seen[kind])
-        likely = [
-            (SequenceMatcher(None, kind, other).ratio(), counts[other], other)
-            for other in counts
-            if other not in (kind, "deadline")
-            and (counts[other], other in SUGGESTED_KINDS, -first_seen[other]) > standing
-            and _alike(kind, other)
-        ]
-        if likely:
-            _, count, other = max(likely)
-            found[kind] = (other, count)
-    return found
+    # which of two alike kinds is the slip: the one used less, else not suggested, else later
+    standing = {kind: (counts[kind], kind in SUGGESTED_KINDS, -first_seen[kind])
+                for kind in counts}
+    # what a slip may mean: `deadline`, and the kinds used most; with more distinct kinds
+    # than a vocabulary has, `deadline` only (each comparison costs, 100,000s of kinds)
+    meanings = sorted((kind for kind in counts if kind != "deadline"), key=standing.__getitem__,
+                      reverse=True)[:MEANINGS_COMPARED] if len(counts) <= VOCABULARY_MAX else []
+    likely: dict[str, tuple[float, int, str]] = {}
+    for meaning in ["deadline", *meanings]:
+        matcher = SequenceMatcher(None, b=meaning)  # compares many words against one
+        for kind in counts:
+            if kind in (meaning, "deadline") or not _lengths_allow(kind, meaning):
+                continue
+            if meaning != "deadline" and standing[meaning] <= standing[kind]:
+                continue
+            matcher.set_seq1(kind)
+            if matcher.quick_ratio() < KIND_LIKENESS:
+                continue
+            ratio = matcher.ratio()
+            if ratio < KIND_LIKENESS:
+                continue
+            # `deadline` first, whatever else is alike; then the closest, the most used
+            rank = (2.0 if meaning == "deadline" else ratio, counts[meaning], meaning)
+            if kind not in likely or rank > likely[kind]:
+                likely[kind] = rank
+    return {kind: (meaning, counts[meaning]) for kind, (_, _, meaning) in likely.items()}
 
 
-def _alike(word: str, other: str) -> bool:
-    matcher = SequenceMatcher(None, word, other)
-    return matcher.real_quick_ratio() >= KIND_LIKENESS and matcher.ratio() >= KIND_LIKENESS
+#: How many of the most used kinds a kind is compared with (besides `deadline`).
+MEANINGS_COMPARED = 50
+#: Past this many distinct kinds, kinds are not a vocabulary: only `deadline` is looked for.
+VOCABULARY_MAX = 1000
 
 
+def _lengths_allow(word: str, other: str) -> bool:
+    """Whether two words are close enough in length to reach KIND_LIKENESS at all."""
+    return 2 * min(len(word), len(other)) >= KIND_LIKENESS * (len(word) + len(other))
