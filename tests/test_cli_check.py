@@ -54,16 +54,19 @@ def test_warnings_text_and_json_golden(
     text = run("check", "-f", path, "--as-of", "2025-11-01")
     assert text.code == 0
     codes = [line.split(": warning: ")[0] for line in text.out.splitlines()]
-    assert len(codes) == 5
+    assert len(codes) == 8
     golden("check-warnings.txt", _relative(text.out))
     as_json = run("check", "-f", path, "--as-of", "2025-11-01", "--format", "json")
     document = json.loads(as_json.out)
     assert document["errors"] == []
     assert sorted(w["code"] for w in document["warnings"]) == [
+        "changes-out-of-order",
         "disputed",
+        "kind-misspelled",
         "lead-too-long",
         "past-due",
         "past-due",
+        "status-not-a-deadline",
         "unknown-source",
     ]
     golden("check-warnings.json", _relative(as_json.out))

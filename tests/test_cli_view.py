@@ -363,3 +363,27 @@ def test_search_ignores_notes_of_changes_not_yet_announced(run: Callable[..., Ru
     after = run("show", "-f", example, "--as-of", "2025-08-12", "--search", "executive order")
     assert "tariff freeze expires" not in before.out
     assert "tariff freeze expires" in after.out
+
+
+def test_a_filter_matching_nothing_says_so_not_that_nothing_is_due(run: RunCli) -> None:
+    """Issue 10: `show --tag nonexistent` said "nothing due" with a deadline 9 days away."""
+    result = run("-f", str(BUNDLED), "--as-of", "2025-08-01", "show", "--tag", "nonexistent")
+    assert result.code == 0
+    assert "nothing due" not in result.out
+    assert "No entries match the filters." in result.out
+    assert "1 deadline due soon is not among them" in result.out
+    assert "no entry has the tag 'nonexistent'" in result.out
+    typo = run("-f", str(BUNDLED), "--as-of", "2025-08-01", "show", "--tag", "tarifs")
+    assert "no entry has the tag 'tarifs' (did you mean 'tariffs'?)" in typo.out
+    as_json = run("-f", str(BUNDLED), "--as-of", "2025-08-01", "show", "--tag", "tarifs",
+                  "--format", "json")
+    assert json.loads(as_json.out)["entries"] == []
+    assert "warning: no entry has the tag 'tarifs' (did you mean 'tariffs'?)" in as_json.err
+
+
+def test_compact_shows_neither_footnote_markers_nor_sources(run: RunCli) -> None:
+    full = run("-f", str(BUNDLED), "--as-of", "2025-07-28")
+    assert "[1]" in full.out and "Sources" in full.out
+    compact = run("-f", str(BUNDLED), "--as-of", "2025-07-28", "--compact")
+    assert "[1]" not in compact.out and "Sources" not in compact.out
+    assert "geneva-truce" in compact.out  # the ids stay: `change` needs them

@@ -164,8 +164,8 @@ def test_countdowns_and_banner() -> None:
     text = plain_show(timeline_of(*deadlines))
     assert "⚠ 1 deadline overdue: Gone (Jul 20, 2025, 8 days overdue)" in text
     assert "⚠ 1 deadline due today: Now (Jul 28, 2025)" in text
-    assert "▲ 1 deadline due soon: Soon (Aug 2, 2025, in 5 days)" in text
-    assert re.search(r"Far +in 126 days\n", text)
+    assert "◷ 1 deadline due soon: Soon (Aug 2, 2025, in 5 days)" in text
+    assert re.search(r"Far  far +in 126 days\n", text)
     quiet = plain_show(timeline_of(deadlines[3]))
     assert "✓ nothing due; next deadline: Far (Dec 1, 2025, in 126 days)" in quiet
 
@@ -178,7 +178,7 @@ def test_rich_output_colours_countdowns_by_urgency() -> None:
     selection = select(timeline, AS_OF)
     output = rich_text(to_rich(show_lines(timeline, AS_OF, selection, selection)))
     assert "\x1b[1;31m8 days overdue" in output  # bold red
-    assert re.search(r"\x1b\[1;38;5;214m\s*in 5 days", output)  # bold amber (orange1)
+    assert re.search(r"\x1b\[1;38;2;175;95;0m\s*in 5 days", output)  # bold amber (#af5f00)
 
 
 def test_lanes_one_per_actor_then_joint() -> None:

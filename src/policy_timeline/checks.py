@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from operator import attrgetter
 
 from .dates import format_human
+from .kinds import misspelled_kinds
 from .schedule import OVERDUE, AsOf, effective, is_known, state_of
-from .timeline import Entry, Location, Problem, Timeline
+from .timeline import Change, Entry, Location, Problem, Timeline
 
 
 def _is_url(reference: str) -> bool:
@@ -20,11 +23,18 @@ def _where(entry: Entry) -> Location:
 def warnings(timeline: Timeline, as_of: AsOf) -> list[Problem]:
     found: list[Problem] = []
     known = timeline.sources.__contains__
+    written = Counter(map(attrgetter("kind"), timeline.entries))  # C speed: 100,000s
+    misspelled = misspelled_kinds(written)
+    deadline_kinds = {kind for kind in written if kind.lower() == "deadline"}
     for entry in timeline.entries:
+        if misspelled:
+            meant = misspelled.get(entry.kind.lower())
+            if meant is not None:
+                found.append(_kind_warning(entry, *meant))
         # most entries of a big file are plain events citing known sources, which can
         # give no warning: skip them at the cost of a few attribute reads (100,000s)
         if (
-            entry.kind == "deadline"
+            entry.kind in deadline_kinds  # `is_deadline`, without lowercasing each kind
             or entry.claims
             or entry.changes
             or entry.announced is not None
@@ -32,6 +42,22 @@ def warnings(timeline: Timeline, as_of: AsOf) -> list[Problem]:
         ):
             found.extend(_entry_warnings(entry, timeline, as_of))
     return found
+
+
+def _kind_warning(entry: Entry, meant: str, used: int) -> Problem:
+    if meant == "deadline":
+        understood = "a plain event, not a deadline"
+        suggestion = "'deadline'"
+    else:
+        understood = "a kind of its own"
+        suggestion = f"'{meant}' (used {used} time{'s' if used != 1 else ''})"
+    return Problem(
+        _where(entry),
+        f"kind '{entry.kind}' of '{entry.id}' is read as {understood}: "
+        f"did you mean {suggestion}?",
+        "warning",
+        "kind-misspelled",
+    )
 
 
 def _entry_warnings(entry: Entry, timeline: Timeline, as_of: AsOf) -> Iterator[Problem]:
@@ -51,6 +77,8 @@ def _entry_warnings(entry: Entry, timeline: Timeline, as_of: AsOf) -> Iterator[P
                     "warning",
                     "unknown-source",
                 )
+
+    yield from _change_warnings(entry)
 
     could_be_disputed = entry.claims or any(change.claims for change in entry.changes)
     if (entry.is_deadline or could_be_disputed) and is_known(entry, as_of):
@@ -88,4 +116,32 @@ def _entry_warnings(entry: Entry, timeline: Timeline, as_of: AsOf) -> Iterator[P
                 "that reminder can never come in time",
                 "warning",
                 "lead-too-long",
+            )
+
+
+def _change_warnings(entry: Entry) -> Iterator[Problem]:
+    """Changes written out of order, and statuses only a deadline can have."""
+    latest: Change | None = None
+    for change in entry.changes:
+        where = change.location or _where(entry)
+        if latest is not None and change.announced.end <= latest.announced.start:
+            yield Problem(
+                where,
+                f"change of '{entry.id}' announced {format_human(change.announced)} is written "
+                f"after one announced {format_human(latest.announced)}: changes are applied "
+                "in the order written, so this older news overrides the newer; "
+                "write changes oldest first",
+                "warning",
+                "changes-out-of-order",
+            )
+        elif latest is None or change.announced.start > latest.announced.start:
+            latest = change
+        if change.status in ("met", "missed") and not entry.reminded:
+            yield Problem(
+                where,
+                f"status '{change.status}' on '{entry.id}', which is not a deadline "
+                f"(kind '{entry.kind}') and has no 'warn' of its own: met and missed are for "
+                "deadlines; write 'kind: deadline' if it is one",
+                "warning",
+                "status-not-a-deadline",
             )

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 from .schedule import OVERDUE, AsOf, Effective, known_entries, sorted_by_effective, state_of
@@ -92,3 +93,27 @@ def select(timeline: Timeline, as_of: AsOf, selection: Selection | None = None) 
     return sorted_by_effective(
         item for item in known_entries(timeline, as_of) if matches(item, wanted, as_of)
     )
+
+
+def unmatched(timeline: Timeline, selection: Selection) -> tuple[str, ...]:
+    """`no entry has the tag 'gpia' (did you mean 'gpai'?)`: each `--tag`, `--kind` and
+    `--actor` value that no entry of the workspace has (a slip, not an empty result)."""
+    found: list[str] = []
+    for name, wanted, values_of in (
+        ("tag", selection.tags, lambda entry: entry.tags),
+        ("kind", selection.kinds, lambda entry: (entry.kind,)),
+        ("actor", selection.actors, lambda entry: entry.actors),
+    ):
+        if not wanted:
+            continue
+        present: dict[str, str] = {}  # folded → as first written
+        for entry in timeline.entries:
+            for value in values_of(entry):
+                present.setdefault(value.casefold(), value)
+        for value in wanted:
+            if value.casefold() in present:
+                continue
+            close = get_close_matches(value.casefold(), list(present), n=1, cutoff=0.6)
+            hint = f" (did you mean '{present[close[0]]}'?)" if close else ""
+            found.append(f"no entry has the {name} '{value}'{hint}")
+    return tuple(found)

@@ -29,16 +29,36 @@ OneLine = Annotated[
 ]
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 Word = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\r\n]*$")]
-DateText = Annotated[
+_EDTF_FORMS = (
+    "2025, 2025-05, 2025-05-12, 2025-08-12T00:01-04:00 (without an offset: in the file's "
+    "timezone), 2025-06~ (approximate), 2025-06-10? (uncertain), 2025-Q3, 2025-H2, "
+    "2025-06-09/2025-06-10 (a span)"
+)
+#: What editors flag in the fields where the loader refuses a relative date (JSON Schema
+#: only: the loader's own message says why).
+_RELATIVE_FORM = r"^\s*[a-z0-9-]*[a-z][a-z0-9-]*\s*[+-]\s*[0-9]+\s*(d|w|mo|y)\s*$"
+
+EntryDate = Annotated[
     str,
     StringConstraints(min_length=1, max_length=200),
     Field(
         description=(
-            "EDTF level 0-1 date (2025, 2025-05, 2025-05-12, 2025-08-12T00:01-04:00, "
-            "2025-06~, 2025-06-10?, 2025-Q3, 2025-H2, 2025-06-09/2025-06-10) "
-            "or a date relative to another entry: 'geneva-truce + 90d' (d, w, mo, y)."
+            f"An EDTF level 0-1 date ({_EDTF_FORMS}), or a date relative to another entry of "
+            "this story: 'geneva-truce + 90d' (d, w, mo, y; '-' too)."
         ),
-        examples=["2025-05-12", "2025-06~", "geneva-truce + 90d"],
+        examples=["2025-05-12", "2025-06~", "2025-08-12T00:01-04:00", "geneva-truce + 90d"],
+    ),
+]
+FixedDate = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    Field(
+        description=(
+            f"An EDTF level 0-1 date ({_EDTF_FORMS}); not relative to another entry "
+            "(only an entry's own 'date' may be)."
+        ),
+        examples=["2025-08-11", "2025-08", "2025-08-11T16:30-04:00", "2025-08~"],
+        json_schema_extra={"not": {"pattern": _RELATIVE_FORM}},
     ),
 ]
 LeadTime = Annotated[
@@ -76,11 +96,17 @@ class SourceModel(_Strict):
     title: OneLine | None = None
     publisher: OneLine | None = None
     url: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    date: DateText | None = None
+    date: FixedDate | None = Field(default=None, description=(
+        "When the source was published: an EDTF level 0-1 date; not relative to another "
+        "entry."
+    ))
 
 
 class ClaimModel(_Strict):
-    date: DateText
+    date: FixedDate = Field(description=(
+        "Another reading of the entry's date that these sources give: an EDTF level 0-1 "
+        "date; not relative to another entry."
+    ))
     sources: list[SourceRef] = Field(default_factory=list)
     note: Text | None = None
     announced: DateText | None = Field(
@@ -89,8 +115,14 @@ class ClaimModel(_Strict):
 
 
 class ChangeModel(_Strict):
-    announced: DateText = Field(description="When the change became known (required).")
-    date: DateText | None = Field(default=None, description="The new date, if it moved.")
+    announced: FixedDate = Field(description=(
+        "When the change became known (required): an EDTF level 0-1 date; not relative to "
+        "another entry."
+    ))
+    date: FixedDate | None = Field(default=None, description=(
+        "The new date, if it moved: an EDTF level 0-1 date; not relative to another entry "
+        "(for 'extended by 90 days', write the date that gives)."
+    ))
     status: Status | None = None
     note: Text | None = None
     sources: list[SourceRef] = Field(default_factory=list)
@@ -100,16 +132,17 @@ class ChangeModel(_Strict):
 class EntryModel(_Strict):
     id: EntryId
     title: OneLine
-    date: DateText
+    date: EntryDate
     kind: Word = Field(default="event", description="Free word; `deadline` is special.")
     tags: list[Word] = Field(default_factory=list)
     actors: list[Word] = Field(default_factory=list)
     summary: Text | None = None
     sources: list[SourceRef] = Field(default_factory=list)
     confidence: Confidence = Confidence.CONFIRMED
-    announced: DateText | None = Field(
-        default=None, description="When this entry became known; hidden when viewing as of earlier."
-    )
+    announced: FixedDate | None = Field(default=None, description=(
+        "When this entry became known (hidden when viewing as of earlier): an EDTF level 0-1 "
+        "date; not relative to another entry."
+    ))
     warn: list[LeadTime] | None = Field(
         default=None, description="Lead times for reminders; overrides the file's default."
     )
@@ -150,4 +183,45 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "change": tuple(ChangeModel.model_fields),
     "claim": tuple(ClaimModel.model_fields),
     "source": tuple(SourceModel.model_fields),
+}
+
+_CHANGE_KEYS = "a change holds only 'announced', 'date', 'status', 'note', 'sources' and 'claims'"
+
+#: For a key that is not valid where it was written but means something elsewhere: what
+#: the file should hold instead. By place (as in KNOWN_KEYS), then key; for the loader's
+#: "unknown key" message, in place of a "did you mean" among the keys valid there.
+MISPLACED_KEY_HINTS: dict[str, dict[str, str]] = {
+    "file": {
+        "id": "entries go in the 'events' list, each with its own 'id', 'title' and 'date'",
+        "date": "entries go in the 'events' list, each with its own 'id', 'title' and 'date'",
+        "kind": "entries go in the 'events' list, each with its own 'kind'",
+        "entries": "the list of entries is 'events'",
+    },
+    "entry": {
+        "status": (
+            "an entry has no status of its own: a change sets it, when it became known "
+            "(changes: - announced: 2025-08-11, status: met); 'changes' lists them"
+        ),
+        "note": "an entry's text is its 'summary'; a 'note' belongs to one of its 'changes'",
+        "url": "list URLs (or ids of 'sources' defined at the top) under 'sources'",
+        "source": "the key is 'sources': a list of source ids or URLs",
+        "deadline": "a deadline is an entry with 'kind: deadline' and its 'date'",
+        "due": "a deadline's due date is its 'date' (with 'kind: deadline')",
+        "lead": "lead times are 'warn', a list such as [14d, 3d]",
+        "reminders": "lead times are 'warn', a list such as [14d, 3d]",
+    },
+    "change": {
+        key: f"{_CHANGE_KEYS}; '{key}' belongs to the entry itself"
+        for key in ("title", "kind", "tags", "actors", "summary", "warn", "confidence",
+                    "consequence", "id")
+    },
+    "claim": {
+        "announced": "a claim holds only 'date', 'sources' and 'note'",
+        "status": "a claim holds only 'date', 'sources' and 'note'; a change sets a 'status'",
+    },
+    "source": {
+        "name": "a source's name is its 'title' (and 'publisher')",
+        "link": "a source's address is its 'url'",
+        "href": "a source's address is its 'url'",
+    },
 }

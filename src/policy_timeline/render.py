@@ -33,6 +33,8 @@ from .schedule import (
     Reminder,
     Standing,
     countdown,
+    effective,
+    is_known,
     standing,
 )
 from .timeline import Change, Timeline
@@ -113,7 +115,8 @@ def wrap_spans(spans: Iterable[Span], width: int) -> list[list[Span]]:
 
     Whitespace separates words (any run of it becomes one space); text of adjacent spans
     with no whitespace between them is one word (`title` + `;`). Words longer than a line
-    are cut.
+    are cut, except URLs: one gets a line of its own and overflows it, so that it can be
+    copied whole.
     """
     width = max(width, 1)
     words: list[list[Span]] = []
@@ -133,7 +136,8 @@ def wrap_spans(spans: Iterable[Span], width: int) -> list[list[Span]]:
     used = 0
     for word in words:
         size = _line_width(word)
-        parts = _split_word(word, width) if size > width else [word]
+        cut = size > width and not _looks_like_url("".join(span.text for span in word))
+        parts = _split_word(word, width) if cut else [word]
         for part in parts:
             size = _line_width(part)
             if lines[-1] and used + 1 + size > width:
@@ -145,6 +149,10 @@ def wrap_spans(spans: Iterable[Span], width: int) -> list[list[Span]]:
             lines[-1] += part
             used += size
     return lines
+
+
+def _looks_like_url(word: str) -> bool:
+    return "://" in word or word.startswith(("mailto:", "www."))
 
 
 def _pad(text: str, width: int) -> str:
@@ -185,16 +193,21 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 
 # ------------------------------------------------------------------------- styles
 
-#: Semantic style → rich style. Plain output ignores styles altogether.
+#: Semantic style → rich style. Plain output ignores styles altogether. Colour keeps one
+#: meaning: red is overdue, amber (#af5f00: readable on dark and light backgrounds, plain
+#: yellow on 16-colour terminals) is due soon, green is later or met; kind markers and the
+#: other decorations use none of those.
+AMBER = "#af5f00"
 THEME: dict[str, str] = {
     "banner.title": "bold",
     "banner": "",
     "banner.ok": "green",
     "muted": "dim",
+    "id": "dim",
     "year": "bold blue",
     "month": "bold",
     "rule": "blue dim",
-    "today": "bold magenta",
+    "rule.today": "bold magenta",  # not "today": that is TODAY, the due-today badge
     "date": "cyan",
     "date.past": "dim",
     "title": "bold",
@@ -203,14 +216,14 @@ THEME: dict[str, str] = {
     "summary.past": "dim",
     "actor": "cyan",
     "tag": "dim",
-    "confidence": "italic yellow",
+    "confidence": "italic",
     "ref": "dim",
     "history": "italic",
-    "claim": "yellow",
-    "consequence": "red",
+    "claim": "magenta",
+    "consequence": "italic",
     OVERDUE: "bold red",
     TODAY: "bold white on red",
-    SOON: "bold orange1",
+    SOON: f"bold {AMBER}",
     LATER: "green",
     "met": "green",
     "missed": "red",
@@ -218,22 +231,23 @@ THEME: dict[str, str] = {
     "superseded": "dim strike",
     "state.overdue": "bold red",
     "state.today": "bold white on red",
-    "state.upcoming": "bold orange1",
+    "state.upcoming": f"bold {AMBER}",
     "source": "",
     "link": "underline blue",
     "lane": "bold underline",
-    "marker.deadline": "bold red",
-    "marker.agreement": "green",
+    "marker": "",
+    "marker.deadline": "bold",
+    "marker.agreement": "blue",
     "marker.measure": "blue",
     "marker.concession": "cyan",
     "marker.statement": "magenta",
-    "marker.call": "yellow",
-    "marker.meeting": "yellow",
-    "marker.notice": "red",
+    "marker.call": "cyan",
+    "marker.meeting": "cyan",
+    "marker.notice": "blue",
     "marker.report": "blue",
 }
 
-#: One marker per kind; other kinds get `○`. Shown in the legend under the timeline.
+#: One marker per suggested kind (see `kinds.SUGGESTED_KINDS`); shown in the legend.
 KIND_MARKERS: dict[str, str] = {
     "deadline": "⚑",
     "agreement": "◆",
@@ -246,11 +260,31 @@ KIND_MARKERS: dict[str, str] = {
     "report": "□",
     "event": "•",
 }
+#: Markers for other kinds, given out in the order of their names, so that each kind in
+#: a workspace has its own (then capital letters; `OTHER_MARKER` only past those).
+SPARE_MARKERS = "○△▽◁▷◈◉◐◑▣◊▪▫◢◣◤◥▤▥▦"
 OTHER_MARKER = "○"
+#: The banner's signs: not used as markers, so that a sign means one thing.
+OVERDUE_SIGN, SOON_SIGN = "⚠", "◷"
 
 
-def marker(kind: str) -> Span:
-    return Span(KIND_MARKERS.get(kind, OTHER_MARKER), f"marker.{kind}")
+def kind_markers(kinds: Iterable[str]) -> dict[str, str]:
+    """Each kind (lowercased: kinds compare without case) and its own marker."""
+    folded = sorted({kind.lower() for kind in set(kinds)})  # set first: 100,000s of entries
+    markers = {kind: KIND_MARKERS[kind] for kind in folded if kind in KIND_MARKERS}
+    spare = [*SPARE_MARKERS, *(chr(code) for code in range(ord("A"), ord("Z") + 1))]
+    for kind in folded:
+        if kind not in markers:
+            markers[kind] = spare.pop(0) if spare else OTHER_MARKER
+    return markers
+
+
+def marker(kind: str, markers: dict[str, str] | None = None) -> Span:
+    """The marker of a kind: from `markers` (see `kind_markers`), else the suggested one."""
+    folded = kind.lower()
+    sign = (markers or KIND_MARKERS).get(folded, OTHER_MARKER)
+    style = f"marker.{folded}"
+    return Span(sign, style if style in THEME else "marker")
 
 
 # ---------------------------------------------------------------------- footnotes
@@ -377,6 +411,7 @@ class ShowOptions:
     hidden_before: int = 0  # entries of the selection left out by the window around T
     hidden_after: int = 0
     filtered: bool = False  # the selection is a filtered part of the timeline
+    unmatched: tuple[str, ...] = ()  # filter values no entry has (see `filters.unmatched`)
 
 
 def show_lines(
@@ -392,29 +427,32 @@ def show_lines(
     of it that is laid out (a window around T in long files).
     """
     width = max(options.width, 40)
-    notes = Footnotes(timeline, options.links)
+    # compact: no Sources list, so no footnote markers pointing to it either
+    notes = None if options.compact else Footnotes(timeline, options.links)
+    markers = kind_markers(entry.kind for entry in timeline.entries)
     lines = banner_lines(timeline, as_of, selection, width, options.filtered)
+    lines += [(Span(f"{OVERDUE_SIGN} {clean(text)}", "muted"),) for text in options.unmatched]
     lines.append(())
     if not selection:
         lines.append((Span("No entries match the filters." if options.filtered else
                            "No entries yet.", "muted"),))
         if not options.filtered:
-            hint = "Add one to the file (see examples/truce-extended.yaml)."
+            hint = ("Add one with 'timeline add --title TITLE --date DATE', "
+                    "or write it under 'events:' in the file.")
             lines.append((Span(hint, "muted"),))
         return lines
     if options.hidden_before:
         lines.append(_hidden_note(options.hidden_before, "earlier"))
     if options.by == "actor":
-        lines += lane_lines(as_of, shown, width, notes)
+        lines += lane_lines(as_of, shown, width, notes, markers)
     else:
-        lines += list_lines(as_of, shown, width, notes, options.compact)
+        lines += list_lines(as_of, shown, width, notes, options.compact, markers)
     if options.hidden_after:
         lines.append(_hidden_note(options.hidden_after, "later"))
-    if not options.compact:
-        footnotes = notes.lines(width)
-        if footnotes:
-            lines += [(), *footnotes]
-    lines += [(), *legend_lines(shown, width)]
+    footnotes = notes.lines(width) if notes is not None else []
+    if footnotes:
+        lines += [(), *footnotes]
+    lines += [(), *legend_lines(shown, width, markers)]
     return [line for index, line in enumerate(lines) if line or index == 0 or lines[index - 1]]
 
 
@@ -441,7 +479,7 @@ def banner_lines(
                        key=lambda pair: (pair[1].days_left, pair[0].entry.id))
         if not items:
             continue
-        icon = "⚠" if urgency != SOON else "▲"
+        icon = SOON_SIGN if urgency == SOON else OVERDUE_SIGN
         head = [Span(f"{icon} {_plural(len(items), 'deadline')} {label}: ", urgency)]
         body: list[Span] = []
         for index, (item, state) in enumerate(items[:3]):
@@ -453,20 +491,52 @@ def banner_lines(
         if len(items) > 3:
             body.append(Span(f"; and {len(items) - 3} more", urgency))
         lines += _hanging(head, body, width)
-    if not any(state.urgency in (OVERDUE, TODAY, SOON) for _, state in reminded):
-        later = sorted((pair for pair in reminded if pair[1].urgency == LATER),
-                       key=lambda pair: (pair[1].days_left, pair[0].entry.id))
-        if later:
-            item, state = later[0]
-            lines += _hanging(
-                [Span("✓ nothing due; next deadline: ", "banner.ok")],
-                [Span(clean(item.entry.title), "title"),
-                 Span(f" ({day_label(item.due_day)}, {countdown(state.days_left)})", LATER)],
-                width,
-            )
-        else:
-            lines.append((Span("✓ nothing due; no open deadlines", "banner.ok"),))
+    if any(state.urgency in (OVERDUE, TODAY, SOON) for _, state in reminded):
+        return lines
+    # nothing due among the entries shown: with a filter, say so of these entries only,
+    # and what is due among the others
+    elsewhere = _due_elsewhere(timeline, as_of, selection) if filtered else ""
+    if not selection:
+        if elsewhere:
+            lines.append((Span(f"{OVERDUE_SIGN} {elsewhere} ('timeline remind' lists it)",
+                               SOON),))
+        return lines
+    nothing = "✓ nothing due among these entries" if filtered else "✓ nothing due"
+    later = sorted((pair for pair in reminded if pair[1].urgency == LATER),
+                   key=lambda pair: (pair[1].days_left, pair[0].entry.id))
+    if elsewhere:
+        lines += _hanging([Span(f"{nothing}; ", "banner.ok")], [Span(elsewhere, SOON)], width)
+    elif later:
+        item, state = later[0]
+        lines += _hanging(
+            [Span(f"{nothing}; next deadline: ", "banner.ok")],
+            [Span(clean(item.entry.title), "title"),
+             Span(f" ({day_label(item.due_day)}, {countdown(state.days_left)})", LATER)],
+            width,
+        )
+    else:
+        lines.append((Span(f"{nothing}; no open deadlines", "banner.ok"),))
     return lines
+
+
+def _due_elsewhere(timeline: Timeline, as_of: AsOf, selection: Sequence[Effective]) -> str:
+    """`1 deadline overdue, 2 due soon are not among them`: what needs attention among the
+    entries a filter left out; "" when nothing does."""
+    chosen = {id(item.entry) for item in selection}
+    counts: Counter[str] = Counter()
+    for entry in timeline.entries:
+        if entry.reminded and id(entry) not in chosen and is_known(entry, as_of):
+            state = standing(effective(entry, as_of), as_of)
+            if state is not None and state.urgency in (OVERDUE, TODAY, SOON):
+                counts[state.urgency] += 1
+    parts = [f"{counts[urgency]} {label}" for urgency, label in (
+        (OVERDUE, "overdue"), (TODAY, "due today"), (SOON, "due soon")) if counts[urgency]]
+    if not parts:
+        return ""
+    total = sum(counts.values())
+    head, _, rest = parts[0].partition(" ")
+    parts[0] = f"{head} {'deadline' if head == '1' else 'deadlines'} {rest}"
+    return f"{', '.join(parts)} {'is' if total == 1 else 'are'} not among them"
 
 
 def _hanging(head: list[Span], body: list[Span], width: int) -> list[Line]:
@@ -478,10 +548,29 @@ def _indent_rest(rows: list[list[Span]]) -> list[Line]:
     return [tuple(row) if index == 0 else (Span("  "), *row) for index, row in enumerate(rows)]
 
 
-def _date_column(items: Sequence[Effective]) -> tuple[dict[str, str], int]:
-    texts = {item.entry.id: human_date(item.date) for item in items}
-    widest = max((cell_width(text) for text in texts.values()), default=10)
-    return texts, min(max(widest, 10), 26)
+#: The widest the date column gets; a longer date (a span across years) wraps in it.
+DATE_COLUMN_MAX = 26
+_TIME = re.compile(r" (?=\d{1,2}:\d{2})")
+
+
+def date_rows(label: str, width: int = DATE_COLUMN_MAX) -> list[str]:
+    """A date label as the rows of the date column: a time on a row of its own (so that one
+    timed entry does not widen the column for all), anything wider wrapped at spaces."""
+    parts = _TIME.split(label, maxsplit=1)
+    rows: list[str] = []
+    for part in parts:
+        if cell_width(part) <= width:
+            rows.append(part)
+        else:
+            rows += ["".join(span.text for span in row) for row in wrap_spans([Span(part)], width)]
+    return rows
+
+
+def _date_column(items: Sequence[Effective]) -> int:
+    """The width of the date column: its widest row (10 to `DATE_COLUMN_MAX` cells)."""
+    widest = max((cell_width(row) for item in items for row in date_rows(human_date(item.date))),
+                 default=10)
+    return min(max(widest, 10), DATE_COLUMN_MAX)
 
 
 def _timeline_frame(
@@ -495,7 +584,7 @@ def _timeline_frame(
     for item in items:
         if not today_done and item.date.first_day >= as_of.day:
             yield "line", ()
-            yield "line", _rule(f"TODAY · {as_of_label(as_of)}", width, "today", "━")
+            yield "line", _rule(f"TODAY · {as_of_label(as_of)}", width, "rule.today", "━")
             today_done = True
             group = None  # repeat the month heading below the rule
         this_group = group_of(item.date)
@@ -510,19 +599,24 @@ def _timeline_frame(
         yield "entry", item
     if not today_done:
         yield "line", ()
-        yield "line", _rule(f"TODAY · {as_of_label(as_of)}", width, "today", "━")
+        yield "line", _rule(f"TODAY · {as_of_label(as_of)}", width, "rule.today", "━")
 
 
 def list_lines(
-    as_of: AsOf, items: Sequence[Effective], width: int, notes: Footnotes, compact: bool = False
+    as_of: AsOf,
+    items: Sequence[Effective],
+    width: int,
+    notes: Footnotes | None,
+    compact: bool = False,
+    markers: dict[str, str] | None = None,
 ) -> list[Line]:
     """One entry after another under year and month headings, with the TODAY rule."""
-    dates, date_width = _date_column(items)
+    date_width = _date_column(items)
     lines: list[Line] = []
     for _kind, value in _timeline_frame(as_of, items, width):
         if isinstance(value, Effective):
-            lines += entry_lines(value, as_of, dates[value.entry.id], date_width, width, notes,
-                                 compact)
+            lines += entry_lines(value, as_of, human_date(value.date), date_width, width, notes,
+                                 compact, markers)
         else:
             lines.append(value)
     return lines
@@ -538,57 +632,81 @@ def _title_spans(item: Effective, past: bool, notes: Footnotes | None) -> list[S
     return spans
 
 
+def _title_rows(
+    spans: list[Span], entry_id: str, width: int, form: str = "{}"
+) -> list[list[Span]]:
+    """The title wrapped to `width`, then the entry's id (dim) two spaces after it, written
+    in `form` (`remind` keeps its `[id]`): the name `change ID` and the other commands
+    about one entry take."""
+    rows = wrap_spans(spans, width)
+    ident = Span(form.format(clean(entry_id)), "id")
+    if _line_width(rows[-1]) + 2 + cell_width(ident.text) <= width:
+        rows[-1] += [Span("  "), ident]
+    else:
+        rows += wrap_spans([ident], width)  # cut only when wider than a whole row (a lane)
+    return rows
+
+
 def entry_lines(
     item: Effective,
     as_of: AsOf,
     date_text: str,
     date_width: int,
     width: int,
-    notes: Footnotes,
+    notes: Footnotes | None,
     compact: bool = False,
+    markers: dict[str, str] | None = None,
 ) -> list[Line]:
-    """An entry: date, marker, title and countdown; then actors and tags, summary, history,
-    disputed claims and consequence, indented under the title."""
+    """An entry: date, marker, title, id and countdown; then actors and tags, summary,
+    history, disputed claims and consequence, indented under the title."""
     entry = item.entry
     past = item.date.last_day < as_of.day
     state = standing(item, as_of)
     indent = 2 + date_width + 2 + 2
     text_width = max(width - indent, 20)
-    title = _title_spans(item, past, notes)
     right = badge(state) if state is not None else None
     right_width = cell_width(right.text) + 2 if right is not None else 0
-    rows = wrap_spans(title, text_width - right_width)
-    lead = (Span("  "), Span(_pad(date_text, date_width), "date.past" if past else "date"),
-            Span("  "), marker(entry.kind), Span(" "))
+    title = _title_spans(item, past, notes)
+    body: list[Sequence[Span]] = list(_title_rows(title, entry.id, text_width - right_width))
+    if not compact:
+        body += _details(item, past, notes, text_width)
+    dates = date_rows(date_text, date_width)
+    date_style = "date.past" if past else "date"
     lines: list[Line] = []
-    for index, row in enumerate(rows):
-        prefix = lead if index == 0 else (Span(" " * indent),)
-        line = [*prefix, *row]
+    for index in range(max(len(body), len(dates))):
+        label = dates[index] if index < len(dates) else ""
+        line = [Span("  "), Span(_pad(label, date_width), date_style if label else ""),
+                Span("  ")]
+        line += [marker(entry.kind, markers), Span(" ")] if index == 0 else [Span("  ")]
+        line += body[index] if index < len(body) else []
         if index == 0 and right is not None:
             line += [Span(" " * max(2, width - _line_width(line) - cell_width(right.text))), right]
         lines.append(tuple(line))
-    if compact:
-        return lines
-    pad = (Span(" " * indent),)
+    return lines
+
+
+def _details(
+    item: Effective, past: bool, notes: Footnotes | None, text_width: int
+) -> list[Sequence[Span]]:
+    """Actors and tags, summary, history, disputed claims and consequence, as rows."""
+    entry = item.entry
+    rows: list[Sequence[Span]] = []
     meta: list[Span] = []
     if entry.actors:
         meta.append(Span(" · ".join(clean(actor) for actor in entry.actors), "actor"))
     if entry.tags:
         meta += [Span(" ".join(f"#{clean(tag)}" for tag in entry.tags), "tag")]
     if meta:
-        lines += [(*pad, *row) for row in _wrap_parts(meta, text_width)]
+        rows += _wrap_parts(meta, text_width)
     if entry.summary:
         style = "summary.past" if past else "summary"
-        summary = wrap_spans([Span(clean(entry.summary), style)], text_width)
-        lines += [(*pad, *row) for row in summary]
-    for spans in history_spans(item, notes):
-        lines += [(*pad, *row) for row in _indent_rest(wrap_spans(spans, text_width - 2))]
-    for spans in dispute_spans(item, notes):
-        lines += [(*pad, *row) for row in _indent_rest(wrap_spans(spans, text_width - 2))]
+        rows += wrap_spans([Span(clean(entry.summary), style)], text_width)
+    for spans in [*history_spans(item, notes), *dispute_spans(item, notes)]:
+        rows += _indent_rest(wrap_spans(spans, text_width - 2))
     if entry.consequence:
         spans = [Span("if it passes: ", "consequence"), Span(clean(entry.consequence))]
-        lines += [(*pad, *row) for row in _indent_rest(wrap_spans(spans, text_width - 2))]
-    return lines
+        rows += _indent_rest(wrap_spans(spans, text_width - 2))
+    return rows
 
 
 def _shorten_pair(before: str, after: str) -> str:
@@ -651,12 +769,18 @@ def dispute_spans(item: Effective, notes: Footnotes | None) -> list[list[Span]]:
     return result
 
 
-def legend_lines(items: Sequence[Effective], width: int) -> list[Line]:
-    kinds = sorted({item.entry.kind for item in items},
-                   key=lambda kind: (kind not in KIND_MARKERS, kind))
+def legend_lines(
+    items: Sequence[Effective], width: int, markers: dict[str, str] | None = None
+) -> list[Line]:
+    """Each kind shown (once, whatever its case) with its marker."""
+    markers = markers or kind_markers(item.entry.kind for item in items)
+    written: dict[str, str] = {}  # each kind as first written among the entries shown
+    for item in items:
+        written.setdefault(item.entry.kind.lower(), item.entry.kind)
     spans: list[Span] = []
-    for kind in kinds:
-        spans += [marker(kind), Span(clean(kind), "muted")]
+    for kind in sorted(written, key=lambda kind: (kind not in KIND_MARKERS, kind)):
+        shown = kind if kind in KIND_MARKERS else written[kind]
+        spans += [marker(kind, markers), Span(clean(shown), "muted")]
     return [tuple(row) for row in _pairs_wrapped(spans, width)]
 
 
@@ -710,10 +834,16 @@ def lanes_of(items: Sequence[Effective], room: int) -> tuple[list[str], dict[str
     return lanes, assignment
 
 
-def lane_lines(as_of: AsOf, items: Sequence[Effective], width: int, notes: Footnotes) -> list[Line]:
+def lane_lines(
+    as_of: AsOf,
+    items: Sequence[Effective],
+    width: int,
+    notes: Footnotes | None,
+    markers: dict[str, str] | None = None,
+) -> list[Line]:
     """Newspaper layout: one column per actor (US │ CN │ joint); entries of the same date
     side by side in one row."""
-    dates, date_width = _date_column(items)
+    date_width = _date_column(items)
     room = width - 2 - date_width - 2
     lanes, assignment = lanes_of(items, room)
     lane_width = max(8, (room - 3 * (len(lanes) - 1)) // len(lanes))
@@ -727,16 +857,16 @@ def lane_lines(as_of: AsOf, items: Sequence[Effective], width: int, notes: Footn
             head.append(Span(" " * (lane_width - cell_width(label))))
     lines: list[Line] = [tuple(head)]
     row: list[Effective] = []
+    layout = _Lanes(date_width, lanes, lane_width, assignment, notes, markers)
 
     def flush() -> None:
         if row:
-            lines.extend(_lane_row(row, as_of, dates, date_width, lanes, lane_width, assignment,
-                                   notes))
+            lines.extend(_lane_row(row, as_of, layout))
             row.clear()
 
     for _kind, value in _timeline_frame(as_of, items, width):
         if isinstance(value, Effective):
-            if row and dates[row[0].entry.id] != dates[value.entry.id]:
+            if row and human_date(row[0].date) != human_date(value.date):
                 flush()
             row.append(value)
         else:
@@ -746,35 +876,45 @@ def lane_lines(as_of: AsOf, items: Sequence[Effective], width: int, notes: Footn
     return lines
 
 
-def _lane_row(
-    row: list[Effective], as_of: AsOf, dates: dict[str, str], date_width: int, lanes: list[str],
-    lane_width: int, assignment: dict[str, str], notes: Footnotes,
-) -> list[Line]:
-    cells: dict[str, list[list[Span]]] = {lane: [] for lane in lanes}
+@dataclass(frozen=True, slots=True)
+class _Lanes:
+    date_width: int
+    lanes: list[str]
+    lane_width: int
+    assignment: dict[str, str]
+    notes: Footnotes | None
+    markers: dict[str, str] | None
+
+
+def _lane_row(row: list[Effective], as_of: AsOf, layout: _Lanes) -> list[Line]:
+    cells: dict[str, list[list[Span]]] = {lane: [] for lane in layout.lanes}
     for item in row:
         past = item.date.last_day < as_of.day
-        spans = [marker(item.entry.kind), Span(" "), *_title_spans(item, past, notes)]
-        cell = cells[assignment[item.entry.id]]
-        cell += [list(row) for row in _indent_rest(wrap_spans(spans, lane_width - 2))]
+        spans = [marker(item.entry.kind, layout.markers), Span(" "),
+                 *_title_spans(item, past, layout.notes)]
+        cell = cells[layout.assignment[item.entry.id]]
+        rows = _title_rows(spans, item.entry.id, layout.lane_width - 2)
+        cell += [list(row) for row in _indent_rest(rows)]
         state = standing(item, as_of)
         if state is not None:
             cell.append([Span("  "), badge(state)])
-    height = max(len(cell) for cell in cells.values())
     first = row[0]
+    dates = date_rows(human_date(first.date), layout.date_width)
+    height = max(len(dates), *(len(cell) for cell in cells.values()))
     past = first.date.last_day < as_of.day
     lines: list[Line] = []
     for index in range(height):
-        date_text = dates[first.entry.id] if index == 0 else ""
-        date_span = Span(_pad(date_text, date_width), "date.past" if past else "date")
+        date_text = dates[index] if index < len(dates) else ""
+        date_span = Span(_pad(date_text, layout.date_width), "date.past" if past else "date")
         line: list[Span] = [Span("  "), date_span, Span("  ")]
-        for number, lane in enumerate(lanes):
+        for number, lane in enumerate(layout.lanes):
             if number:
                 line.append(Span(" │ ", "muted"))
             cell = cells[lane]
             content = cell[index] if index < len(cell) else []
             line += content
-            if number < len(lanes) - 1:
-                line.append(Span(" " * max(0, lane_width - _line_width(content))))
+            if number < len(layout.lanes) - 1:
+                line.append(Span(" " * max(0, layout.lane_width - _line_width(content))))
         lines.append(tuple(line))
     return lines
 
@@ -782,9 +922,13 @@ def _lane_row(
 # ----------------------------------------------------------------------- remind
 
 
-def remind_lines(as_of: AsOf, reminders: Sequence[Reminder]) -> list[Line]:
-    """`remind` for people and cron: a heading, then one aligned line per reminder.
-    Nothing at all when nothing is due."""
+#: Below this many cells beside the columns, `remind` puts each title on its own row.
+REMIND_TITLE_MIN = 24
+
+
+def remind_lines(as_of: AsOf, reminders: Sequence[Reminder], width: int = 80) -> list[Line]:
+    """`remind` for people and cron: a heading, then one aligned line per reminder, its
+    title (and id) wrapped under the title column. Nothing at all when nothing is due."""
     if not reminders:
         return []
     counts = Counter(reminder.state for reminder in reminders)
@@ -803,19 +947,34 @@ def remind_lines(as_of: AsOf, reminders: Sequence[Reminder]) -> list[Line]:
         rows.append((reminder.state, when, date_text, reminder))
     state_width = max(len(row[0]) for row in rows)
     when_width = max(cell_width(row[1]) for row in rows)
-    date_width = max(cell_width(row[2]) for row in rows)
+    date_width = max(cell_width(text) for row in rows for text in date_rows(row[2]))
+    date_column = 2 + state_width + 2 + when_width + 2
+    indent = date_column + date_width + 2
+    beside = width - indent >= REMIND_TITLE_MIN
+    if not beside:
+        indent = 4  # each title on rows of its own, under the state
     for state, when, date_text, reminder in rows:
-        lines.append((
+        title = [Span(clean(reminder.entry.title), "title")]
+        titles = _title_rows(title, reminder.entry.id, max(width - indent, REMIND_TITLE_MIN),
+                             "[{}]")
+        dates = date_rows(date_text)
+        first = [
             Span("  "),
             Span(state.upper(), f"state.{state}"),
             Span(" " * (state_width - len(state) + 2)),
-            Span(_pad(when, when_width), f"state.{state}"),
-            Span("  "),
-            Span(_pad(date_text, date_width), "date"),
-            Span("  "),
-            Span(clean(reminder.entry.title), "title"),
-            Span(f"  [{reminder.entry.id}]", "muted"),
-        ))
+            Span(when, f"state.{state}"),
+            Span(" " * (when_width - cell_width(when))),  # unstyled: no red bar past the text
+        ]
+        if not beside:
+            lines.append((*first, Span("  "), Span(" ".join(dates), "date")))
+            lines += [(Span(" " * indent), *row) for row in titles]
+            continue
+        for index in range(max(len(dates), len(titles))):
+            left = first if index == 0 else [Span(" " * (date_column - 2))]
+            label = dates[index] if index < len(dates) else ""
+            row = titles[index] if index < len(titles) else []
+            lines.append((*left, Span("  "), Span(_pad(label, date_width), "date"), Span("  "),
+                          *row))
     return lines
 
 
@@ -844,7 +1003,9 @@ def to_rich(lines: Iterable[Line]) -> RenderableType:
 
     texts = []
     for line in lines:
-        text = Text(overflow="fold")
+        # laid out to the width already: a longer line holds a URL, which the terminal
+        # may wrap but rich must not cut (a copied URL would break)
+        text = Text(no_wrap=True, overflow="ignore")
         for span in _merged(line):
             text.append(span.text, style_of(span.style, span.link))
         text.rstrip()

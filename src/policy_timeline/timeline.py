@@ -102,7 +102,7 @@ class Entry:
 
     @property
     def is_deadline(self) -> bool:
-        return self.kind == "deadline"
+        return self.kind.lower() == "deadline"
 
     @property
     def reminded(self) -> bool:

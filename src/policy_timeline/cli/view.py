@@ -7,6 +7,7 @@ never imports rich (it lays out with `render.to_plain`).
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -92,17 +93,17 @@ def emit(ctx: Context, lines: list[Line], width: int) -> None:
         file=ctx.out, width=width, force_terminal=True, highlight=False, markup=False,
         emoji=False, soft_wrap=False,
     )
-    console.print(to_rich(lines))
+    console.print(to_rich(lines), crop=False)  # a URL wider than the terminal stays whole
 
 
 # ---------------------------------------------------------------------------- commands
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from ..filters import select
+    from ..filters import select, unmatched
     from ..render import ShowOptions, show_lines
     from ..report import Window, dumps, show_document, window
-    from . import EXIT_OK, context, load_or_fail
+    from . import EXIT_OK, context, load_or_fail, terminal_safe
     from .options import selection_from_args
 
     ctx = context(args)
@@ -110,7 +111,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     as_of = ctx.as_of(timeline.timezone)
     filters = selection_from_args(args, as_of, timeline.timezone)
     selection = select(timeline, as_of, filters)
+    slips = unmatched(timeline, filters)
     if ctx.format == "json":
+        for slip in slips:  # JSON stays one document: what matched nothing goes to stderr
+            print(f"timeline: warning: {terminal_safe(slip)}", file=sys.stderr)
         ctx.out.write(dumps(show_document(timeline, as_of, selection)))
         return EXIT_OK
     if args.all or filters.start is not None or filters.end is not None:
@@ -126,6 +130,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         hidden_before=part.hidden_before,
         hidden_after=part.hidden_after,
         filtered=filters.active,
+        unmatched=slips,
     )
     emit(ctx, show_lines(timeline, as_of, selection, part.shown, options), width)
     return EXIT_OK
@@ -161,5 +166,6 @@ def cmd_remind(args: argparse.Namespace) -> int:
     else:
         from ..render import remind_lines
 
-        emit(ctx, remind_lines(as_of, due), _width())
+        width = _width()
+        emit(ctx, remind_lines(as_of, due, width), width)
     return EXIT_DUE if args.exit_code and due else EXIT_OK
