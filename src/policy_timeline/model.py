@@ -109,7 +109,7 @@ class ClaimModel(_Strict):
     ))
     sources: list[SourceRef] = Field(default_factory=list)
     note: Text | None = None
-    announced: DateText | None = Field(
+    announced: FixedDate | None = Field(
         default=None, description="When this reading became known; ignored as of earlier."
     )
 
@@ -216,8 +216,10 @@ MISPLACED_KEY_HINTS: dict[str, dict[str, str]] = {
                     "consequence", "id")
     },
     "claim": {
-        "announced": "a claim holds only 'date', 'sources' and 'note'",
-        "status": "a claim holds only 'date', 'sources' and 'note'; a change sets a 'status'",
+        "status": (
+            "a claim holds only 'date', 'sources', 'note' and 'announced'; "
+            "a change sets a 'status'"
+        ),
     },
     "source": {
         "name": "a source's name is its 'title' (and 'publisher')",
