@@ -412,3 +412,61 @@ def test_import_format_option_is_as_and_from_says_so(run: RunCli, seed: Path, tm
     assert old.code == 2 and "--as ics" in old.err
     new = run("-f", str(seed), *AS_OF, "import", str(feed), "--as", "ics", "--dry-run")
     assert new.code == 0 and new.out.startswith("would add 6 entries")
+
+
+# --------------------------------------------------------------------- export formats
+
+
+@pytest.mark.parametrize(
+    ("args", "start"),
+    [
+        (("--format", "json", "export"), "{"),
+        (("export", "-o", "x.html"), "<!DOCTYPE html>"),
+        (("export", "-o", "x.ics"), "BEGIN:VCALENDAR"),
+        (("export", "-o", "x.svg"), "<svg"),
+        (("export", "-o", "x.md"), "# "),
+        (("export", "-o", "x.mmd"), "timeline"),
+        (("export", "-o", "x.json"), "{"),
+        (("export", "timelinejs", "-o", "x.json"), "{"),
+        (("--format", "json", "export", "json"), "{"),
+    ],
+)
+def test_export_format_from_format_json_or_the_file_name(
+    run: RunCli, tmp_path: Path, args: tuple[str, ...], start: str
+) -> None:
+    outputs = [a for a in args if a.startswith("x.")]
+    args = tuple(str(tmp_path / a) if a.startswith("x.") else a for a in args)
+    result = run("-f", str(BUNDLED), *AS_OF, *args)
+    assert result.code == 0, result.err
+    text = (tmp_path / outputs[0]).read_text() if outputs else result.out
+    assert text.lstrip().startswith(start) or start in text[:300], text[:200]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--format", "json", "export", "ics"),
+        ("export", "ics", "-o", "x.html"),
+        ("--format", "json", "export", "-o", "x.svg"),
+        ("--format", "plain", "export", "markdown"),
+        ("export", "-o", "x.txt"),
+        ("export",),
+    ],
+)
+def test_export_format_conflicts_are_usage_errors(
+    run: RunCli, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    args = tuple(str(tmp_path / a) if a.startswith("x.") else a for a in args)
+    result = run("-f", str(BUNDLED), *AS_OF, *args)
+    assert result.code == 2, result.err
+    assert "format" in result.err
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_command_name_as_an_option_value_is_the_value(run: RunCli, seed: Path) -> None:
+    result = run("-f", str(seed), *AS_OF, "--search", "check", "--format", "json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["entries"] == []  # searched for "check": nothing matches
+    named = run("-f", str(seed), *AS_OF, "add", "--title", "remind", "--date", "2025-09-01")
+    assert named.code == 0 and entry(seed, "remind").title == "remind"
+    assert run("-f", str(seed), *AS_OF, "--no-color", "check").code == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,123 @@ def test_plan_skips_same_uid_and_same_title_and_date() -> None:
         ("new-thing", "2031"),
         ("geneva-trade-truce", "2031"),
     ]
+
+
+# ------------------------------------------------- this tool's own ICS export, round trip
+
+
+def _exported_then_imported(run, source: Path, tmp_path: Path, as_of: str):  # type: ignore[no-untyped-def]
+    from policy_timeline.loader import load as load_file
+
+    original = load_file([source]).timeline
+    feed = tmp_path / "feed.ics"
+    assert run("-f", str(source), "--as-of", as_of, "export", "ics", "-o", str(feed)).code == 0
+    target = tmp_path / "new.yaml"
+    target.write_text(f"timezone: {original.timezone}\nwarn: [{', '.join(w.text for w in original.files[0].warn)}]\nevents: []\n")
+    result = run("-f", str(target), "--as-of", as_of, "import", str(feed))
+    assert result.code == 0, result.err
+    imported = load_file([target])
+    assert not imported.errors, [str(p) for p in imported.errors]
+    return original, imported.timeline, result
+
+
+@pytest.mark.parametrize(
+    ("name", "as_of"),
+    [("timeline.yaml", "2025-07-28"), ("examples/truce-extended.yaml", "2025-11-05"),
+     ("examples/truce-extended.yaml", "2025-08-01")],
+)
+def test_importing_our_own_export_gives_the_same_entries_back(run, tmp_path: Path, name: str, as_of: str) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from policy_timeline.schedule import AsOf, effective
+
+    source = Path(__file__).resolve().parent.parent / name
+    original, back, result = _exported_then_imported(run, source, tmp_path, as_of)
+    assert "warning" not in result.err, result.err
+    moment = AsOf.of_day(date.fromisoformat(as_of), original.timezone)
+    before = {e.id: e for e in original.entries if e.announced is None or e.announced.start <= moment.moment}
+    after = back.by_id()
+    assert set(after) == set(before)
+    for entry_id, entry in before.items():
+        then, now = effective(entry, moment), effective(after[entry_id], moment)
+        assert now.entry.title == entry.title
+        assert now.entry.kind == entry.kind
+        assert (now.date.start, now.date.end, now.date.precision) == (then.date.start, then.date.end, then.date.precision), entry_id
+        assert (now.date.approximate, now.date.uncertain) == (then.date.approximate, then.date.uncertain)
+        assert now.status == then.status, entry_id
+        assert now.entry.reminded == entry.reminded, entry_id
+        if entry.reminded:
+            assert [w.text for w in now.entry.warn] == [w.text for w in entry.warn], entry_id
+        assert now.entry.tags == entry.tags and now.entry.actors == entry.actors
+        assert now.entry.consequence == entry.consequence
+
+
+def test_a_timed_deadline_keeps_its_lead_times(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "timed.yaml"
+    source.write_text("timezone: Europe/Brussels\nevents:\n  - id: vote\n    title: Vote closes\n    kind: deadline\n    date: 2025-09-10T17:00\n    warn: [2w, 1d]\n")
+    _, back, result = _exported_then_imported(run, source, tmp_path, "2025-08-01")
+    assert "warning" not in result.err, result.err
+    vote = back.by_id()["vote"]
+    assert vote.date_text == "2025-09-10T17:00" and vote.kind == "deadline"
+    assert [w.text for w in vote.warn] == ["2w", "1d"]
+
+
+def test_reimporting_a_calendar_after_an_event_moved_updates_the_entry(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from policy_timeline.loader import load as load_file
+
+    calendar = tmp_path / "cal.ics"
+    event = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//other//EN\r\nBEGIN:VEVENT\r\nUID:abc-123@example.org\r\n"
+             "DTSTAMP:20250101T000000Z\r\nSUMMARY:Council vote\r\nDTSTART;VALUE=DATE:{day}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    calendar.write_text(event.format(day="20250910"))
+    target = tmp_path / "t.yaml"
+    target.write_text("events: []\n")
+    assert run("-f", str(target), "--as-of", "2025-08-01", "import", str(calendar)).code == 0
+    assert "uid: abc-123@example.org" in target.read_text()
+    calendar.write_text(event.format(day="20250924"))
+    again = run("-f", str(target), "--as-of", "2025-08-05", "import", str(calendar))
+    assert again.code == 0, again.err
+    assert "moved council-vote from 2025-09-10 to 2025-09-24" in again.out
+    entries = load_file([target]).timeline.entries
+    assert [e.id for e in entries] == ["council-vote"]
+    last = entries[0].changes[-1]
+    assert (last.announced.text, last.date and last.date.text) == ("2025-08-05", "2025-09-24")
+    assert last.note and "moved by import" in last.note
+    third = run("-f", str(target), "--as-of", "2025-08-06", "--format", "json", "import", str(calendar))
+    assert json.loads(third.out)["moved"] == [] and json.loads(third.out)["added"] == []
+
+
+def test_our_own_export_reimported_after_a_move_records_it(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from policy_timeline.loader import load as load_file
+
+    target = tmp_path / "t.yaml"
+    target.write_text("events:\n  - id: a\n    title: A\n    kind: deadline\n    date: 2025-09-10\n")
+    feed = tmp_path / "feed.ics"
+    moved = tmp_path / "moved.yaml"
+    moved.write_text(target.read_text().replace("2025-09-10", "2025-09-20"))
+    assert run("-f", str(moved), "--as-of", "2025-08-01", "export", "ics", "-o", str(feed)).code == 0
+    result = run("-f", str(target), "--as-of", "2025-08-02", "import", str(feed))
+    assert result.code == 0, result.err
+    entry = load_file([target]).timeline.by_id()["a"]
+    assert entry.changes[-1].date is not None and entry.changes[-1].date.text == "2025-09-20"
+
+
+def test_unknown_tzid_is_said(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    calendar = tmp_path / "cal.ics"
+    calendar.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nBEGIN:VEVENT\r\nUID:u1\r\nDTSTAMP:20250101T000000Z\r\n"
+                        "SUMMARY:Call\r\nDTSTART;TZID=Mars/Olympus:20250910T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    target = tmp_path / "t.yaml"
+    target.write_text("timezone: Europe/Brussels\nevents: []\n")
+    result = run("-f", str(target), "--as-of", "2025-08-01", "import", str(calendar))
+    assert result.code == 0, result.err
+    assert "'Mars/Olympus', which is not known here" in result.err and "Europe/Brussels" in result.err
+    assert "date: 2025-09-10T10:00\n" in target.read_text()
+
+
+def test_json_nested_too_deep_is_a_located_error(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"events": [' + "[" * 100_000 + "]" * 100_000 + "]}")
+    target = tmp_path / "t.yaml"
+    target.write_text("events: []\n")
+    result = run("-f", str(target), "import", str(deep))
+    assert result.code == 1
+    assert f"{deep}:1:" in result.err and "nested" in result.err and "internal error" not in result.err

@@ -608,6 +608,31 @@ def item_ids(document: Document) -> Iterator[tuple[Block, int, int, str]]:
                 break
 
 
+def entry_values(document: Document, key: str) -> dict[str, str]:
+    """`key`'s value of each block-style entry that has one, by a line scan: value → id."""
+    block, rest = _events_block(document)
+    if block is None or rest:
+        return {}
+    lines = document.lines
+    key_column = block.dash + detect_style(lines, block).item_offset
+    pattern = re.compile(
+        rf"""[ \t]*(?:-[ \t]+)?(?:{key}|"{key}"|'{key}')[ \t]*:[ \t]*"""
+        r"(?P<value>[^#\s][^#]*?)[ \t]*(?:#.*)?$"
+    )
+    ids = {index: found for _, index, _, found in item_ids(document)}
+    values: dict[str, str] = {}
+    for index, start in enumerate(block.items):
+        stop = block.items[index + 1] if index + 1 < len(block.items) else block.end
+        for number in range(start, stop):
+            if number != start and _indent(lines[number]) != key_column:
+                continue
+            match = pattern.match(_content(lines[number]))
+            if match and index in ids:
+                values[_unquote(match.group("value"))] = ids[index]
+                break
+    return values
+
+
 def find_entry(document: Document, entry_id: str) -> tuple[Block, int] | None:
     """The events block and the index of the item whose `id` is `entry_id`."""
     for block, index, _, found in item_ids(document):

@@ -221,8 +221,8 @@ def build_parser(selected: Collection[str] | None = None) -> argparse.ArgumentPa
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Parse; with no command named, `show` is meant (`timeline --tag x` = `timeline show --tag x`).
 
-    A word that names a command but is the value of an option (`--search check`) is taken
-    as a command: write `timeline show --search check` then.
+    A word that names a command but is the value of an option (`--search check`) is that
+    option's value.
     """
     named = _command_word(argv)
     if named is None and not {"-h", "--help", "--version"} & set(argv):
@@ -236,17 +236,38 @@ _GLOBAL_VALUE_OPTIONS = frozenset({"-f", "--file", "--as-of", "--format"})
 
 
 def _command_word(argv: Sequence[str]) -> str | None:
+    """The command named in `argv`: the first word that names one and is not the value of
+    an option (`timeline --search check` searches for "check")."""
+    takes_value: set[str] | None = None
     after_value_option = False
-    for word in argv:
+    for index, word in enumerate(argv):
         if word == "--":
             return None
         if after_value_option:
             after_value_option = False
             continue
+        previous = argv[index - 1] if index else ""
         if word in COMMANDS:
-            return word
+            if not previous.startswith("--") or "=" in previous:
+                return word
+            # after an option of some command: the whole parser knows whether it takes a value
+            if takes_value is None:
+                takes_value = _value_options(build_parser())
+            if previous not in takes_value:
+                return word
+            continue
         after_value_option = word in _GLOBAL_VALUE_OPTIONS
     return None
+
+
+def _value_options(parser: argparse.ArgumentParser) -> set[str]:
+    return {
+        option
+        for each in _parsers(parser)
+        for action in each._actions
+        if action.nargs is None
+        for option in action.option_strings
+    }
 
 
 def _parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
@@ -265,13 +286,8 @@ def attach_dash_values(argv: Sequence[str], parser: argparse.ArgumentParser) -> 
     word after an option that takes one value is attached to it, unless the word is
     itself an option (then a missing value stays a usage error).
     """
-    takes_value: set[str] = set()
-    options: set[str] = set()
-    for each in _parsers(parser):
-        for action in each._actions:
-            options.update(action.option_strings)
-            if action.nargs is None and action.option_strings:
-                takes_value.update(action.option_strings)
+    takes_value = _value_options(parser)
+    options = {o for each in _parsers(parser) for a in each._actions for o in a.option_strings}
     longs = sorted(option for option in options if option.startswith("--"))
 
     def resolve(word: str) -> str | None:

@@ -643,7 +643,15 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .. import importers
-    from ..editing import EditError, append_entries, derive_id, edit_file, entry_ids
+    from ..editing import (
+        Document,
+        EditError,
+        append_entries,
+        derive_id,
+        edit_file,
+        entry_ids,
+        entry_values,
+    )
     from ..loader import load
 
     ctx = context(args)
@@ -662,19 +670,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise CliError(f"{source}: not UTF-8 text (byte {error.start})") from None
-    format_name = args.import_format or importers.detect_format(source, text)
-    parsed = importers.parse(text, "<stdin>" if source == "-" else source, format_name)
-    for problem in parsed.problems:
-        print(terminal_safe(str(problem)), file=sys.stderr)
-    if any(p.severity == "error" for p in parsed.problems):
-        raise CliError(f"{source}: not imported: fix the errors above (nothing was changed)")
-
     result = load(_files(ctx))
     if result.errors:
         for problem in result.errors:
             print(terminal_safe(str(problem)), file=sys.stderr)
         raise CliError(f"{path}: the timeline has errors; fix them before importing")
     timeline = result.timeline
+    zone, today = _zone_and_today(ctx, path)
+    format_name = args.import_format or importers.detect_format(source, text)
+    parsed = importers.parse(text, "<stdin>" if source == "-" else source, format_name, zone)
+    for problem in parsed.problems:
+        print(terminal_safe(str(problem)), file=sys.stderr)
+    if any(p.severity == "error" for p in parsed.problems):
+        raise CliError(f"{source}: not imported: fix the errors above (nothing was changed)")
     tags = split_list(args.tag)
     for item in parsed.entries:
         if args.kind:
@@ -687,8 +695,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     taken: dict[str, object] = {}
     for file_path in _files(ctx):
         taken.update(entry_ids(_read(file_path)))
+    known_uids = _export_uids(timeline)
+    for file_path in _files(ctx):
+        known_uids.update(
+            entry_values(Document(file_path, _read(file_path).splitlines(True)), "uid")
+        )
     outcome = importers.plan(
-        parsed.entries, timeline, taken, timeline.timezone, _export_uids(timeline)
+        parsed.entries, timeline, taken, zone, known_uids, ctx.as_of(zone)
     )
 
     def plan(document: Document) -> Planned:
@@ -708,6 +721,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             planned = edit_file(path, plan, others, dry_run=args.dry_run)
         except EditError as error:
             raise _refused(error) from None
+    moves = _record_moves(ctx, args, outcome.moved, today, source)
     lines_of = dict(
         zip(
             (str(entry["id"]) for entry in outcome.added),
@@ -722,6 +736,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 {**dict(entry), "path": path, "line": lines_of.get(str(entry["id"]))}
                 for entry in outcome.added
             ],
+            "moved": moves,
             "skipped": [
                 {
                     "title": s.imported.fields.get("title"),
@@ -744,11 +759,44 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run and planned is not None:
         for first, stop in planned.entries:
             out += _stored_lines(planned, first, stop)
+    for move in moves:
+        out.append(
+            f"{'would move' if args.dry_run else 'moved'} {move['id']} from {move['from']} to "
+            f"{move['to']} ({move['path']}:{move['line']}: a change announced {move['announced']})"
+        )
     for skipped in outcome.skipped:
         where = skipped.imported.location
         out.append(f"skipped {where}: {skipped.imported.fields.get('title')}: {skipped.reason}")
     _report(ctx, {}, out)
     return EXIT_OK
+
+
+def _record_moves(
+    ctx: Context, args: argparse.Namespace, moved: Sequence[Any], today: date, source: str
+) -> list[dict[str, Any]]:
+    """A change in the history of each entry whose event moved in the calendar."""
+    from ..editing import EditError, append_change, edit_file
+
+    done: list[dict[str, Any]] = []
+    for move in moved:
+        path, entry_id, others = _locate(ctx, move.entry_id)
+        change = {
+            "announced": today.isoformat(),
+            "date": move.new,
+            "note": f"moved by import of {Path(source).name}",
+        }
+
+        def plan(document: Document, entry_id: str = entry_id, change: Any = change) -> Planned:
+            return append_change(document, entry_id, change)
+
+        try:
+            planned = edit_file(path, plan, others, dry_run=args.dry_run)
+        except EditError as error:
+            raise _refused(error) from None
+        first = (planned.inserted or planned.entries[0])[0]
+        done.append({"id": entry_id, "from": move.old, "to": move.new, "path": path,
+                     "line": first + 1, "announced": change["announced"]})
+    return done
 
 
 def _export_uids(timeline: Any) -> dict[str, str]:
