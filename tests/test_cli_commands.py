@@ -470,3 +470,16 @@ def test_a_command_name_as_an_option_value_is_the_value(run: RunCli, seed: Path)
     named = run("-f", str(seed), *AS_OF, "add", "--title", "remind", "--date", "2025-09-01")
     assert named.code == 0 and entry(seed, "remind").title == "remind"
     assert run("-f", str(seed), *AS_OF, "--no-color", "check").code == 0
+
+
+def test_a_relative_date_counts_from_an_id_that_begins_with_a_digit(run: RunCli, seed: Path) -> None:
+    first = run("-f", str(seed), *AS_OF, "add", "--title", "90-day freeze", "--date", "2025-08-12",
+                "--kind", "deadline")
+    assert first.code == 0, first.err
+    result = run("-f", str(seed), *AS_OF, "add", "--title", "Start", "--date", "90-day-freeze - 90d")
+    assert result.code == 0, result.err
+    assert entry(seed, "start").date_text == "90-day-freeze - 90d"
+    moved = run("-f", str(seed), *AS_OF, "change", "start", "--announced", "2025-08-01",
+                "--date", "90-day-freeze + 1d")
+    assert moved.code == 0, moved.err
+    assert entry(seed, "start").changes[-1].date.text == "2025-08-13"

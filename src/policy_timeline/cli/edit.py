@@ -32,6 +32,7 @@ from . import (
 from .reading import read_human_date, split_list, split_sources
 
 if TYPE_CHECKING:
+    from ..dates import Relative
     from ..editing import Document, EditError, Planned
 
 STATUSES = ("open", "met", "missed", "cancelled", "superseded")
@@ -225,19 +226,31 @@ def _zone_and_today(ctx: Context, path: str) -> tuple[str, date]:
     return zone, ctx.as_of(zone).day
 
 
-_LOOKS_RELATIVE = re.compile(r"\s*(?:[a-z0-9-]+:)?[a-z0-9][a-z0-9-]*\s*[+-]\s*\S", re.ASCII)
+# `ID + 90d`, `story:ID - 2w`, `ID+3 days`: what can only be meant as a relative date
+_RELATIVE_SHAPE = re.compile(
+    r"\s*(?:[a-z0-9-]+:)?[a-z0-9][a-z0-9-]*\s*[+-]\s*\d+\s*[A-Za-z]+\s*", re.ASCII
+)
+
+
+def relative_date(text: str, option: str, zone: str) -> Relative | None:
+    """`ID + 90d` read as such; None for other text; a usage error for what has the shape
+    of one but cannot be read (saying why)."""
+    from ..dates import DateError, Relative, parse_date
+
+    try:
+        parsed = parse_date(text, zone)
+    except DateError as error:
+        if _RELATIVE_SHAPE.fullmatch(text):
+            raise UsageError(f"{option} {text!r}: {error.message}") from None
+        return None
+    return parsed if isinstance(parsed, Relative) else None
 
 
 def read_date(text: str, option: str, today: date, zone: str, *, relative: bool = False) -> str:
     """A date from the command line as the file writes it (canonical EDTF, or `ID + N`)."""
-    from ..dates import DateError, Relative, parse_date
-
-    if relative and _LOOKS_RELATIVE.match(text) and not text.strip()[:1].isdigit():
-        try:
-            parsed = parse_date(text, zone)
-        except DateError as error:
-            raise UsageError(f"{option} {text!r}: {error.message}") from None
-        if isinstance(parsed, Relative):
+    if relative:
+        parsed = relative_date(text, option, zone)
+        if parsed is not None:
             return parsed.text
     return read_human_date(text, option, today, zone).text
 
@@ -456,7 +469,7 @@ def _new_date(
     ctx: Context, args: argparse.Namespace, entry_id: str, announced: str, today: date, zone: str
 ) -> tuple[str, str]:
     """The date `--extend` or `--date` stores, and how it was worked out (for the echo)."""
-    from ..dates import DateError, Relative, parse_date, parse_duration, parse_edtf, shift
+    from ..dates import DateError, parse_duration, parse_edtf, shift
     from ..schedule import AsOf, effective
 
     if args.extend is not None:
@@ -467,13 +480,8 @@ def _new_date(
         ref, sign = entry_id, 1
     else:
         text = args.date
-        parsed = None
-        if _LOOKS_RELATIVE.match(text) and not text.strip()[:1].isdigit():
-            try:
-                parsed = parse_date(text, zone)
-            except DateError as error:
-                raise UsageError(f"--date {text!r}: {error.message}") from None
-        if not isinstance(parsed, Relative):
+        parsed = relative_date(text, "--date", zone)
+        if parsed is None:
             stored = read_human_date(text, "--date", today, zone).text
             how = _how_read(text, stored, today)
             if text.strip()[:1] in "+-":
