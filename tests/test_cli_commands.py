@@ -483,3 +483,10 @@ def test_a_relative_date_counts_from_an_id_that_begins_with_a_digit(run: RunCli,
                 "--date", "90-day-freeze + 1d")
     assert moved.code == 0, moved.err
     assert entry(seed, "start").changes[-1].date.text == "2025-08-13"
+
+
+def test_change_in_a_flow_list_of_events_says_why(run: RunCli, tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("events: [{id: a, title: A, date: 2025}]\n")
+    result = run("-f", str(path), *AS_OF, "change", "a", "--announced", "today", "--note", "n")
+    assert result.code == 1 and "'events' is written as a flow list" in result.err

@@ -619,3 +619,14 @@ def test_appends_racing_edits_on_a_big_file_are_never_lost(tmp_path: Path) -> No
         text = path.read_text()
         lost += marker not in text or f"- id: new-{trials}\n" not in text
     assert trials >= 10 and lost == 0
+
+
+def test_a_flow_list_of_events_is_refused_with_the_reason(tmp_path: Path) -> None:
+    text = "events: [{id: a, title: A, date: 2025}]\n"
+    path = tmp_path / "t.yaml"
+    path.write_text(text)
+    for edit in (lambda: change(path, "a", announced="2025-01-02", note="n"),
+                 lambda: add(path, {"id": "b", "title": "B", "date": "2026"})):
+        with pytest.raises(EditError, match=r"t.yaml:1:1: 'events' is written as a flow list"):
+            edit()
+    assert path.read_text() == text

@@ -641,6 +641,17 @@ def find_entry(document: Document, entry_id: str) -> tuple[Block, int] | None:
     return None
 
 
+def _not_found(document: Document, entry_id: str) -> EditError:
+    """Why the entry is not found: not there, or in an `events: [...]` a line scan cannot read."""
+    block, rest = _events_block(document)
+    if block is not None and rest and not re.fullmatch(r"\[\][ \t]*(#.*)?", rest):
+        return EditError(
+            f"{document.path}:{block.key + 1}:1: 'events' is written as a flow list "
+            "('events: [...]'); write it as a block list to edit it from the command line"
+        )
+    return EditError(f"{document.path}: no entry with id '{entry_id}'")
+
+
 def _editable(document: Document, block: Block, index: int, entry_id: str) -> None:
     """Refuse, with the reason, an entry that line edits cannot change safely."""
     start = block.items[index]
@@ -656,7 +667,7 @@ def append_change(document: Document, entry_id: str, change: Mapping[str, Any]) 
     """Add `change` at the end of the entry's `changes:` (created when missing)."""
     found = find_entry(document, entry_id)
     if found is None:
-        raise EditError(f"{document.path}: no entry with id '{entry_id}'")
+        raise _not_found(document, entry_id)
     block, index = found
     _editable(document, block, index, entry_id)
     lines = list(document.lines)
@@ -750,7 +761,7 @@ def remove_entry(document: Document, entry_id: str) -> Planned:
     line that separated it from the one before (or after, for the first one)."""
     found = find_entry(document, entry_id)
     if found is None:
-        raise EditError(f"{document.path}: no entry with id '{entry_id}'")
+        raise _not_found(document, entry_id)
     block, index = found
     lines = list(document.lines)
     start = _before_comments(lines, block.items[index], block.dash)

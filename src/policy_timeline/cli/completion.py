@@ -140,7 +140,12 @@ def fish_script() -> str:
     for name in COMMANDS:
         for option, help_text, choices in per_command[name]:
             flag = f"-l {option[2:]}" if option.startswith("--") else f"-s {option[1:]}"
-            extra = f" -x -a {_quote_sh(' '.join(choices))}" if choices else ""
+            if choices:
+                extra = f" -x -a {_quote_sh(' '.join(choices))}"
+            elif option in ("-f", "--file", "-o", "--output"):
+                extra = " -r -F"
+            else:
+                extra = ""
             lines.append(
                 f"complete -c timeline -n '__fish_seen_subcommand_from {name}' {flag}"
                 f" -d {_quote_sh(help_text)}{extra}"

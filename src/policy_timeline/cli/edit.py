@@ -326,7 +326,9 @@ def _locate(ctx: Context, entry_id: str) -> tuple[str, str, list[str]]:
         except OSError:
             continue
         document = Document(candidate, data.decode("utf-8", "replace").splitlines(True))
-        if find_entry(document, bare):
+        if find_entry(document, bare) or (
+            _events_in_flow(document) and bare in entry_ids(document.text())
+        ):  # the edit then says why it cannot be made
             return candidate, bare, [f for f in files if f != candidate]
     if not any(Path(f).is_file() for f in files):
         raise CliError(
@@ -339,6 +341,13 @@ def _locate(ctx: Context, entry_id: str) -> tuple[str, str, list[str]]:
     if near:
         message += "; did you mean " + " or ".join(repr(n) for n in near) + "?"
     raise CliError(message)
+
+
+def _events_in_flow(document: Document) -> bool:
+    from ..scan import events_key
+
+    found = events_key(document.lines)
+    return found is not None and found[1].startswith("[") and found[1] != "[]"
 
 
 def _entry_line(path: str, entry_id: str) -> int:
@@ -528,9 +537,7 @@ def _record_change(
     except EditError as error:
         raise _refused(error) from None
     first, stop = planned.inserted or planned.entries[0]
-    lines_now = planned.document.lines
-    # the line of the change itself (`- announced: ...`), after a `changes:` key made for it
-    line = next((n for n in range(first, stop) if lines_now[n].lstrip().startswith("-")), first)
+    line = _change_line(planned)
     said = ", ".join(
         f"{key} {value}" if key != "note" else f"note {value!r}"
         for key, value in change.items()
@@ -552,6 +559,14 @@ def _record_change(
         lines,
     )
     return EXIT_OK
+
+
+def _change_line(planned: Planned) -> int:
+    """The 0-based line of an inserted change (`- announced: ...`), after a `changes:` key
+    made for it."""
+    first, stop = planned.inserted or planned.entries[0]
+    lines = planned.document.lines
+    return next((n for n in range(first, stop) if lines[n].lstrip().startswith("-")), first)
 
 
 def cmd_done(args: argparse.Namespace) -> int:
@@ -801,9 +816,8 @@ def _record_moves(
             planned = edit_file(path, plan, others, dry_run=args.dry_run)
         except EditError as error:
             raise _refused(error) from None
-        first = (planned.inserted or planned.entries[0])[0]
         done.append({"id": entry_id, "from": move.old, "to": move.new, "path": path,
-                     "line": first + 1, "announced": change["announced"]})
+                     "line": _change_line(planned) + 1, "announced": change["announced"]})
     return done
 
 

@@ -246,11 +246,12 @@ def _as_exported(imported: Imported, event: Any, zone: str) -> None:
     from ..dates import DateError, parse_edtf
 
     fields = imported.fields
-    uid = imported.uid or ""
-    local = uid.split("@", 1)[0]
-    match = re.fullmatch(r"(?P<id>[a-z0-9][a-z0-9-]*)-[0-9a-f]{12}", local)
-    if match and uid.endswith("@policy-timeline"):
-        imported.preferred_id = match.group("id")
+    # the UID's local part ends with the id (`truce-expiry-1a2b3c4d5e6f`, or after a
+    # `story:` or `story/`), with or without the digest of where it came from
+    local = re.split(r"[/:]", (imported.uid or "").split("@", 1)[0])[-1]
+    local = re.sub(r"-[0-9a-f]{12}$", "", local)
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", local):
+        imported.preferred_id = local
     title = str(fields["title"])
     status = _STATUS_MARK.search(title)
     if status:
