@@ -215,7 +215,7 @@ def test_schema_is_the_models_json_schema(run: Callable[..., Run]) -> None:
     assert "examples" in entry["properties"]["date"]
 
 
-@pytest.mark.parametrize("command", ["add", "change", "import", "init", "schema"])
+@pytest.mark.parametrize("command", ["add", "change", "done", "rm", "edit", "import", "init", "schema", "completion"])
 def test_every_command_has_help_with_examples(run: Callable[..., Run], command: str) -> None:
     result = run(command, "--help")
     assert result.code == 0

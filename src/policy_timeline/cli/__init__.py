@@ -233,6 +233,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 #: The global options that take a value: the word after one is never the command.
 _GLOBAL_VALUE_OPTIONS = frozenset({"-f", "--file", "--as-of", "--format"})
+_GLOBAL_FLAGS = frozenset({"--no-color", "--help", "--version"})
 
 
 def _command_word(argv: Sequence[str]) -> str | None:
@@ -248,7 +249,7 @@ def _command_word(argv: Sequence[str]) -> str | None:
             continue
         previous = argv[index - 1] if index else ""
         if word in COMMANDS:
-            if not previous.startswith("--") or "=" in previous:
+            if not previous.startswith("--") or "=" in previous or previous in _GLOBAL_FLAGS:
                 return word
             # after an option of some command: the whole parser knows whether it takes a value
             if takes_value is None:

@@ -416,6 +416,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         raise _refused(error) from None
     first, stop = planned.entries[0]
     how = _how_read(date_text, stored_date, today)
+    if entry["announced"] is not None:
+        how += f"; announced: {entry['announced']}"
+        how += _how_read(args.announced, entry["announced"], today).replace(", ", " ", 1)
     verb = "would add" if args.dry_run else "added"
     lines = [f"{verb} {entry['id']} to {path}:{first + 1} (date: {stored_date}{how})"]
     if args.dry_run:
