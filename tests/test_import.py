@@ -247,3 +247,17 @@ def test_json_nested_too_deep_is_a_located_error(run, tmp_path: Path) -> None:  
     result = run("-f", str(target), "import", str(deep))
     assert result.code == 1
     assert f"{deep}:1:" in result.err and "nested" in result.err and "internal error" not in result.err
+
+
+def test_our_own_export_of_a_later_moment_is_not_a_move(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = Path(__file__).resolve().parent.parent / "examples" / "truce-extended.yaml"
+    target = tmp_path / "t.yaml"
+    target.write_bytes(source.read_bytes())
+    feed = tmp_path / "feed.ics"
+    assert run("-f", str(target), "--as-of", "2025-11-05", "export", "ics", "-o", str(feed)).code == 0
+    before = target.read_bytes()
+    result = run("-f", str(target), "--as-of", "2025-07-28", "--format", "json", "import", str(feed))
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["moved"] == [] and report["added"] == []
+    assert target.read_bytes() == before

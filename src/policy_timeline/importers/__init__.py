@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..timeline import Location, Problem
@@ -34,6 +35,7 @@ class Imported:
     preferred_id: str | None = None  # the id it had (an export of this tool)
     status: str | None = None  # the status it had, when not open (an export of this tool)
     exported: bool = False  # it comes from `timeline export ics`: its UID is not kept
+    known_at: datetime | None = None  # the moment its date was true (an export's as-of)
 
 
 @dataclass
@@ -114,6 +116,7 @@ def plan(
     """
     from .. import dates
     from ..editing import derive_id
+    from ..schedule import AsOf as AsOfType
     from ..schedule import effective
 
     uids = dict(existing_uids or {})
@@ -136,7 +139,9 @@ def plan(
             if existing is not None:
                 found = by_id.get(existing)
                 if found is not None and as_of is not None and isinstance(interval, dates.Interval):
-                    now = effective(found, as_of).date
+                    # an export says the date as of its own moment: compare at that moment
+                    at = as_of if item.known_at is None else AsOfType.of_moment(item.known_at, zone)
+                    now = effective(found, at).date
                     if (now.start, now.end) != (interval.start, interval.end):
                         result.moved.append(
                             Moved(existing, now.text, str(item.fields["date"]), item)

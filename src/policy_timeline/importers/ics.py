@@ -299,9 +299,10 @@ def _as_exported(imported: Imported, event: Any, zone: str) -> None:
             for fact in line.split(" · "):
                 if fact.startswith("Actors: "):
                     fields["actors"] = fact[len("Actors: ") :].split(", ")
-    if imported.status is not None:
-        stamp = event.get("DTSTAMP")
-        if stamp is not None and isinstance(stamp.dt, datetime):
+    stamp = event.get("DTSTAMP")  # the export's as-of moment
+    if stamp is not None and isinstance(stamp.dt, datetime) and stamp.dt.tzinfo is not None:
+        imported.known_at = stamp.dt
+        if imported.status is not None:  # known by then, at the latest
             from ..dates import get_zone
 
             known = stamp.dt.astimezone(get_zone(zone)).date().isoformat()
