@@ -490,3 +490,17 @@ def test_change_in_a_flow_list_of_events_says_why(run: RunCli, tmp_path: Path) -
     path.write_text("events: [{id: a, title: A, date: 2025}]\n")
     result = run("-f", str(path), *AS_OF, "change", "a", "--announced", "today", "--note", "n")
     assert result.code == 1 and "'events' is written as a flow list" in result.err
+
+
+@pytest.mark.parametrize("as_of", ["2025-07-28", "2025-11-05"])
+def test_show_one_entry_json_golden(
+    run: RunCli, golden: Callable[[str, str], None], monkeypatch: pytest.MonkeyPatch, as_of: str
+) -> None:
+    monkeypatch.chdir(EXAMPLE.parent.parent)
+    result = run("-f", "examples/truce-extended.yaml", "--as-of", as_of, "--format", "json",
+                 "show", "truce-expiry")
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    assert list(document) == ["as_of", "entry"]
+    assert document["entry"]["path"] == "examples/truce-extended.yaml"
+    golden(f"show-entry-extended-{as_of}.json", result.out)
