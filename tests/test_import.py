@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import BUNDLED
 from policy_timeline import importers
+from policy_timeline.dates import DateError, parse_edtf, parse_offset
 from policy_timeline.loader import load
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
@@ -261,3 +265,69 @@ def test_our_own_export_of_a_later_moment_is_not_a_move(run, tmp_path: Path) -> 
     report = json.loads(result.out)
     assert report["moved"] == [] and report["added"] == []
     assert target.read_bytes() == before
+
+
+# ------------------------------------------------------- property: export → import → same
+
+
+_DATES = st.one_of(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)).map(lambda d: d.isoformat()),
+    st.tuples(st.integers(1990, 2090), st.integers(1, 12)).map(lambda t: f"{t[0]}-{t[1]:02d}"),
+    st.tuples(st.integers(1990, 2090), st.integers(1, 4)).map(lambda t: f"{t[0]}-Q{t[1]}"),
+    st.tuples(st.integers(1990, 2090), st.integers(1, 2)).map(lambda t: f"{t[0]}-H{t[1]}"),
+    st.tuples(st.integers(1990, 2090), st.integers(21, 24)).map(lambda t: f"{t[0]}-{t[1]}"),
+    st.integers(1990, 2090).map(str),
+    st.tuples(st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 1, 1)), st.integers(1, 40)).map(
+        lambda t: f"{t[0].isoformat()}/{(t[0] + timedelta(days=t[1])).isoformat()}"),
+    st.tuples(st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 1, 1)), st.integers(0, 23),
+              st.integers(0, 59), st.sampled_from(["", "Z", "+05:30", "-04:00"])).map(
+        lambda t: f"{t[0].isoformat()}T{t[1]:02d}:{t[2]:02d}{t[3]}"),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    written=_DATES,
+    mark=st.sampled_from(["", "~", "?", "%"]),
+    deadline=st.booleans(),
+    leads=st.lists(st.sampled_from(["1d", "3d", "2w", "30d", "1mo", "1y"]), unique=True, max_size=3),
+    zone=st.sampled_from(["UTC", "America/New_York", "Asia/Tokyo"]),
+)
+def test_export_then_import_gives_the_entry_back(
+    written: str, mark: str, deadline: bool, leads: list[str], zone: str
+) -> None:
+    from policy_timeline.exporters import export
+    from policy_timeline.schedule import AsOf, effective, known_entries
+    from policy_timeline.timeline import Entry, FileInfo, Timeline
+
+    if "T" in written or "/" in written:
+        mark = ""  # qualifiers on days and months only here
+    try:
+        interval = parse_edtf(written + mark, zone)
+    except DateError:
+        return
+    warn = tuple(parse_offset(lead) for lead in leads)
+    entry = Entry(id="e", title="Some entry", date=interval, date_text=written + mark,
+                  kind="deadline" if deadline else "event", warn=warn if (deadline or warn) else (),
+                  warn_explicit=bool(warn), zone=zone)
+    default = (parse_offset("7d"),)
+    timeline = Timeline((FileInfo("t.yaml", "T", zone, default),), (entry,))
+    as_of = AsOf.of_day(date(1989, 1, 1), zone)
+    text = export("ics", timeline, as_of, list(known_entries(timeline, as_of)))
+    parsed = importers.parse(text, "feed.ics", "ics", zone)
+    assert not [p for p in parsed.problems if p.severity == "error"], parsed.problems
+    empty = Timeline((FileInfo("new.yaml", None, zone, default),), ())
+    outcome = importers.plan(parsed.entries, empty, {}, zone, {}, as_of)
+    [back] = outcome.added
+    assert back["id"] == "e" and back["title"] == "Some entry"
+    again = parse_edtf(back["date"], zone)
+    assert (again.start, again.end) == (interval.start, interval.end), (written + mark, back["date"])
+    if "/" not in written and "T" not in written:
+        assert again.precision == interval.precision
+        assert (again.approximate, again.uncertain) == (interval.approximate, interval.uncertain)
+    assert back.get("kind") == entry.kind
+    if entry.reminded:
+        expected = [lead.text for lead in warn] if warn else None
+        if deadline and [lead.text for lead in warn] == ["7d"]:
+            expected = None  # the file's default is not written again
+        assert back.get("warn") == expected, (leads, back)
