@@ -297,7 +297,7 @@ def test_export_then_import_gives_the_entry_back(
     written: str, mark: str, deadline: bool, leads: list[str], zone: str
 ) -> None:
     from policy_timeline.exporters import export
-    from policy_timeline.schedule import AsOf, effective, known_entries
+    from policy_timeline.schedule import AsOf, known_entries
     from policy_timeline.timeline import Entry, FileInfo, Timeline
 
     if "T" in written or "/" in written:
