@@ -331,3 +331,20 @@ def test_export_then_import_gives_the_entry_back(
         if deadline and [lead.text for lead in warn] == ["7d"]:
             expected = None  # the file's default is not written again
         assert back.get("warn") == expected, (leads, back)
+
+
+def test_our_export_passed_through_another_calendar_is_still_ours(tmp_path: Path) -> None:
+    from policy_timeline.exporters import export
+    from policy_timeline.loader import load as load_file
+    from policy_timeline.schedule import AsOf, known_entries
+
+    source = Path(__file__).resolve().parent.parent / "examples" / "truce-extended.yaml"
+    timeline = load_file([source]).timeline
+    as_of = AsOf.of_day(date(2025, 8, 1), timeline.timezone)
+    text = export("ics", timeline, as_of, list(known_entries(timeline, as_of)))
+    text = text.replace("PRODID:-//policy-timeline//timeline export//EN", "PRODID:-//Google Inc//Google Calendar 70.9054//EN")
+    parsed = importers.parse(text, "feed.ics", "ics", timeline.timezone)
+    by_title = {item.fields["title"]: item for item in parsed.entries}
+    expiry = by_title["90-day tariff freeze expires"]
+    assert expiry.fields["kind"] == "deadline" and expiry.fields["warn"] == ["14d", "3d"]
+    assert expiry.preferred_id == "truce-expiry"

@@ -46,9 +46,11 @@ def parse(text: str, path: str, zone: str = "UTC") -> Parsed:
         line = text.count("\n", 0, starts[index]) + 1 if index < len(starts) else 1
         where = Location(path, line, 1)
         try:
+            # an event of `timeline export ics`, maybe passed through another calendar
+            exported = ours or str(event.get("UID", "")).endswith("@policy-timeline")
             _report_unknown_zones(event, unknown, zone, where, result.problems)
-            imported = _event(event, where, result.problems, ours)
-            if imported is not None and ours:
+            imported = _event(event, where, result.problems, exported)
+            if imported is not None and exported:
                 _as_exported(imported, event, zone)
         except (ValueError, TypeError, KeyError) as error:
             result.problems.append(
@@ -91,8 +93,10 @@ def _event(
     url = event.get("URL")
     if url is not None and str(url).startswith(("http://", "https://")):
         fields["sources"] = [str(url)]
-    # this tool's export says its lead times in words (see `_as_exported`)
-    warn = [] if ours else _lead_times(event, start, where, title, problems)
+    # this tool's export also says its lead times in words (see `_as_exported`): what its
+    # alarms cannot say (a timed deadline's) is only reported when the words are missing
+    said = ours and "\nReminders: " in "\n" + str(event.get("DESCRIPTION", ""))
+    warn = _lead_times(event, start, where, title, [] if said else problems)
     if warn:
         fields["warn"] = warn
     if event.get("RRULE") is not None:
@@ -286,7 +290,6 @@ def _as_exported(imported: Imported, event: Any, zone: str) -> None:
     paragraphs = description.split("\n\nDate: ", 1)
     if len(paragraphs) == 2:
         fields["summary"] = paragraphs[0].strip()
-    fields.pop("warn", None)
     for line in description.split("\n"):
         if line.startswith("Reminders: "):
             leads = line[len("Reminders: ") :].split(" before the due day", 1)[0]
