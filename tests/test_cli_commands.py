@@ -504,3 +504,14 @@ def test_show_one_entry_json_golden(
     assert list(document) == ["as_of", "entry"]
     assert document["entry"]["path"] == "examples/truce-extended.yaml"
     golden(f"show-entry-extended-{as_of}.json", result.out)
+
+
+def test_edit_counts_lines_as_the_editor_does(run: RunCli, tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text('events:\n  - id: a\n    title: "one\u2028two\x85three"\n    date: 2025\n  - id: b\n    title: B\n    date: 2026\n', encoding="utf-8")
+    record = tmp_path / "args.txt"
+    editor = tmp_path / "editor"
+    editor.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{record}"\n')
+    editor.chmod(0o755)
+    assert run("-f", str(path), "edit", "b", env={"VISUAL": str(editor)}).code == 0
+    assert record.read_text().splitlines()[0] == "+5"

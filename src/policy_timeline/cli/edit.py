@@ -315,17 +315,15 @@ def _locate(ctx: Context, entry_id: str) -> tuple[str, str, list[str]]:
 
     An id found nowhere is a located error that suggests the nearest ids, as `check` does.
     """
-    from ..editing import Document, entry_ids, find_entry
+    from ..editing import entry_ids, find_entry
 
     files = _files(ctx)
     story, _, bare = entry_id.rpartition(":")
     candidates = [f for f in files if not story or Path(f).stem == story]
     for candidate in candidates:
-        try:
-            data = Path(candidate).read_bytes()
-        except OSError:
+        document = _document(candidate)
+        if document is None:
             continue
-        document = Document(candidate, data.decode("utf-8", "replace").splitlines(True))
         if find_entry(document, bare) or (
             _events_in_flow(document) and bare in entry_ids(document.text())
         ):  # the edit then says why it cannot be made
@@ -343,6 +341,16 @@ def _locate(ctx: Context, entry_id: str) -> tuple[str, str, list[str]]:
     raise CliError(message)
 
 
+def _document(path: str) -> Document | None:
+    """The file as the editing commands see it (its lines as YAML counts them), or None."""
+    from ..editing import Document, EditError
+
+    try:
+        return Document.from_bytes(Path(path).read_bytes(), path)
+    except (OSError, EditError):
+        return None
+
+
 def _events_in_flow(document: Document) -> bool:
     from ..scan import events_key
 
@@ -352,10 +360,10 @@ def _events_in_flow(document: Document) -> bool:
 
 def _entry_line(path: str, entry_id: str) -> int:
     """The 1-based line of the entry's dash in `path`."""
-    from ..editing import Document, find_entry
+    from ..editing import find_entry
 
-    document = Document(path, _read(path).splitlines(True))
-    found = find_entry(document, entry_id)
+    document = _document(path)
+    found = find_entry(document, entry_id) if document is not None else None
     if found is None:
         raise CliError(f"no entry with id {entry_id!r} in {path}")
     block, index = found
@@ -670,7 +678,6 @@ def cmd_edit(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from .. import importers
     from ..editing import (
-        Document,
         EditError,
         append_entries,
         derive_id,
@@ -723,9 +730,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         taken.update(entry_ids(_read(file_path)))
     known_uids = _export_uids(timeline)
     for file_path in _files(ctx):
-        known_uids.update(
-            entry_values(Document(file_path, _read(file_path).splitlines(True)), "uid")
-        )
+        source_document = _document(file_path)
+        if source_document is not None:
+            known_uids.update(entry_values(source_document, "uid"))
     outcome = importers.plan(
         parsed.entries, timeline, taken, zone, known_uids, ctx.as_of(zone)
     )
