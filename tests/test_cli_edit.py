@@ -130,8 +130,10 @@ def test_import_dry_run_changes_nothing(run: Callable[..., Run], seed: Path) -> 
     before = seed.read_bytes()
     result = run("-f", str(seed), *AS_OF, "import", str(FIXTURES / "calendar.ics"), "--dry-run")
     assert result.code == 0, result.err
-    assert result.out.startswith(f"would add 6 entries to {seed}\n  - id: tariff-freeze-expires\n")
-    assert "warn: [2w, 3d]" in result.out
+    assert result.out.startswith(f"would add 6 entries to {seed}\n  tariff-freeze-expires at {seed}:147: "
+                                 "Tariff freeze expires (date: 2025-08-12)\n")
+    assert "  147 |   - id: tariff-freeze-expires\n" in result.out
+    assert "  155 |     warn: [2w, 3d]\n" in result.out
     assert "15 minutes" in result.err  # the alarm that cannot be a lead time
     assert seed.read_bytes() == before
 
@@ -213,7 +215,7 @@ def test_schema_is_the_models_json_schema(run: Callable[..., Run]) -> None:
     assert "examples" in entry["properties"]["date"]
 
 
-@pytest.mark.parametrize("command", ["add", "change", "import", "init", "schema"])
+@pytest.mark.parametrize("command", ["add", "change", "done", "rm", "edit", "import", "init", "schema", "completion"])
 def test_every_command_has_help_with_examples(run: Callable[..., Run], command: str) -> None:
     result = run(command, "--help")
     assert result.code == 0

@@ -185,15 +185,13 @@ def test_add_to_an_empty_or_missing_events_list(tmp_path: Path, text: str, expec
     assert set(entries_of(path)) == {"b"}
 
 
-def test_change_on_flow_style_changes_uses_a_round_trip_of_that_entry_only(tmp_path: Path) -> None:
+def test_change_on_flow_style_changes_is_refused_with_the_reason(tmp_path: Path) -> None:
     text = "events:\n  - id: a   # keep me\n    title: A\n    date: 2025\n" + "    changes: [{announced: 2025-02-01, note: x}]\n\n  - id: b\n    title: B\n    date: 2026\n"
     path = tmp_path / "t.yaml"
     path.write_text(text)
-    change(path, "a", announced="2025-03-01", note="y")
-    after = path.read_text()
-    assert after.startswith("events:\n  - id: a ") and "# keep me\n    title: A\n" in after
-    assert after.endswith("\n\n  - id: b\n    title: B\n    date: 2026\n")
-    assert [c.note for c in entries_of(path)["a"].changes] == ["x", "y"]
+    with pytest.raises(EditError, match=r"t.yaml:5: the changes of 'a' are written as a flow list"):
+        change(path, "a", announced="2025-03-01", note="y")
+    assert path.read_text() == text
 
 
 def test_change_on_empty_flow_changes(tmp_path: Path) -> None:
@@ -444,3 +442,191 @@ def test_adding_to_a_10000_entry_file_is_fast(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - start
     assert elapsed < 1.0, f"add + change on 10,000 entries took {elapsed:.2f} s"
     only_insertions(text.encode(), path.read_bytes())
+
+
+# ------------------------------------------------- valid files that edits used to refuse
+
+
+def test_document_markers_are_kept_and_edits_work(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("---\ntitle: T\nevents:\n  - id: a\n    title: A\n    date: 2025-01-01\n...\n")
+    add(path, {"id": "b", "title": "B", "date": "2025-02-01"})
+    change(path, "a", announced="2025-01-02", note="n")
+    text = path.read_text()
+    assert text.startswith("---\ntitle: T\n") and text.endswith("...\n")
+    assert set(entries_of(path)) == {"a", "b"}
+    assert [c.note for c in entries_of(path)["a"].changes] == ["n"]
+
+
+def test_an_alias_in_the_last_entry(tmp_path: Path) -> None:
+    text = "title: T\nevents:\n  - id: a\n    title: &t A\n    date: 2025-01-01\n  - id: b\n    title: *t\n    date: 2025-01-02\n"
+    path = tmp_path / "t.yaml"
+    path.write_text(text)
+    add(path, {"id": "c", "title": "C", "date": "2025-03-01"})  # after it: fine
+    assert set(entries_of(path)) == {"a", "b", "c"}
+    before = path.read_bytes()
+    with pytest.raises(EditError) as refused:
+        change(path, "b", announced="2025-01-02", note="n")
+    assert "uses a YAML alias" in refused.value.message and "\\x0a" not in refused.value.message
+    assert "\n" not in refused.value.message
+    assert path.read_bytes() == before
+
+
+def test_flow_style_entries_count_as_ids_and_are_refused_with_the_reason(tmp_path: Path) -> None:
+    text = "title: T\nevents:\n  - {id: a, title: A, date: 2025-01-01}\n"
+    path = tmp_path / "t.yaml"
+    path.write_text(text)
+    with pytest.raises(EditError) as duplicate:
+        add(path, {"id": "a", "title": "Again", "date": "2025-02-01"})
+    assert "duplicate id 'a'" in str(duplicate.value.problems[0])
+    with pytest.raises(EditError, match=r"t.yaml:3: the entry 'a' is written as a flow mapping"):
+        change(path, "a", announced="2025-01-02", note="n")
+    assert path.read_text() == text
+    assert derive_id("A", entry_ids(text)) == "a-2"
+
+
+def test_quoted_keys_are_found(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text('title: T\nevents:\n  - "id": a\n    "title": A\n    "date": 2025-01-01\n    "changes":\n      - announced: 2025-01-01\n        note: first\n')
+    change(path, "a", announced="2025-01-02", note="n")
+    assert [c.note for c in entries_of(path)["a"].changes] == ["first", "n"]
+    with pytest.raises(EditError) as duplicate:
+        add(path, {"id": "a", "title": "Again", "date": "2025-02-01"})
+    assert "duplicate id 'a'" in str(duplicate.value.problems[0])
+
+
+def test_an_id_line_inside_a_summary_is_not_an_entry(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("title: T\nevents:\n  - id: b\n    title: B\n    date: 2025-01-01\n    summary: |\n      notes\n      - id: a\n")
+    add(path, {"id": "a", "title": "A", "date": "2025-02-01"})
+    assert set(entries_of(path)) == {"a", "b"}
+    assert "- id: a\n" in entries_of(path)["b"].summary + "\n"
+
+
+# ------------------------------------------------------------ changes in announced order
+
+
+def test_a_change_goes_where_its_announced_date_puts_it(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "events:\n  - id: a\n    title: A\n    kind: deadline\n    date: 2025-08-10\n    changes:\n"
+        "      - announced: 2025-07-01\n        note: first\n"
+        "      # the big one\n      - announced: 2025-09-01\n        note: third\n"
+    )
+    change(path, "a", announced="2025-08-01", note="second")
+    change(path, "a", announced="2025-09-01", note="fourth")  # same day: after the one there
+    change(path, "a", announced="2025-06-01", note="zeroth")
+    notes = [c.note for c in entries_of(path)["a"].changes]
+    assert notes == ["zeroth", "first", "second", "third", "fourth"]
+    assert "      - announced: 2025-08-01\n        note: second\n      # the big one\n" in path.read_text()
+
+
+# --------------------------------------------------------------------------- removing
+
+
+def test_remove_takes_out_the_entry_its_comment_and_one_blank_line(tmp_path: Path) -> None:
+    from policy_timeline.editing import remove_entry
+
+    text = "title: T\nevents:\n  - id: a\n    title: A\n    date: 2025\n\n  # about b\n  - id: b\n    title: B\n    date: 2026\n\n  - id: c\n    title: C\n    date: 2027\n"
+    path = tmp_path / "t.yaml"
+    path.write_text(text)
+    edit_file(str(path), lambda document: remove_entry(document, "b"))
+    assert path.read_text() == "title: T\nevents:\n  - id: a\n    title: A\n    date: 2025\n\n  - id: c\n    title: C\n    date: 2027\n"
+    edit_file(str(path), lambda document: remove_entry(document, "a"))
+    edit_file(str(path), lambda document: remove_entry(document, "c"))
+    assert path.read_text() == "title: T\nevents: []\n"
+    assert entries_of(path) == {}
+
+
+def test_remove_refuses_an_entry_whose_anchor_is_used(tmp_path: Path) -> None:
+    from policy_timeline.editing import remove_entry
+
+    text = "events:\n  - id: a\n    title: &t A\n    date: 2025\n  - id: b\n    title: *t\n    date: 2026\n"
+    path = tmp_path / "t.yaml"
+    path.write_text(text)
+    with pytest.raises(EditError, match="anchor"):
+        edit_file(str(path), lambda document: remove_entry(document, "a"))
+    assert path.read_text() == text
+
+
+# --------------------------------------------------------- writes by others during an edit
+
+
+def test_a_write_while_the_edit_is_planned_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("events:\n  - id: a\n    title: A\n    date: 2025\n")
+    calls = []
+
+    def plan(document: Document) -> Any:
+        calls.append(1)
+        if len(calls) == 1:  # someone appends while this edit works on what it read
+            with open(path, "a") as stream:
+                stream.write("# hand edit\n")
+        return append_entries(document, [{"id": "b", "title": "B", "date": "2026"}])
+
+    edit_file(str(path), plan)
+    assert len(calls) == 2
+    text = path.read_text()
+    assert "# hand edit\n" in text and set(entries_of(path)) == {"a", "b"}
+
+
+def test_a_write_that_lands_in_the_old_file_during_the_rename_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import policy_timeline.editing as editing
+
+    path = tmp_path / "t.yaml"
+    path.write_text("events:\n  - id: a\n    title: A\n    date: 2025\n")
+    real_replace = os.replace
+    late = [open(path, "a")]  # opened before the rename, like `>>` in a shell  # noqa: SIM115
+
+    def replace(source: Any, target: Any) -> None:
+        real_replace(source, target)
+        if late:
+            stream = late.pop()
+            stream.write("# written late\n")  # lands in the old file, after the rename
+            stream.close()
+
+    monkeypatch.setattr(editing.os, "replace", replace)
+    add(path, {"id": "b", "title": "B", "date": "2026"})
+    text = path.read_text()
+    assert "# written late\n" in text and set(entries_of(path)) == {"a", "b"}
+
+
+@pytest.mark.slow  # about 5 s: many trials of a real race on a big file
+def test_appends_racing_edits_on_a_big_file_are_never_lost(tmp_path: Path) -> None:
+    import random
+
+    path = tmp_path / "t.yaml"
+    body = "".join(f"  - id: e{n}\n    title: Entry {n}\n    date: 2025-01-01\n\n" for n in range(5000))
+    path.write_text("title: Big\nevents:\n" + body)
+    rng = random.Random(7)
+    lost, deadline = 0, time.monotonic() + 20
+    trials = 0
+    while trials < 30 and time.monotonic() < deadline:
+        trials += 1
+        marker = f"# hand edit {trials}\n"
+
+        def append(marker: str = marker) -> None:
+            time.sleep(rng.uniform(0, 0.15))
+            with open(path, "a") as stream:
+                stream.write(marker)
+
+        thread = threading.Thread(target=append)
+        thread.start()
+        add(path, {"id": f"new-{trials}", "title": "New", "date": "2026"})
+        thread.join()
+        text = path.read_text()
+        lost += marker not in text or f"- id: new-{trials}\n" not in text
+    assert trials >= 10 and lost == 0
+
+
+def test_a_flow_list_of_events_is_refused_with_the_reason(tmp_path: Path) -> None:
+    text = "events: [{id: a, title: A, date: 2025}]\n"
+    path = tmp_path / "t.yaml"
+    path.write_text(text)
+    for edit in (lambda: change(path, "a", announced="2025-01-02", note="n"),
+                 lambda: add(path, {"id": "b", "title": "B", "date": "2026"})):
+        with pytest.raises(EditError, match=r"t.yaml:1:1: 'events' is written as a flow list"):
+            edit()
+    assert path.read_text() == text

@@ -3,10 +3,10 @@
 People edit the file by hand and keep it in git, so an edit here changes text, not a
 parsed tree: new entries and changes are serialised in the file's own indentation
 style and *inserted* as lines; every other byte stays as it was. That is also what
-keeps editing fast on big files (a full ruamel.yaml round trip of a 10,000-entry file
-takes seconds; a line scan takes milliseconds). ruamel.yaml is used only for what
-plain insertion cannot do (a flow-style `changes: [...]`), on the slice of the one
-entry concerned.
+keeps editing fast on big files (a full YAML round trip of a 10,000-entry file takes
+seconds; a line scan takes milliseconds). What plain insertion cannot do (an entry
+written as a flow mapping, `changes: [...]` in flow style, an alias whose anchor is
+elsewhere) is refused with the reason and what to write instead.
 
 Before anything is written, an edit is checked twice:
 
@@ -43,7 +43,18 @@ from .timeline import Location, Problem
 LOCK_TIMEOUT = 60.0  # seconds; a lock held longer than this is a stuck process
 MAX_ID_LENGTH = 48  # derived ids are for typing: long enough to read, short enough to type
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-_ID_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?id[ \t]*:[ \t]*(?P<value>[^#\s][^#]*?)[ \t]*(?:#.*)?$")
+_ID_LINE = re.compile(
+    r"""[ \t]*(?:-[ \t]+)?(?:id|"id"|'id')[ \t]*:[ \t]*(?P<value>[^#\s][^#]*?)[ \t]*(?:#.*)?$"""
+)
+_CHANGES_KEY = re.compile(r"""(?:changes|"changes"|'changes')[ \t]*:""")
+# `- {id: a, ...}`: an entry written as a flow mapping
+_FLOW_ITEM = re.compile(r"[ \t]*-[ \t]+\{")
+_FLOW_ID = re.compile(
+    r"""[{,][ \t]*(?:id|"id"|'id')[ \t]*:[ \t]*(?P<value>"[^"\r\n]*"|'[^'\r\n]*'|[^,}\s#]+)"""
+)
+_ANCHOR = re.compile(r"(?m)^[^#\r\n]*?(?:^|[\s\[{,:-])&[^\s,\[\]{}]")  # `&name`
+# `---` / `...`: where a YAML document begins or ends
+_DOCUMENT_MARKER = re.compile(r"(?:---|\.\.\.)(?:[ \t].*)?$")
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR, _TIMESTAMP, _INT = (f"tag:yaml.org,2002:{name}" for name in ("str", "timestamp", "int"))
 
@@ -199,7 +210,8 @@ def detect_style(lines: Sequence[str], block: Block | None) -> Style:
 
 
 _ID_KEY = re.compile(
-    r"(?m)^[ \t]*(?:-[ \t]+)?id[ \t]*:[ \t]*(?P<value>[^#\s\r\n][^#\r\n]*?)[ \t]*(?:#[^\r\n]*)?\r?$"
+    r"""(?m)^[ \t]*(?:-[ \t]+)?(?:id|"id"|'id')[ \t]*:[ \t]*"""
+    r"(?P<value>[^#\s\r\n][^#\r\n]*?)[ \t]*(?:#[^\r\n]*)?\r?$"
 )
 
 
@@ -215,6 +227,12 @@ def entry_ids(text: str) -> dict[str, int]:
         line += text.count("\n", position, match.start())
         position = match.start()
         found.setdefault(_unquote(match.group("value")), line)
+    if "{" in text:  # entries written as flow mappings: `- {id: a, title: A}`
+        for number, content in enumerate(text.split("\n")):
+            if "{" in content:
+                for match in _FLOW_ID.finditer(content):
+                    value = _unquote(match.group("value"))
+                    found[value] = min(found.get(value, number), number)
     return found
 
 
@@ -394,6 +412,10 @@ class Planned:
     references: set[str] = field(default_factory=set)
     # entry ids that must be present after validation
     expect_ids: list[str] = field(default_factory=list)
+    # (first line, one past last line) of the old document that an edit took out
+    removed: tuple[int, int] | None = None
+    # (first line, one past last line) in the new document of what an edit inserted
+    inserted: tuple[int, int] | None = None
 
 
 def _events_block(document: Document) -> tuple[Block | None, str]:
@@ -491,9 +513,20 @@ def append_entries(document: Document, entries: Sequence[Mapping[str, Any]]) -> 
     expected = [_as_text(dict(entry)) for entry in entries]
     if has_items:
         assert block is not None
-        before = _compose_data(document.lines[seam_start:at], document.path)
-        after = _compose_data(lines[seam_start : at + len(new)], document.path)
-        same = isinstance(before, list) and after == [*before, *expected]
+        try:
+            before = _compose_data(document.lines[seam_start:at], document.path)
+            after = _compose_data(lines[seam_start : at + len(new)], document.path)
+            same = isinstance(before, list) and after == [*before, *expected]
+        except EditError:
+            # the last entry uses an alias of an anchor written above it: the whole list
+            what = f"{document.path}:{seam_start + 1}: the entry before the new ones"
+            before = _compose_data(document.lines[block.key : at], document.path, what)
+            after = _compose_data(lines[block.key : at + len(new)], document.path)
+            same = (
+                isinstance(before, dict)
+                and isinstance(before.get("events"), list)
+                and after == {"events": [*before["events"], *expected]}
+            )
     else:
         after = _compose_data(lines[seam_start : at + len(new)], document.path)
         same = after == {"events": expected}
@@ -515,15 +548,28 @@ def _references(entry: Mapping[str, Any]) -> set[str]:
     return {parsed.ref} if isinstance(parsed, dates.Relative) else set()
 
 
-def _compose_data(lines: Sequence[str], path: str) -> Any:
+def _compose_data(lines: Sequence[str], path: str, what: str | None = None) -> Any:
+    """The data of a slice of the file; `what` names the slice when it is the file as it was
+    (its problem is then the file's, not the edit's)."""
     from .loader import to_data
 
     text = "".join(lines)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or str(error)
+        if "undefined alias" in problem:
+            raise EditError(
+                f"{what or path}: uses a YAML alias ('*name') whose anchor ('&name') is written "
+                "elsewhere in the file; edits from the command line work line by line and "
+                "cannot keep such a pair: replace the alias with its value to edit here, or "
+                "edit the file by hand; nothing written"
+            ) from None
+        reason = " ".join(str(problem).split())
+        if what is not None:
+            raise EditError(f"{what} cannot be read as YAML ({reason}); nothing written") from None
         raise EditError(
-            f"{path}: the edit would not read back as YAML ({error}); nothing written"
+            f"{path}: the edit would not read back as YAML ({reason}); nothing written"
         ) from None
     return to_data(node, path, []) if node is not None else None
 
@@ -537,31 +583,93 @@ def _as_text(value: Any) -> Any:
     return value
 
 
-def find_entry(document: Document, entry_id: str) -> tuple[Block, int] | None:
-    """The events block and the index of the item whose `id` is `entry_id`."""
+def item_ids(document: Document) -> Iterator[tuple[Block, int, int, str]]:
+    """Each entry of `events:` as (block, index, line of its id, id), by a line scan that
+    reads YAML only for entries written as flow mappings (`- {id: a, ...}`)."""
     block, rest = _events_block(document)
     if block is None or rest:
-        return None
+        return
     lines = document.lines
     key_column = block.dash + detect_style(lines, block).item_offset
     for index, start in enumerate(block.items):
+        if _FLOW_ITEM.match(lines[start]):
+            data = _compose_data(lines[start : _item_end(lines, block, index)], document.path)
+            if isinstance(data, list) and data and isinstance(data[0], dict):
+                yield block, index, start, str(data[0].get("id"))
+            continue
         stop = block.items[index + 1] if index + 1 < len(block.items) else block.end
         for number in range(start, stop):
             line = lines[number]
             if number != start and _indent(line) != key_column:
                 continue
             match = _ID_LINE.match(_content(line))
-            if match and _unquote(match.group("value")) == entry_id:
-                return block, index
+            if match:
+                yield block, index, number, _unquote(match.group("value"))
+                break
+
+
+def entry_values(document: Document, key: str) -> dict[str, str]:
+    """`key`'s value of each block-style entry that has one, by a line scan: value → id."""
+    block, rest = _events_block(document)
+    if block is None or rest:
+        return {}
+    lines = document.lines
+    key_column = block.dash + detect_style(lines, block).item_offset
+    pattern = re.compile(
+        rf"""[ \t]*(?:-[ \t]+)?(?:{key}|"{key}"|'{key}')[ \t]*:[ \t]*"""
+        r"(?P<value>[^#\s][^#]*?)[ \t]*(?:#.*)?$"
+    )
+    ids = {index: found for _, index, _, found in item_ids(document)}
+    values: dict[str, str] = {}
+    for index, start in enumerate(block.items):
+        stop = block.items[index + 1] if index + 1 < len(block.items) else block.end
+        for number in range(start, stop):
+            if number != start and _indent(lines[number]) != key_column:
+                continue
+            match = pattern.match(_content(lines[number]))
+            if match and index in ids:
+                values[_unquote(match.group("value"))] = ids[index]
+                break
+    return values
+
+
+def find_entry(document: Document, entry_id: str) -> tuple[Block, int] | None:
+    """The events block and the index of the item whose `id` is `entry_id`."""
+    for block, index, _, found in item_ids(document):
+        if found == entry_id:
+            return block, index
     return None
+
+
+def _not_found(document: Document, entry_id: str) -> EditError:
+    """Why the entry is not found: not there, or in an `events: [...]` a line scan cannot read."""
+    block, rest = _events_block(document)
+    if block is not None and rest and not re.fullmatch(r"\[\][ \t]*(#.*)?", rest):
+        return EditError(
+            f"{document.path}:{block.key + 1}:1: 'events' is written as a flow list "
+            "('events: [...]'); write it as a block list to edit it from the command line"
+        )
+    return EditError(f"{document.path}: no entry with id '{entry_id}'")
+
+
+def _editable(document: Document, block: Block, index: int, entry_id: str) -> None:
+    """Refuse, with the reason, an entry that line edits cannot change safely."""
+    start = block.items[index]
+    if _FLOW_ITEM.match(document.lines[start]):
+        raise EditError(
+            f"{document.path}:{start + 1}: the entry '{entry_id}' is written as a flow mapping "
+            "('- {id: ...}'); write it as a block mapping (one key a line) to edit it from "
+            "the command line"
+        )
 
 
 def append_change(document: Document, entry_id: str, change: Mapping[str, Any]) -> Planned:
     """Add `change` at the end of the entry's `changes:` (created when missing)."""
     found = find_entry(document, entry_id)
     if found is None:
-        raise EditError(f"{document.path}: no entry with id '{entry_id}'")
+        raise _not_found(document, entry_id)
     block, index = found
+    _editable(document, block, index, entry_id)
     lines = list(document.lines)
     style = detect_style(lines, block)
     start, end = block.items[index], _item_end(lines, block, index)
@@ -571,18 +679,22 @@ def append_change(document: Document, entry_id: str, change: Mapping[str, Any]) 
     for number in range(start, end):
         text = _content(lines[number])
         body = text[key_column:] if number != start else text[block.dash :].lstrip("- ")
-        if (number == start or _indent(lines[number]) == key_column) and re.match(
-            r"changes[ \t]*:", body
-        ):
+        if (number == start or _indent(lines[number]) == key_column) and _CHANGES_KEY.match(body):
             changes_line = number
             break
-    old_entry = _compose_data(lines[start:end], document.path)
+    old_entry = _compose_data(
+        lines[start:end], document.path, f"{document.path}:{start + 1}: the entry '{entry_id}'"
+    )
     if not isinstance(old_entry, list) or len(old_entry) != 1 or not isinstance(old_entry[0], dict):
         raise EditError(f"{document.path}:{start + 1}: cannot read the entry '{entry_id}'")
+    existing = old_entry[0].get("changes") or []
+    position = _position_by_announced(existing, change, file_timezone(document.text()))
     changes_value = None
     if changes_line is not None:
         changes_value = re.sub(
-            r"^-?[ \t]*changes[ \t]*:", "", _content(lines[changes_line]).strip()
+            r"""^-?[ \t]*(?:changes|"changes"|'changes')[ \t]*:""",
+            "",
+            _content(lines[changes_line]).strip(),
         )
         changes_value = (
             changes_value.split("#")[0].strip()
@@ -601,7 +713,10 @@ def append_change(document: Document, entry_id: str, change: Mapping[str, Any]) 
         if changes.items:
             changes_style = Style(changes.dash - key_column, style.item_offset, False)
             dash_column = changes.dash
-            at = _item_end(lines, changes, len(changes.items) - 1)
+            if position < len(changes.items):
+                at = _before_comments(lines, changes.items[position], changes.dash)
+            else:
+                at = _item_end(lines, changes, len(changes.items) - 1)
         else:
             changes_style, dash_column, at = (
                 style,
@@ -617,78 +732,123 @@ def append_change(document: Document, entry_id: str, change: Mapping[str, Any]) 
                 {"changes": [dict(change)]}, key_column, style, " " * key_column
             )
         ]
+    elif changes_value is not None and changes_value.startswith("["):
+        raise EditError(
+            f"{document.path}:{changes_line + 1}: the changes of '{entry_id}' are written as a "
+            "flow list ('changes: [...]'); write them as a block list (one '- announced: ...' "
+            "item a change) to add to them from the command line"
+        )
     else:
-        return _ruamel_append_change(document, block, index, start, end, change, old_entry[0])
+        raise EditError(
+            f"{document.path}:{changes_line + 1}: 'changes' of '{entry_id}' holds "
+            f"{changes_value!r}, not a list of changes; nothing written"
+        )
+    if not isinstance(existing, list):
+        position = 0
     _ensure_newline(lines, at, newline)
     lines[at:at] = new
     planned = Planned(
         document.with_lines(lines), [(start, end + len(new))], _references(old_entry[0])
     )
     planned.expect_ids.append(entry_id)
-    _check_entry(old_entry[0], lines[start : end + len(new)], change, document.path)
+    planned.inserted = (at, at + len(new))
+    _check_entry(old_entry[0], lines[start : end + len(new)], change, document.path, position)
     return planned
 
 
+def remove_entry(document: Document, entry_id: str) -> Planned:
+    """Take the entry out of `events:`: its lines, its comments above it, and the blank
+    line that separated it from the one before (or after, for the first one)."""
+    found = find_entry(document, entry_id)
+    if found is None:
+        raise _not_found(document, entry_id)
+    block, index = found
+    lines = list(document.lines)
+    start = _before_comments(lines, block.items[index], block.dash)
+    end = _item_end(lines, block, index)
+    if start > 0 and _is_blank(lines[start - 1]) and (index > 0 or len(block.items) == 1):
+        start -= 1  # the blank line before it
+    elif index == 0 and end < len(lines) and _is_blank(lines[end]) and len(block.items) > 1:
+        end += 1  # the first one: the blank line after it
+    new_lines = lines[:start] + lines[end:]
+    if len(block.items) == 1:  # the last one: `events: []`, its comment kept
+        content = _content(lines[block.key])
+        ending = lines[block.key][len(content) :] or document.newline
+        new_lines[block.key] = re.sub(r":", ": []", content, count=1) + ending
+    # the seam check: the neighbours read back as they were, without this entry
+    first = block.items[index - 1] if index > 0 else block.key
+    stop = _item_end(lines, block, index + 1) if index + 1 < len(block.items) else end
+    what = f"{document.path}:{block.items[index] + 1}: the entry '{entry_id}'"
+    before = _compose_data(lines[first:stop], document.path, what)
+    after = _compose_data(new_lines[first : stop - (end - start)], document.path)
+    if index > 0:
+        same = isinstance(before, list) and after == [before[0], *before[2:]]
+    else:
+        events = before.get("events") if isinstance(before, dict) else None
+        same = isinstance(events, list) and after == {"events": events[1:]}
+    if not same or _ANCHOR.search("".join(lines[start:end])):
+        raise EditError(
+            f"{what}: could not be removed without changing the entries around it "
+            "(an anchor '&name' used elsewhere, or unusual indentation); nothing written"
+        )
+    planned = Planned(document.with_lines(new_lines))
+    planned.removed = (start, end)
+    return planned
+
+
+def _position_by_announced(
+    existing: Sequence[Any], change: Mapping[str, Any], zone: str
+) -> int:
+    """Where a change goes among `existing` so that `announced` stays in order: after every
+    change announced at or before it (at the end when an `announced` cannot be read)."""
+    from . import dates
+
+    def start(value: Any) -> Any:
+        try:
+            return dates.parse_edtf(str(value), zone).start
+        except dates.DateError:
+            return None
+
+    new = start(change.get("announced"))
+    if new is None:
+        return len(existing)
+    position = len(existing)
+    for index in range(len(existing) - 1, -1, -1):
+        item = existing[index]
+        announced = start(item.get("announced")) if isinstance(item, dict) else None
+        if announced is None:
+            break
+        if announced <= new:
+            break
+        position = index
+    return position
+
+
+def _before_comments(lines: Sequence[str], item: int, dash: int) -> int:
+    """The first of the comment lines just above list item `item` (they belong to it)."""
+    at = item
+    while at > 0 and _is_comment(lines[at - 1]) and _indent(lines[at - 1]) == dash:
+        at -= 1
+    return at
+
+
 def _check_entry(
-    old: dict[str, Any], new_lines: Sequence[str], change: Mapping[str, Any], path: str
+    old: dict[str, Any],
+    new_lines: Sequence[str],
+    change: Mapping[str, Any],
+    path: str,
+    position: int | None = None,
 ) -> None:
     expected = dict(old)
-    expected["changes"] = [*(old.get("changes") or []), _as_text(dict(change))]
+    changes = list(old.get("changes") or [])
+    changes.insert(len(changes) if position is None else position, _as_text(dict(change)))
+    expected["changes"] = changes
     after = _compose_data(new_lines, path)
     if not isinstance(after, list) or after != [expected]:
         raise EditError(
             f"{path}: could not add the change without altering the rest of the entry "
             "(unusual indentation?); nothing written"
         )
-
-
-def _ruamel_append_change(
-    document: Document,
-    block: Block,
-    index: int,
-    start: int,
-    end: int,
-    change: Mapping[str, Any],
-    old_entry: dict[str, Any],
-) -> Planned:
-    """`changes: [...]` in flow style: round-trip just this entry with ruamel.yaml."""
-    import io
-
-    from ruamel.yaml import YAML
-
-    lines = list(document.lines)
-    style = detect_style(lines, block)
-    dedented = "".join(
-        line[block.dash :] if _indent(line) >= block.dash else line.lstrip(" ")
-        for line in lines[start:end]
-    )
-    yaml_rt = YAML(typ="rt")
-    yaml_rt.preserve_quotes = True
-    yaml_rt.width = 4096
-    yaml_rt.indent(
-        mapping=style.item_offset,
-        sequence=style.item_offset + style.sequence_offset,
-        offset=style.sequence_offset,
-    )
-    data = yaml_rt.load(dedented)
-    data[0]["changes"].append(dict(change))
-    buffer = io.StringIO()
-    yaml_rt.dump(data[0], buffer)  # the mapping alone: its keys at column 0
-    dumped = buffer.getvalue().splitlines()
-    item_pad = " " * style.item_offset
-    dash = "-" + item_pad[1:]
-    new = [
-        (" " * block.dash + (dash if number == 0 else item_pad) + line if line.strip() else "")
-        + document.newline
-        for number, line in enumerate(dumped)
-    ]
-    lines[start:end] = new
-    _check_entry(old_entry, new, change, document.path)
-    planned = Planned(
-        document.with_lines(lines), [(start, start + len(new))], _references(old_entry)
-    )
-    planned.expect_ids.append(str(old_entry.get("id")))
-    return planned
 
 
 # -------------------------------------------------------------------- validation
@@ -720,6 +880,12 @@ def validate(planned: Planned, others: Sequence[str] = ()) -> list[Problem]:
         where = Location(document.path, number + 1, match.start("value") + 1)
         earlier = ids_here.get(entry_id)
         if earlier is not None and earlier != number:
+            # the fast scan over-counts (`- id: a` inside a summary): ask the entries
+            earlier = next(
+                (n for _, _, n, found in item_ids(document) if found == entry_id and n != number),
+                None,
+            )
+        if earlier is not None and earlier != number:
             problems.append(
                 Problem(
                     where,
@@ -730,6 +896,9 @@ def validate(planned: Planned, others: Sequence[str] = ()) -> list[Problem]:
             )
         for other in others:
             at = ids_by_file.get(other, {}).get(entry_id)
+            if at is not None:
+                source = Document(other, _LINE.findall(texts[other]))
+                at = next((n for _, _, n, found in item_ids(source) if found == entry_id), None)
             if at is not None:
                 problems.append(
                     Problem(
@@ -777,9 +946,11 @@ def validate(planned: Planned, others: Sequence[str] = ()) -> list[Problem]:
     for path, number in keep:
         if block is not None and number == block.key:
             continue
+        if _DOCUMENT_MARKER.match(_content(lines[number])):
+            continue  # `---` / `...`: the validation document is one document
         mini.append(_with_break(lines[number]))
         origin.append((path, number))
-    mini.append("events:\n")
+    mini.append("events:\n" if pieces else "events: []\n")
     origin.append((document.path, block.key if block is not None else 0))
     dash = block.dash if block is not None and block.items else 2
     for path, source_lines, first, stop in pieces:
@@ -905,7 +1076,13 @@ def locked(path: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT) -> Itera
         os.close(handle)  # closing releases the lock
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+class _Changed(Exception):
+    """The file changed between reading it and replacing it (see `edit_file`)."""
+
+
+def write_atomic(
+    path: str | os.PathLike[str], data: bytes, unchanged: Callable[[], bool] | None = None
+) -> None:
     """Replace `path` with `data` so that readers see the old file or the new one, never half.
 
     The new text goes to a temporary file in the same folder (so the rename stays on one
@@ -935,6 +1112,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(temporary, 0o666 & ~umask)
+        if unchanged is not None and not unchanged():
+            raise _Changed(str(target))
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -985,22 +1164,74 @@ def edit_file(
     # import what validation needs before taking the lock: other editors wait on it
     from . import dates, loader, model  # noqa: F401
 
+    if dry_run:  # writes nothing, not even the lock file: the file is read as it is
+        return _edit_locked(path, target, plan, others, dry_run)
     with locked(target):
+        return _edit_locked(path, target, plan, others, dry_run)
+
+
+MAX_TRIES = 5  # a file that changes under every edit this many times is being rewritten
+
+
+def _edit_locked(
+    path: str,
+    target: Path,
+    plan: Callable[[Document], Planned],
+    others: Sequence[str],
+    dry_run: bool,
+) -> Planned:
+    """The read-modify-write, made again when someone wrote the file meanwhile.
+
+    Others may write without the lock (a hand edit, `>>`): just before the rename the
+    file must still be the one read (same inode, size and modification time), else it
+    is read and planned again; a write that had opened the old file lands in it even
+    after the rename, so the old file is read once more afterwards, and when it grew,
+    the edit is planned again on what it holds.
+    """
+    base: bytes | None = None  # what to plan from when it is not the file's content
+    for _ in range(MAX_TRIES):
         try:
-            data = target.read_bytes()
+            handle = open(target, "rb")  # noqa: SIM115 - held open across the rename
         except OSError as error:
             raise EditError(f"{path}: cannot read: {error.strerror}") from None
-        document = Document.from_bytes(data, path)
-        planned = plan(document)
-        problems = validate(planned, others)
-        if problems:
-            raise EditError(
-                f"{path}: not changed: the edit would make the timeline invalid", problems
-            )
-        if not dry_run:
+        with handle:
+            data = handle.read()
+            seen = os.fstat(handle.fileno())
+            document = Document.from_bytes(data if base is None else base, path)
+            planned = plan(document)
+            problems = validate(planned, others)
+            if problems:
+                raise EditError(
+                    f"{path}: not changed: the edit would make the timeline invalid", problems
+                )
+            if dry_run:
+                return planned
             _remove_stale_temporaries(target)
-            write_atomic(target, planned.document.to_bytes())
-    return planned
+
+            def unchanged(seen: os.stat_result = seen) -> bool:
+                now = os.stat(target)
+                return (now.st_ino, now.st_size, now.st_mtime_ns) == (
+                    seen.st_ino,
+                    seen.st_size,
+                    seen.st_mtime_ns,
+                )
+
+            try:
+                write_atomic(target, planned.document.to_bytes(), unchanged)
+            except _Changed:
+                base = None  # written meanwhile: read it again
+                continue
+            handle.seek(0)
+            late = handle.read()
+            if late == data:
+                return planned
+            base = late  # a write landed in the old file during the rename: keep it
+    if base is not None:
+        write_atomic(target, base)  # the other writer's text, without this edit
+    raise EditError(
+        f"{path}: not changed: the file was written by someone else during each of "
+        f"{MAX_TRIES} tries; try again"
+    )
 
 
 # ----------------------------------------------------------------- a new file

@@ -149,6 +149,11 @@ class EntryModel(_Strict):
     claims: list[ClaimModel] = Field(default_factory=list)
     changes: list[ChangeModel] = Field(default_factory=list)
     consequence: Text | None = None
+    uid: Annotated[str, StringConstraints(min_length=1, max_length=1000)] | None = Field(
+        default=None,
+        description="The UID of the calendar event this entry was imported from: "
+        "importing that calendar again updates this entry.",
+    )
 
 
 class FileModel(_Strict):

@@ -132,11 +132,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("edit", "add an entry to the timeline file, keeping its comments"),
     "change": ("edit", "record news about an entry: a new date, a status, a note"),
     "import": ("edit", "add entries from an ICS calendar or a TimelineJS JSON/CSV file"),
-    "init": ("edit", "create a starter timeline file (never overwrites)"),
+    "done": ("edit", "mark a deadline met (a change announced today, or --announced)"),
+    "rm": ("edit", "remove an entry (refused while another entry's date counts from it)"),
+    "edit": ("edit", "open $EDITOR at the entry's line"),
+    "init": (
+        "edit",
+        "create a starter timeline file and its schema; existing files are kept (--force)",
+    ),
     "schema": ("edit", "print the JSON Schema of the timeline file, for editors"),
     "news": ("history", "what was announced between two moments: new entries, moves, claims"),
     "diff": ("history", "what changed in the story files between git revisions"),
     "notify": ("notify", "deliver reminders to mail, chat and webhooks, each notice once"),
+    "completion": ("completion", "print a completion script for bash, zsh or fish"),
 }
 
 
@@ -217,13 +224,112 @@ def build_parser(selected: Collection[str] | None = None) -> argparse.ArgumentPa
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Parse; with no command named, `show` is meant (`timeline --tag x` = `timeline show --tag x`).
 
-    A word that names a command but is the value of an option (`--search check`) is taken
-    as a command: write `timeline show --search check` then.
+    A word that names a command but is the value of an option (`--search check`) is that
+    option's value.
     """
-    named = next((word for word in argv if word in COMMANDS), None)
+    named = _command_word(argv)
     if named is None and not {"-h", "--help", "--version"} & set(argv):
         argv, named = ["show", *argv], "show"
-    return build_parser(() if named is None else (named,)).parse_args(argv)
+    parser = build_parser(() if named is None else (named,))
+    return parser.parse_args(attach_dash_values(argv, parser))
+
+
+#: The global options that take a value: the word after one is never the command.
+_GLOBAL_VALUE_OPTIONS = frozenset({"-f", "--file", "--as-of", "--format"})
+_GLOBAL_FLAGS = frozenset({"--no-color", "--help", "--version"})
+
+
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The command named in `argv`: the first word that names one and is not the value of
+    an option (`timeline --search check` searches for "check")."""
+    takes_value: set[str] | None = None
+    after_value_option = False
+    for index, word in enumerate(argv):
+        if word == "--":
+            return None
+        if after_value_option:
+            after_value_option = False
+            continue
+        previous = argv[index - 1] if index else ""
+        if word in COMMANDS:
+            if not previous.startswith("--") or "=" in previous or previous in _GLOBAL_FLAGS:
+                return word
+            # after an option of some command: the whole parser knows whether it takes a value
+            if takes_value is None:
+                takes_value = _value_options(build_parser())
+            if previous not in takes_value:
+                return word
+            continue
+        after_value_option = word in _GLOBAL_VALUE_OPTIONS
+    return None
+
+
+def _value_options(parser: argparse.ArgumentParser) -> set[str]:
+    return {
+        option
+        for each in _parsers(parser)
+        for action in each._actions
+        if action.nargs is None
+        for option in action.option_strings
+    }
+
+
+def _parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    found = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                found.extend(_parsers(sub))
+    return found
+
+
+def attach_dash_values(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
+    """`--as-of -2w` → `--as-of=-2w`: option values may begin with '-' (SPEC section 4).
+
+    argparse takes a word that begins with '-' for an option and refuses the value; a
+    word after an option that takes one value is attached to it, unless the word is
+    itself an option (then a missing value stays a usage error).
+    """
+    takes_value = _value_options(parser)
+    options = {o for each in _parsers(parser) for a in each._actions for o in a.option_strings}
+    longs = sorted(option for option in options if option.startswith("--"))
+
+    def resolve(word: str) -> str | None:
+        if word in options:
+            return word
+        if word.startswith("--") and "=" not in word:
+            matches = [option for option in longs if option.startswith(word)]
+            if len(matches) == 1:
+                return matches[0]
+        return None
+
+    def is_option(word: str) -> bool:
+        if word.startswith("--"):
+            name = word.split("=", 1)[0]
+            return name == "--" or any(option.startswith(name) for option in longs)
+        return word[:2] in options
+
+    out: list[str] = []
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--":
+            out.extend(argv[index:])
+            break
+        value = argv[index + 1] if index + 1 < len(argv) else None
+        if (
+            value is not None
+            and len(value) > 1
+            and value.startswith("-")
+            and resolve(word) in takes_value
+            and not is_option(value)
+        ):
+            out.append(f"{word}={value}" if word.startswith("--") else word + value)
+            index += 2
+            continue
+        out.append(word)
+        index += 1
+    return out
 
 
 # ------------------------------------------------------------------- environment
@@ -240,7 +346,10 @@ class Context:
     out: TextIO
 
     def as_of(self, zone: str) -> AsOf:
-        return resolve_as_of(self.args.as_of or os.environ.get("TIMELINE_AS_OF") or None, zone)
+        given = self.args.as_of
+        if given is None:
+            given = os.environ.get("TIMELINE_AS_OF") or None
+        return resolve_as_of(given, zone)
 
 
 def context(args: argparse.Namespace, out: TextIO | None = None) -> Context:
@@ -260,17 +369,14 @@ def resolve_as_of(text: str | None, zone: str) -> AsOf:
     """`--as-of` as given, or now. The one place that reads the clock."""
     from datetime import datetime
 
-    from ..dates import DateError, get_zone, parse_human_date
+    from ..dates import get_zone
     from ..schedule import AsOf
+    from .reading import read_human_date
 
     now = datetime.now(get_zone(zone))
     if text is None:
         return AsOf(now.date(), now, now.date().isoformat())
-    try:
-        interval = parse_human_date(text, now.date(), zone)
-    except DateError as error:
-        raise UsageError(f"--as-of: {error.message}") from None
-    return AsOf.of_interval(interval, zone)
+    return AsOf.of_interval(read_human_date(text, "--as-of", now.date(), zone), zone)
 
 
 def load_or_fail(
@@ -387,12 +493,31 @@ def run() -> NoReturn:
     os._exit(code)
 
 
+#: Commands that do not read a timeline (init creates one).
+_WITHOUT_FILES = frozenset({"init", "schema", "completion"})
+
+
+def _check_workspace(args: argparse.Namespace) -> None:
+    """With no -f and no $TIMELINE_FILE, and nothing at the default places: how to start."""
+    if getattr(args, "command", None) in _WITHOUT_FILES or getattr(args, "files", None):
+        return
+    if os.environ.get("TIMELINE_FILE") or os.path.exists(DEFAULT_FILE):
+        return
+    if os.path.isdir("timelines"):
+        return
+    raise CliError(
+        f"no timeline here: no ./{DEFAULT_FILE} (nor a ./timelines/ folder); start one with "
+        "'timeline init', or name a file with -f PATH (or $TIMELINE_FILE)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: one place where errors become messages and exit codes."""
     argv = list(sys.argv[1:] if argv is None else argv)
     _RETAINED.clear()  # what an earlier call in this process kept is not needed any more
     try:
         args = parse_args(argv)
+        _check_workspace(args)
         code = int(args.handler(args))
     except CliError as error:
         print(f"timeline: error: {terminal_safe(error.message)}", file=sys.stderr)

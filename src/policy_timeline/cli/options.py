@@ -52,18 +52,16 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _interval(option: str, text: str, as_of: AsOf, zone: str) -> Interval:
-    from ..dates import DateError, parse_human_date
+    from .reading import read_human_date
 
-    try:
-        return parse_human_date(text, as_of.day, zone)
-    except DateError as error:
-        raise UsageError(f"{option}: {error.message}") from None
+    return read_human_date(text, option, as_of.day, zone)
 
 
 def _values(options: Iterable[str]) -> tuple[str, ...]:
     """`--tag a,b --tag c` → (a, b, c)."""
-    values = (value.strip() for option in options for value in option.split(","))
-    return tuple(value for value in values if value)
+    from .reading import split_list
+
+    return tuple(split_list(options))
 
 
 def selection_from_args(args: argparse.Namespace, as_of: AsOf, zone: str) -> Selection:
@@ -71,9 +69,9 @@ def selection_from_args(args: argparse.Namespace, as_of: AsOf, zone: str) -> Sel
     from ..filters import Selection
 
     start = end = None
-    if args.from_date:
+    if args.from_date is not None:
         start = _interval("--from", args.from_date, as_of, zone).start
-    if args.to_date:
+    if args.to_date is not None:
         end = _interval("--to", args.to_date, as_of, zone).end
     if start is not None and end is not None and end <= start:
         raise UsageError(f"--to {args.to_date} is before --from {args.from_date}")

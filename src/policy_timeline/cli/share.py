@@ -15,7 +15,7 @@ from . import CliError, UsageError, add_command, context, load_or_fail
 
 EXAMPLES = """\
   timeline export ics -o truce.ics          a calendar feed with alarms
-  timeline export html -o truce.html        one page to share or print
+  timeline export -o truce.html             one page to share or print (format from the name)
   timeline export svg --tag tariffs > chart.svg
   timeline --as-of 2025-07-28 export markdown --deadlines
 """
@@ -30,8 +30,9 @@ def register(commands: Any) -> None:
         commands, "export",
         EXAMPLES + "\nformats:\n" + formats + "\n", cmd_export,
     )
-    parser.add_argument("export_format", metavar="FORMAT", choices=tuple(FORMATS),
-                        help="one of: " + ", ".join(FORMATS))
+    parser.add_argument("export_format", metavar="FORMAT", nargs="?", choices=tuple(FORMATS),
+                        help="one of: " + ", ".join(FORMATS) + " (default: from the name "
+                        "given to -o, or json with --format json)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE (replaced atomically) instead of stdout; '-' is stdout")
     parser.add_argument("--diagram", choices=("timeline", "gantt"),
@@ -47,6 +48,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ..filters import select
     from .options import selection_from_args
 
+    args.export_format = export_format(args)
     ctx = context(args)
     timeline = load_or_fail(ctx).timeline
     as_of = ctx.as_of(timeline.timezone)
@@ -74,6 +76,51 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 0
     write_atomically(Path(args.output), text)
     return 0
+
+
+#: What a file name given to -o says about the format: the formats it fits, the first
+#: meant when nothing else says.
+SUFFIXES = {".ics": ("ics",), ".ical": ("ics",), ".json": ("json", "timelinejs"),
+            ".md": ("markdown",), ".markdown": ("markdown",), ".html": ("html",),
+            ".htm": ("html",), ".svg": ("svg",), ".mmd": ("mermaid",), ".mermaid": ("mermaid",)}
+
+
+def export_format(args: argparse.Namespace) -> str:
+    """The format asked for: FORMAT, the global `--format json`, or the -o file's suffix;
+    when they say different things, a usage error names them."""
+    said: list[tuple[str, str]] = []
+    if args.export_format is not None:
+        said.append((args.export_format, f"FORMAT '{args.export_format}'"))
+    if args.format is not None:
+        if args.format != "json":
+            raise UsageError(
+                f"--format {args.format} is for what a command prints; name the export "
+                "format: 'timeline export FORMAT'"
+            )
+        said.append(("json", "--format json"))
+    fits: tuple[str, ...] = ()
+    if args.output not in (None, "-"):
+        fits = SUFFIXES.get(Path(args.output).suffix.lower(), ())
+    formats = list(dict.fromkeys(fmt for fmt, _ in said))
+    if len(formats) > 1 or (formats and fits and formats[0] not in fits):
+        reasons = [f"{why} ({fmt})" for fmt, why in said]
+        if fits:
+            reasons.append(f"-o {args.output} ({' or '.join(fits)})")
+        raise UsageError("conflicting formats: " + ", ".join(reasons))
+    if formats:
+        return formats[0]
+    if fits:
+        return fits[0]
+    raise UsageError(
+        "which format? 'timeline export FORMAT' (" + ", ".join(_formats()) + "), "
+        "or -o FILE with a name ending in " + ", ".join(sorted(SUFFIXES))
+    )
+
+
+def _formats() -> list[str]:
+    from ..exporters import FORMATS
+
+    return list(FORMATS)
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -26,6 +26,7 @@ SHOW_EXAMPLES = """\
   timeline show --from 'jun 1' --to 2025-08 --search truce
   timeline show --by actor                  one lane per actor: US | CN | joint
   timeline show --format json | jq '.entries[].id'
+  timeline show truce-expiry                one entry in full, and what depends on it
 """
 
 REMIND_EXAMPLES = """\
@@ -47,6 +48,9 @@ def register(commands: Any) -> None:
         commands, "show",
         SHOW_EXAMPLES, cmd_show,
     )
+    show.add_argument("entry_id", nargs="?", metavar="ID",
+                      help="one entry in full: dates as written and effective, history, "
+                      "claims, sources, and what depends on it")
     add_filter_options(show)
     layout = show.add_argument_group("layout")
     layout.add_argument("--by", choices=("actor",),
@@ -106,6 +110,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     from . import EXIT_OK, context, load_or_fail, terminal_safe
     from .options import selection_from_args
 
+    if getattr(args, "entry_id", None):
+        from .entry import cmd_show_entry
+
+        return cmd_show_entry(args)
     ctx = context(args)
     timeline = load_or_fail(ctx).timeline
     as_of = ctx.as_of(timeline.timezone)

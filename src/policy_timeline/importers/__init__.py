@@ -13,11 +13,13 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..timeline import Location, Problem
 
 if TYPE_CHECKING:
+    from ..schedule import AsOf
     from ..timeline import Timeline
 
 FORMATS = ("ics", "json", "csv")
@@ -30,6 +32,10 @@ class Imported:
     fields: dict[str, Any]
     location: Location
     uid: str | None = None
+    preferred_id: str | None = None  # the id it had (an export of this tool)
+    status: str | None = None  # the status it had, when not open (an export of this tool)
+    exported: bool = False  # it comes from `timeline export ics`: its UID is not kept
+    known_at: datetime | None = None  # the moment its date was true (an export's as-of)
 
 
 @dataclass
@@ -45,11 +51,22 @@ class Skipped:
 
 
 @dataclass
+class Moved:
+    """An entry already in the timeline whose event has another date in the calendar."""
+
+    entry_id: str
+    old: str  # its effective date at T, as written
+    new: str
+    imported: Imported
+
+
+@dataclass
 class Plan:
-    """What an import adds (entries with ids) and what it leaves out, and why."""
+    """What an import adds (entries with ids), what it moves, what it leaves out, and why."""
 
     added: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    moved: list[Moved] = field(default_factory=list)
 
 
 def detect_format(path: str, text: str) -> str:
@@ -69,11 +86,12 @@ def detect_format(path: str, text: str) -> str:
     return "csv"
 
 
-def parse(text: str, path: str, format_name: str) -> Parsed:
+def parse(text: str, path: str, format_name: str, zone: str = "UTC") -> Parsed:
+    """`zone`: the timeline's, in which times without an offset are read."""
     if format_name == "ics":
         from .ics import parse as parse_ics
 
-        return parse_ics(text, path)
+        return parse_ics(text, path, zone)
     from .timelinejs import parse_csv, parse_json
 
     return parse_json(text, path) if format_name == "json" else parse_csv(text, path)
@@ -85,48 +103,74 @@ def plan(
     taken_ids: Mapping[str, object],
     zone: str,
     existing_uids: Mapping[str, str] | None = None,
+    as_of: AsOf | None = None,
 ) -> Plan:
-    """Which imported entries are new, with ids derived from their titles.
+    """Which imported entries are new, with ids derived from their titles, and which
+    entries already there moved.
 
-    An entry is already there when its UID is one of `existing_uids` (UID → entry id,
-    e.g. from an earlier export), when its UID's first part is an existing id, or when an
-    entry with the same title (ignoring case and spacing) covers the same dates. Entries
-    repeated inside the imported file are skipped the same way.
+    An entry is already there when its UID is one of `existing_uids` (UID → entry id: an
+    earlier export, or the `uid:` an earlier import kept), when its UID's first part is an
+    existing id, or when an entry with the same title (ignoring case and spacing) covers
+    the same dates. One found by its UID whose date differs from its effective date at
+    `as_of` has moved. Entries repeated inside the imported file are skipped the same way.
     """
     from .. import dates
     from ..editing import derive_id
+    from ..schedule import AsOf as AsOfType
+    from ..schedule import effective
 
     uids = dict(existing_uids or {})
+    by_id = timeline.by_id()
     by_title_and_date: dict[tuple[str, str, str], str] = {}
     for entry in timeline.entries:
         key = (_title_key(entry.title), entry.date.start.isoformat(), entry.date.end.isoformat())
         by_title_and_date.setdefault(key, entry.id)
     taken: set[str] = {*taken_ids, *(entry.id for entry in timeline.entries)}
+    default_warn = [lead.text for lead in timeline.files[0].warn] if timeline.files else []
     result = Plan()
     for item in parsed:
         title = str(item.fields.get("title", ""))
-        if item.uid is not None:
-            existing = uids.get(item.uid) or _id_in_uid(item.uid, taken)
-            if existing is not None:
-                result.skipped.append(Skipped(item, f"same UID as '{existing}'"))
-                continue
         try:
             interval = dates.parse_date(str(item.fields.get("date", "")), zone)
         except dates.DateError:
             interval = None
+        if item.uid is not None:
+            existing = uids.get(item.uid) or _id_in_uid(item.uid, taken)
+            if existing is not None:
+                found = by_id.get(existing)
+                if found is not None and as_of is not None and isinstance(interval, dates.Interval):
+                    # an export says the date as of its own moment: compare at that moment
+                    at = as_of if item.known_at is None else AsOfType.of_moment(item.known_at, zone)
+                    now = effective(found, at).date
+                    if (now.start, now.end) != (interval.start, interval.end):
+                        result.moved.append(
+                            Moved(existing, now.text, str(item.fields["date"]), item)
+                        )
+                        continue
+                result.skipped.append(Skipped(item, f"same UID as '{existing}'"))
+                continue
         if isinstance(interval, dates.Interval):
             key = (_title_key(title), interval.start.isoformat(), interval.end.isoformat())
             existing = by_title_and_date.get(key)
             if existing is not None:
                 result.skipped.append(Skipped(item, f"same title and date as '{existing}'"))
                 continue
-        entry_id = derive_id(title, taken)
+        preferred = item.preferred_id
+        entry_id = preferred if preferred and preferred not in taken else derive_id(title, taken)
         taken.add(entry_id)
         if item.uid is not None:
             uids[item.uid] = entry_id
         if isinstance(interval, dates.Interval):
             by_title_and_date[key] = entry_id
-        result.added.append({"id": entry_id, **item.fields})
+        fields = dict(item.fields)
+        if (
+            str(fields.get("kind", "")).casefold() == "deadline"
+            and fields.get("warn") == default_warn
+        ):
+            del fields["warn"]  # the file's default lead times: not written again
+        if item.uid is not None and not item.exported:
+            fields["uid"] = item.uid  # importing this calendar again finds the entry
+        result.added.append({"id": entry_id, **fields})
     return result
 
 

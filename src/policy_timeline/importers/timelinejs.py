@@ -27,10 +27,49 @@ from . import Imported, Parsed, line_of, one_line, plain_text
 _CODE = "import-timelinejs"
 
 
+MAX_DEPTH = 64  # a TimelineJS file is 4 levels deep; far deeper is not one
+
+
+def _too_deep(text: str, limit: int = MAX_DEPTH) -> tuple[int, int] | None:
+    """The (line, column) where brackets nest deeper than `limit`, strings skipped."""
+    depth, in_string, escaped = 0, False, False
+    line, line_start = 1, 0
+    for offset, character in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif character == "\\":
+                escaped = True
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
+            if depth > limit:
+                return line, offset - line_start + 1
+        elif character in "]}":
+            depth -= 1
+        if character == "\n":
+            line, line_start = line + 1, offset + 1
+    return None
+
+
 def parse_json(text: str, path: str) -> Parsed:
     result = Parsed()
     try:
         document = json.loads(text)
+    except RecursionError:  # nested beyond what the parser can follow: say where
+        line, column = _too_deep(text) or (1, 1)
+        result.problems.append(
+            Problem(
+                Location(path, line, column),
+                f"nested more than {MAX_DEPTH} levels deep: not a TimelineJS file",
+                "error",
+                _CODE,
+            )
+        )
+        return result
     except json.JSONDecodeError as error:
         result.problems.append(
             Problem(
