@@ -1,6 +1,6 @@
 """iCalendar (RFC 5545) feed: one VEVENT per entry, one VALARM per lead time.
 
-How entries become events (documented in docs/sections/export.md):
+How entries become events (documented in docs/guide.md, "The calendar export (ICS)"):
 
 - all-day dates are ``VALUE=DATE``; a span ends with an exclusive ``DTEND`` (the day after
   its last day); a partial date (``2025-06``, ``2025-Q4``, ``2025~``) is placed on its earliest
