@@ -39,8 +39,12 @@ _FENCE = re.compile(r"^(`{3,})(\S*)\s*$")
 
 
 def doc_files() -> list[Path]:
-    """README.md and every Markdown file under docs/, in a stable order."""
-    return [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    """README.md, every Markdown file under docs/, and benchmarks/README.md."""
+    return [
+        ROOT / "README.md",
+        *sorted((ROOT / "docs").rglob("*.md")),
+        ROOT / "benchmarks" / "README.md",
+    ]
 
 
 # ------------------------------------------------------------------ command reference

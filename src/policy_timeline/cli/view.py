@@ -34,7 +34,7 @@ REMIND_EXAMPLES = """\
   timeline remind --as-of 2025-07-28        as of that day
   timeline remind --within 2w               anything due in the next two weeks
   timeline remind --exit-code               exit 3 when something is due (for CI)
-  timeline remind --format json             for scripts (SPEC section 5)
+  timeline remind --format json             for scripts (stable keys)
   0 8 * * * cd ~/news && timeline remind    cron: mails only when something is due
 """
 
