@@ -41,28 +41,48 @@ def test_the_command_reference_is_generated_from_the_current_parser() -> None:
 
 def test_the_command_reference_has_every_command() -> None:
     text = generate.COMMANDS_MD.read_text(encoding="utf-8")
-    _, commands = generate.parsers()
+    parser, commands = generate.parsers()
+    top = {generate._signature(action) for action in parser._actions}
     assert len(commands) >= 16
     for name in commands:
         assert f"## `timeline {name}`" in text
-        assert f"usage: timeline {name}" in text
+        section = text.split(f"## `timeline {name}`\n", 1)[1].split("\n## ", 1)[0]
+        assert section.count(f"\ntimeline {name}") == 1, name  # the usage line
+        for action in commands[name]._actions:
+            if action.help == argparse.SUPPRESS or generate._signature(action) in top:
+                continue  # hidden on purpose, or a global option described at the top
+            for option in action.option_strings:
+                assert f"`{option}" in section, f"{name}: {option}"
+
+
+def help_problems(name: str, parser: argparse.ArgumentParser) -> list[str]:
+    """What a command's help lacks: a description, examples, help text for an option."""
+    problems = []
+    if not (parser.description or "").strip():
+        problems.append(f"{name}: no description")
+    epilog = parser.epilog or ""
+    if not epilog.startswith("examples:\n"):
+        problems.append(f"{name}: the epilog does not begin 'examples:'")
+    elif not [line for line in epilog.splitlines()[1:] if f"timeline {name}" in line]:
+        problems.append(f"{name}: no example runs `timeline {name}`")
+    for action in parser._actions:
+        # argparse.SUPPRESS hides an option on purpose (a misnomer that says what to write)
+        if not isinstance(action, argparse._HelpAction) and not (action.help or "").strip():
+            problems.append(f"{name}: {action.option_strings or action.dest} has no help text")
+    return problems
 
 
 @pytest.mark.parametrize("name", sorted(generate.parsers()[1]))
 def test_every_command_has_help_and_examples(name: str) -> None:
-    parser = generate.parsers()[1][name]
-    assert (parser.description or "").strip(), f"{name}: no description"
-    epilog = parser.epilog or ""
-    assert epilog.startswith("examples:\n"), f"{name}: the epilog does not begin 'examples:'"
-    examples = [line for line in epilog.splitlines()[1:] if f"timeline {name}" in line]
-    assert examples, f"{name}: no example runs `timeline {name}`"
-    for action in parser._actions:
-        if isinstance(action, argparse._HelpAction):
-            continue
-        # argparse.SUPPRESS hides an option on purpose (a misnomer that only says what to write)
-        assert action.help and action.help.strip(), (
-            f"{name}: {action.option_strings or action.dest} has no help text"
-        )
+    assert help_problems(name, generate.parsers()[1][name]) == []
+
+
+def test_a_command_without_help_or_examples_is_caught() -> None:
+    bare = argparse.ArgumentParser(prog="timeline bare")
+    bare.add_argument("--quiet", action="store_true")
+    assert len(help_problems("bare", bare)) == 3
+    other = argparse.ArgumentParser(description="does things", epilog="examples:\n  ls\n")
+    assert help_problems("other", other) == ["other: no example runs `timeline other`"]
 
 
 def test_the_top_level_help_has_examples() -> None:
