@@ -731,3 +731,57 @@ def test_any_text_is_a_date_or_a_date_error(text: str) -> None:
             read()
         except DateError as error:
             assert 0 <= error.offset <= len(text)
+
+
+# --- issue 11: spans shifted as a whole, days across zones --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sign", "offset", "due", "last_day"),
+    [
+        (1, "10d", date(2025, 8, 11), date(2025, 9, 10)),
+        (-1, "2w", date(2025, 7, 18), date(2025, 8, 17)),
+        (1, "1mo", date(2025, 9, 1), date(2025, 9, 30)),
+    ],
+)
+def test_a_span_shifted_keeps_its_last_unit(sign: int, offset: str, due: date,
+                                             last_day: date) -> None:
+    from policy_timeline.schedule import end_start
+
+    base = parse_edtf("2025-06/2025-08", NEW_YORK)
+    moved = shift(base, sign, parse_offset(offset))
+    assert end_start(moved).astimezone(get_zone(NEW_YORK)).date() == due
+    assert moved.last_day == last_day
+    assert moved.last_unit_start == end_start(moved)
+
+
+def test_shifting_a_span_there_and_back_gives_it_back() -> None:
+    base = parse_edtf("2025-06/2025-08", NEW_YORK)
+    assert shift(shift(base, 1, Offset(10, "d")), -1, Offset(10, "d")) == base
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "shown"),
+    [
+        ("2025-08-10", date(2025, 8, 10), "Aug 10, 2025"),
+        ("2025-08", date(2025, 8, 1), "Aug 2025"),
+        ("2025-06-09/2025-06-10", date(2025, 6, 9), "Jun 9–10, 2025"),
+    ],
+)
+def test_a_day_moved_to_another_zone_stays_that_calendar_day(text: str, first: date,
+                                                              shown: str) -> None:
+    tokyo = parse_edtf(text, "Asia/Tokyo")
+    there = shift(tokyo, 1, Offset(0, "d"), zone=NEW_YORK)
+    assert there.zone == NEW_YORK
+    assert there.first_day == first
+    assert there.start == parse_edtf(text, NEW_YORK).start
+    assert format_human(there) == shown
+    assert there.text == text
+
+
+def test_a_time_moved_to_another_zone_stays_that_instant() -> None:
+    tokyo = parse_edtf("2025-08-10T09:00", "Asia/Tokyo")
+    there = shift(tokyo, 1, Offset(1, "d"), zone=NEW_YORK)
+    assert there.start == parse_edtf("2025-08-11T09:00+09:00").start
+    assert there.zone == NEW_YORK
+    assert parse_edtf(there.text, NEW_YORK).start == there.start

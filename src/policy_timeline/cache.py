@@ -535,10 +535,10 @@ def _regular(stat: os.stat_result) -> bool:
 
 
 def reminded_subset(timeline: Timeline) -> Timeline:
-    """The timeline with only the entries that `remind` can ever report."""
-    return Timeline(
-        timeline.files, tuple(e for e in timeline.entries if e.reminded), timeline.sources
-    )
+    """The timeline with only the entries that `remind` can ever report (and their bases)."""
+    from .schedule import needed_for_reminders
+
+    return Timeline(timeline.files, needed_for_reminders(timeline), timeline.sources)
 
 
 def _write_atomically(folder: str, name: str, parts: Sequence[bytes]) -> int:
@@ -683,8 +683,11 @@ def _reminded_sections(
     moves: list[int] = []
     keys: list[tuple[str, int]] = []
     lines: list[int] = []
+    from .schedule import needed_for_reminders
+
+    needed = {entry.id for entry in needed_for_reminders(timeline)}
     for position, entry in enumerate(timeline.entries):
-        if not entry.reminded:
+        if entry.id not in needed:
             continue
         key = (names[plan.segment[position]], plan.place[position])
         copied = previous.get(key)

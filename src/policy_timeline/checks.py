@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .dates import format_human
-from .schedule import OVERDUE, AsOf, effective, is_known, state_of
+from .schedule import (
+    OVERDUE,
+    AsOf,
+    change_order_warnings,
+    effective,
+    is_known,
+    lead_start,
+    state_of,
+)
 from .timeline import Entry, Location, Problem, Timeline
 
 
@@ -31,6 +39,7 @@ def warnings(timeline: Timeline, as_of: AsOf) -> list[Problem]:
             or not all(map(known, entry.sources))
         ):
             found.extend(_entry_warnings(entry, timeline, as_of))
+            found.extend(change_order_warnings(entry))
     return found
 
 
@@ -55,7 +64,7 @@ def _entry_warnings(entry: Entry, timeline: Timeline, as_of: AsOf) -> Iterator[P
     could_be_disputed = entry.claims or any(change.claims for change in entry.changes)
     if (entry.is_deadline or could_be_disputed) and is_known(entry, as_of):
         # the rest of the entries can be neither past due nor disputed: skip them (100,000s)
-        item = effective(entry, as_of)
+        item = effective(entry, as_of, timeline)
         reminder = state_of(item, as_of)
         if entry.is_deadline and reminder is not None and reminder.state == OVERDUE:
             yield Problem(
@@ -78,8 +87,10 @@ def _entry_warnings(entry: Entry, timeline: Timeline, as_of: AsOf) -> Iterator[P
 
     if entry.announced is not None and entry.reminded:
         announced_day = entry.announced.first_day
-        due = effective(entry, AsOf.of_moment(entry.announced.start, entry.zone)).due_day
-        too_long = [lead.text for lead in entry.warn if announced_day > due - lead.delta]
+        at = AsOf.of_moment(entry.announced.start, entry.zone)
+        due = effective(entry, at, timeline).due_day
+        too_long = [lead.text for lead in entry.warn
+                    if (start := lead_start(due, lead)) is None or start < announced_day]
         if too_long:
             yield Problem(
                 where,

@@ -33,7 +33,8 @@ the functions that shift dates or read human-written ones.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from enum import IntEnum
 from functools import lru_cache
@@ -52,6 +53,7 @@ __all__ = [
     "Offset",
     "Precision",
     "Relative",
+    "distinct_leads",
     "format_edtf",
     "format_human",
     "get_zone",
@@ -168,9 +170,28 @@ def _days_in_month(year: int, month: int) -> int:
     return (date(year, month + 1, 1) - date(year, month, 1)).days
 
 
-def _add_months(first_of_month: date, months: int) -> date:
-    year, month_index = divmod(first_of_month.year * 12 + first_of_month.month - 1 + months, 12)
-    return date(year, month_index + 1, 1)
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole calendar months, clamped to the month's end (Jan 31 + 1 → Feb 28).
+
+    The one month arithmetic of the package; ValueError outside the years 0001–9999.
+    """
+    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
+    if not 1 <= year <= 9999:
+        raise ValueError(f"year {year} is out of range")
+    return date(year, month_index + 1, min(day.day, _days_in_month(year, month_index + 1)))
+
+
+def _unit_ending_at(start: datetime, end: datetime, precision: Precision, zone: str) -> datetime:
+    """The first instant of the unit of ``precision`` that ends at ``end`` (not before
+    ``start``): the calendar unit when ``end`` is a boundary of one."""
+    if precision >= Precision.MINUTE:
+        return max(start, end - _TIMED_LENGTH[precision])
+    last = local_day(end - _ONE_MICROSECOND, zone)
+    if precision == Precision.DAY:
+        first = last
+    else:
+        first = add_months(last.replace(day=1), 1 - _MONTHS_IN_UNIT[precision])
+    return max(start, _day_start(first, zone))
 
 
 def _is_boundary(moment: datetime, precision: Precision, zone: str) -> bool:
@@ -208,6 +229,9 @@ class Interval:
     timed: bool
     zone: str
     text: str
+    #: Where the last unit begins when that is not a calendar boundary: a span moved by an
+    #: offset (``2025-06/2025-08 + 10d`` ends with the month from Aug 11). None otherwise.
+    last_start: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.start.utcoffset() is None or self.end.utcoffset() is None:
@@ -227,6 +251,17 @@ class Interval:
     def last_day(self) -> date:
         """The local day of the last instant covered, in ``zone``."""
         return local_day(self.end - _ONE_MICROSECOND, self.zone)
+
+    @property
+    def last_unit_start(self) -> datetime:
+        """The earliest instant of the last unit covered: ``2025-06/2025-08`` → Aug 1.
+
+        For a span that is where its second end begins (what the span is due from); a span
+        moved by an offset keeps the last unit it had, moved (``+ 10d`` → Aug 11).
+        """
+        if self.last_start is not None:
+            return self.last_start
+        return _unit_ending_at(self.start, self.end, self.end_precision, self.zone)
 
     @property
     def aligned(self) -> bool:
@@ -279,6 +314,18 @@ class Offset:
     def text(self) -> str:
         return f"{self.amount}{self.unit}"
 
+    def move(self, day: date, sign: int = 1) -> date:
+        """``day`` moved by ``sign`` × this offset (months and years clamp to the month's end).
+
+        OverflowError or ValueError outside the years 0001–9999.
+        """
+        amount = sign * self.amount
+        if self.unit == "d":
+            return day + timedelta(days=amount)
+        if self.unit == "w":
+            return day + timedelta(days=7 * amount)
+        return add_months(day, amount if self.unit == "mo" else 12 * amount)
+
     @property
     def delta(self) -> relativedelta:
         return self.signed_delta(1)
@@ -294,6 +341,27 @@ class Offset:
         if self.unit == "mo":
             return relativedelta(months=amount)
         return relativedelta(years=amount)
+
+
+_APPROXIMATE_DAYS = {"d": 1, "w": 7, "mo": 30, "y": 365}
+
+
+def _length_key(lead: Offset) -> tuple[str, int]:
+    """Equal keys: the same length whatever the date (28d and 4w; 12mo and 1y)."""
+    if lead.unit in ("d", "w"):
+        return "days", lead.amount * (7 if lead.unit == "w" else 1)
+    return "months", lead.amount * (12 if lead.unit == "y" else 1)
+
+
+def distinct_leads(leads: Sequence[Offset]) -> tuple[Offset, ...]:
+    """Lead times longest first, each length once: of ``[4w, 28d]`` the one written first
+    (``4w``) is kept and named in reminders. The order does not depend on hashing."""
+    kept: dict[tuple[str, int], Offset] = {}
+    for lead in leads:
+        kept.setdefault(_length_key(lead), lead)
+    return tuple(sorted(kept.values(), reverse=True,
+                        key=lambda lead: (lead.amount * _APPROXIMATE_DAYS[lead.unit],
+                                          *_length_key(lead))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -558,7 +626,7 @@ def _parse_point(source: str, begin: int, stop: int, zone: str) -> _Point:
                 after = first + _ONE_DAY
             else:
                 first = date(year, first_month, 1)
-                after = _add_months(first, unit_months)
+                after = add_months(first, unit_months)
             start, end = _day_start(first, zone), _day_start(after, zone)
     except (OverflowError, ValueError) as error:
         if isinstance(error, DateError):
@@ -761,19 +829,25 @@ def _parses(text: str, zone: str) -> bool:
 # --- shifting ---------------------------------------------------------------------------
 
 
-def shift(interval: Interval, sign: int, offset: Offset) -> Interval:
+def shift(interval: Interval, sign: int, offset: Offset, zone: str | None = None) -> Interval:
     """``interval`` moved by ``sign`` × ``offset``, keeping precision, qualifiers and span-ness.
 
     All-day values move their local dates (midnight stays midnight across daylight saving
     time); timed values move their wall-clock time. Months and years are calendar-correct and
     clamp to the month's end (Jan 31 + 1mo = Feb 28, or 29). Each end moves as a unit: a day
     keeps being that day; a month, quarter or year ending at a month boundary keeps ending at
-    one. When the result no longer matches its precision's unit (``2025-05 + 10d``), its text is
+    one; a span's last unit moves as a whole (``2025-06/2025-08 + 10d`` is due from Aug 11).
+    When the result no longer matches its precision's unit (``2025-05 + 10d``), its text is
     the day span it covers (``2025-05-11/2025-06-10``) and ``aligned`` is False.
+
+    ``zone``: the zone of the file the result is written in, when it differs. A day is a
+    calendar day everywhere: all-day values keep their dates there (Aug 10 in Tokyo is
+    Aug 10 in New York); timed values keep their instants.
     """
     if sign not in (1, -1):
         raise ValueError(f"sign must be 1 or -1, not {sign!r}")
-    zone = interval.zone
+    source_zone = interval.zone
+    target_zone = source_zone if zone is None else zone
     points = _points_of(interval)
     first, last = points[0], points[-1]
     # A shifted value's text may be a day span; its ends still move as units of its precision.
@@ -781,36 +855,56 @@ def shift(interval: Interval, sign: int, offset: Offset) -> Interval:
         first = last = _Point(first.start, last.end, interval.precision, first.approximate,
                               first.uncertain, first.wall_zone, first.offset_text, "", "")
     if first.precision != interval.precision:
-        first = _regrain(first, interval.precision, zone, at_end=False)
+        first = _regrain(first, interval.precision, source_zone, at_end=False)
     if last.precision != interval.end_precision:
-        last = _regrain(last, interval.end_precision, zone, at_end=True)
+        last = _regrain(last, interval.end_precision, source_zone, at_end=True)
+    if interval.span and not last.timed:
+        last = replace(last, start=interval.last_unit_start)
+    written = f"{format_edtf(interval)} {'+' if sign > 0 else '-'} {offset.text}"
     try:
-        moved_first = _shift_point(first, sign, offset, zone)
-        moved_last = moved_first if last is first else _shift_point(last, sign, offset, zone)
+        moved_first = _shift_point(first, sign, offset, source_zone)
+        moved_last = moved_first if last is first else _shift_point(last, sign, offset,
+                                                                    source_zone)
+        if target_zone != source_zone:
+            moved_first = _rezone(moved_first, source_zone, target_zone)
+            moved_last = moved_first if last is first else _rezone(moved_last, source_zone,
+                                                                   target_zone)
     except (OverflowError, ValueError):
-        raise DateError(
-            f"{format_edtf(interval)} {'+' if sign > 0 else '-'} {offset.text} falls outside"
-            " the years 0001–9999"
-        ) from None
-    first, last = moved_first, moved_last
+        raise DateError(f"{written} falls outside the years 0001–9999") from None
+    if moved_last.end <= moved_first.start:
+        raise DateError(f"{written} falls on a day that {target_zone} skips")
+    derived = _unit_ending_at(moved_first.start, moved_last.end, interval.end_precision,
+                              target_zone)
+    last_start = max(moved_first.start, moved_last.start)
     return Interval(
-        start=first.start,
-        end=last.end,
+        start=moved_first.start,
+        end=moved_last.end,
         precision=interval.precision,
         end_precision=interval.end_precision,
         approximate=interval.approximate,
         uncertain=interval.uncertain,
         span=interval.span,
         timed=interval.timed,
-        zone=interval.zone,
-        text=_compose(first, last, interval.span, interval.precision, interval.end_precision,
-                      zone),
+        zone=target_zone,
+        text=_compose(moved_first, moved_last, interval.span, interval.precision,
+                      interval.end_precision, target_zone),
+        last_start=last_start if interval.span and last_start != derived else None,
     )
 
 
-def _add_months_clamped(day: date, months: int) -> date:
-    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month_index + 1, min(day.day, _days_in_month(year, month_index + 1)))
+def _rezone(point: _Point, source_zone: str, target_zone: str) -> _Point:
+    """``point`` as written in ``target_zone``: the same local days, or the same instant."""
+    if point.wall_zone is None:
+        first, after = local_day(point.start, source_zone), local_day(point.end, source_zone)
+        return replace(point, start=_day_start(first, target_zone),
+                       end=_day_start(after, target_zone))
+    if isinstance(point.wall_zone, timezone):
+        return point
+    # a wall time of the other file's zone: written with its offset from now on
+    offset = point.start.utcoffset()
+    assert offset is not None
+    seconds = int(offset.total_seconds())
+    return replace(point, wall_zone=_fixed_zone(seconds), offset_text=_offset_text(seconds))
 
 
 def _regrain(point: _Point, precision: Precision, zone: str, at_end: bool) -> _Point:
@@ -820,28 +914,28 @@ def _regrain(point: _Point, precision: Precision, zone: str, at_end: bool) -> _P
     months = _MONTHS_IN_UNIT.get(precision, 0)
     if at_end:
         after = local_day(point.end, zone)
-        first = _add_months_clamped(after, -months) if months else after - _ONE_DAY
+        first = add_months(after, -months) if months else after - _ONE_DAY
         start, end = _day_start(first, zone), point.end
     else:
         first = local_day(point.start, zone)
-        after = _add_months_clamped(first, months) if months else first + _ONE_DAY
+        after = add_months(first, months) if months else first + _ONE_DAY
         start, end = point.start, _day_start(after, zone)
     return _Point(start, end, precision, point.approximate, point.uncertain, None, "", "", "")
 
 
 def _shift_point(point: _Point, sign: int, offset: Offset, zone: str) -> _Point:
-    delta = offset.signed_delta(sign)
     if point.wall_zone is not None:
-        wall = point.start.astimezone(point.wall_zone).replace(tzinfo=None) + delta
-        start, _ = _resolve_wall(wall, point.wall_zone)
+        wall = point.start.astimezone(point.wall_zone).replace(tzinfo=None)
+        moved = datetime.combine(offset.move(wall.date(), sign), wall.time())
+        start, _ = _resolve_wall(moved, point.wall_zone)
         end = _in_wall_zone(start + (point.end - point.start), point.wall_zone)
     else:
         first, after = local_day(point.start, zone), local_day(point.end, zone)
-        new_first = first + delta
+        new_first = offset.move(first, sign)
         if offset.unit in ("d", "w") or (point.precision < Precision.DAY and after.day == 1):
-            new_after = after + delta
+            new_after = offset.move(after, sign)
         else:  # the last day moves as a day: Jan 30 + 1mo ends on Feb 28, not before it
-            new_after = after - _ONE_DAY + delta + _ONE_DAY
+            new_after = offset.move(after - _ONE_DAY, sign) + _ONE_DAY
         start, end = _day_start(new_first, zone), _day_start(new_after, zone)
     start.astimezone(UTC)
     end.astimezone(UTC)
@@ -866,7 +960,7 @@ def _unit_text(first: date, after: date, precision: Precision) -> str | None:
             return None
         return year[: 4 - digits] + "X" * digits
     try:
-        if after != _add_months(first, _MONTHS_IN_UNIT[precision]):
+        if after != add_months(first, _MONTHS_IN_UNIT[precision]):
             return None
     except ValueError:
         return None
@@ -1151,7 +1245,7 @@ def _counted_days(words: str, today: date) -> date | None:
         return None
     offset = Offset(_amount(amount, 0), _unit(unit, 0, long_names=True))
     try:
-        return today + offset.signed_delta(sign)
+        return offset.move(today, sign)
     except (OverflowError, ValueError):
         raise DateError(f"{words!r} falls outside the years 0001–9999", 0) from None
 

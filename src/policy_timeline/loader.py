@@ -818,7 +818,8 @@ def _record(
     parsed = record.parsed
     date = parsed if isinstance(parsed, Interval) else None if parsed is None else _UNRESOLVED
     entry_problems: list[Problem] = []
-    record.entry = _entry(item, date, entry_problems)
+    relative = parsed if isinstance(parsed, Relative) else None
+    record.entry = _entry(item, date, entry_problems, relative)
     record.entry_problems = tuple(entry_problems)
     return record
 
@@ -1191,8 +1192,9 @@ def _resolve_relative(
             resolved[cast(str, member.entry_id)] = member.entry.date
             continue
         try:
+            zone = member.entry.zone if member.entry is not None else base.zone
             resolved[cast(str, member.entry_id)] = dates.shift(
-                base, relative.sign, relative.offset
+                base, relative.sign, relative.offset, zone
             )
         except (DateError, OverflowError, ValueError) as error:
             message = error.message if isinstance(error, DateError) else "date out of range"
@@ -1213,7 +1215,10 @@ def _date_before(record: _Record) -> Interval | None:
     return record.entry.date if record.reused and record.entry is not None else None
 
 
-def _entry(item: _Pending, interval: Interval | None, problems: list[Problem]) -> Entry | None:
+def _entry(
+    item: _Pending, interval: Interval | None, problems: list[Problem],
+    relative: Relative | None = None,
+) -> Entry | None:
     model = item.model
     loc: list[str | int] = ["events", item.index]
     before = len(problems)
@@ -1252,6 +1257,7 @@ def _entry(item: _Pending, interval: Interval | None, problems: list[Problem]) -
         consequence=model.consequence,
         zone=item.zone,
         location=locate(item.root, item.path, loc),
+        relative=relative,
     )
 
 
@@ -1263,11 +1269,7 @@ def _words(values: Sequence[str]) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=256)
 def _longest_first(warn: tuple[Offset, ...]) -> tuple[Offset, ...]:
     # one tuple for every entry with the same lead times (most share the file's)
-    return tuple(sorted(set(warn), key=_lead_days, reverse=True))
-
-
-def _lead_days(offset: Offset) -> int:
-    return offset.amount * {"d": 1, "w": 7, "mo": 30, "y": 365}[offset.unit]
+    return dates.distinct_leads(warn)
 
 
 def _claims(

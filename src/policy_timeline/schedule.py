@@ -6,13 +6,14 @@ command line decides what "now" is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from datetime import date as Day  # `Effective.date` shadows `date` inside the class
+from itertools import pairwise
 
-from .dates import Interval, Offset, Precision, get_zone
-from .timeline import Change, Claim, Entry, Timeline
+from .dates import Interval, Offset, get_zone, shift
+from .timeline import Change, Claim, Entry, Location, Problem, Timeline
 
 #: Statuses after which a deadline is never reminded again (`missed` is shown, not reminded).
 CLOSED = frozenset({"met", "cancelled", "superseded"})
@@ -87,27 +88,12 @@ def due_instant(interval: Interval) -> datetime:
     return interval.start
 
 
-_MONTHS_IN = {Precision.MONTH: 1, Precision.SEASON: 3, Precision.QUARTER: 3, Precision.HALF: 6,
-              Precision.YEAR: 12}
-
-
 def end_start(interval: Interval) -> datetime:
     """The earliest instant of the last unit a date covers: `2025-06/2025-08` → Aug 1.
 
     For a span that is where its second end begins, with that end's own precision.
     """
-    precision = interval.end_precision
-    if precision >= Precision.MINUTE:
-        unit = timedelta(minutes=1) if precision == Precision.MINUTE else timedelta(seconds=1)
-        return max(interval.start, interval.end - unit)
-    last = interval.last_day
-    if precision == Precision.DAY:
-        first = last
-    else:
-        index = last.year * 12 + last.month - 1 - (_MONTHS_IN[precision] - 1)
-        first = date(index // 12, index % 12 + 1, 1)
-    begin = datetime.combine(first, time(), tzinfo=get_zone(interval.zone))
-    return max(interval.start, begin)
+    return interval.last_unit_start
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,15 +114,45 @@ def is_known(entry: Entry, as_of: AsOf) -> bool:
     return entry.announced is None or entry.announced.start <= as_of.moment
 
 
-def effective(entry: Entry, as_of: AsOf) -> Effective:
-    current = entry.date
+def effective(entry: Entry, as_of: AsOf, timeline: Timeline | None = None) -> Effective:
+    """The entry as known at T (SPEC section 3).
+
+    Changes are applied in `announced` order (equal moments in file order), whatever their
+    order in the file. A relative date (`truce + 7d`) counts from its base's *effective*
+    date at T, found in `timeline` (every caller that has the timeline passes it), unless
+    the entry's own applied changes set a date. Without `timeline`, or when the base is
+    not in it, the date counts from the base's written date.
+    """
+    index = timeline.index if timeline is not None else None
+    return _effective(entry, as_of, index, {})
+
+
+def changes_in_order(entry: Entry) -> tuple[Change, ...]:
+    """The entry's changes oldest first by `announced` (a stable sort: ties keep file order)."""
+    changes = entry.changes
+    if all(a.announced.start <= b.announced.start for a, b in pairwise(changes)):
+        return changes
+    return tuple(sorted(changes, key=_ANNOUNCED))
+
+
+def _ANNOUNCED(change: Change) -> datetime:
+    return change.announced.start
+
+
+def _effective(
+    entry: Entry, as_of: AsOf, index: Mapping[str, Entry] | None, memo: dict[str, Interval]
+) -> Effective:
+    start = entry.date
+    if entry.relative is not None and index is not None:
+        start = _followed(entry, as_of, index, memo)
+    current = start
     status = "open"
     claims = entry.claims
     note = None
     applied: list[Change] = []
-    for change in entry.changes:
+    for change in changes_in_order(entry):
         if change.announced.start > as_of.moment:
-            continue  # not yet known at T (changes are applied in file order)
+            continue  # not yet known at T
         applied.append(change)
         if change.date is not None:
             current = change.date
@@ -150,15 +166,98 @@ def effective(entry: Entry, as_of: AsOf) -> Effective:
     return Effective(entry, current, status, claims, tuple(applied), note)
 
 
+def _followed(
+    entry: Entry, as_of: AsOf, index: Mapping[str, Entry], memo: dict[str, Interval]
+) -> Interval:
+    """The date a relative entry counts from at T: its base's effective date, shifted.
+
+    Walks the chain of bases without recursion (chains may be long); `memo` keeps the
+    effective dates found on the way, for the other entries of one pass.
+    """
+    chain: list[Entry] = []
+    current: Entry | None = entry
+    seen: set[str] = set()
+    while current is not None and current.relative is not None and current.id not in memo:
+        if current.id in seen:  # a cycle (the loader refuses them): the written dates stand
+            return entry.date
+        seen.add(current.id)
+        chain.append(current)
+        current = index.get(current.relative.ref)
+    start = entry.date
+    for member in reversed(chain):
+        relative = member.relative
+        assert relative is not None
+        base = index.get(relative.ref)
+        start = member.date
+        if base is not None:
+            base_date = memo.get(base.id)
+            if base_date is None:
+                base_date = _effective(base, as_of, None, memo).date  # not relative itself
+                memo[base.id] = base_date
+            if base_date is not base.date:  # the base moved (or follows one that did)
+                start = shift(base_date, relative.sign, relative.offset, member.zone)
+        own = _own_date(member, as_of)
+        memo[member.id] = own if own is not None else start
+    return start
+
+
+def _own_date(entry: Entry, as_of: AsOf) -> Interval | None:
+    """The date the entry's own changes known at T set, if any."""
+    found = None
+    for change in changes_in_order(entry):
+        if change.announced.start <= as_of.moment and change.date is not None:
+            found = change.date
+    return found
+
+
+def needed_for_reminders(timeline: Timeline) -> tuple[Entry, ...]:
+    """The entries `reminders` looks at: the reminded ones and, for those whose date is
+    relative, every entry their dates count from (a base's changes move them)."""
+    index = timeline.index
+    wanted: set[str] = set()
+    for entry in timeline.entries:
+        if not entry.reminded:
+            continue
+        wanted.add(entry.id)
+        current: Entry | None = entry
+        while current is not None and current.relative is not None:
+            ref = current.relative.ref
+            if ref in wanted:
+                break
+            wanted.add(ref)
+            current = index.get(ref)
+    return tuple(entry for entry in timeline.entries if entry.id in wanted)
+
+
+def change_order_warnings(entry: Entry) -> Iterator[Problem]:
+    """`check`: a change written after one announced later (it is applied before it)."""
+    latest: Change | None = None
+    for change in entry.changes:
+        if latest is not None and change.announced.start < latest.announced.start:
+            location = change.location or entry.location or Location("?", 1, 1)
+            yield Problem(
+                location,
+                f"this change to '{entry.id}' (announced {change.announced.text}) is written "
+                f"after one announced {latest.announced.text}; changes apply in the order "
+                "they were announced, so it applies first: write the changes oldest first",
+                "warning",
+                "change-order",
+            )
+        elif latest is None or change.announced.start > latest.announced.start:
+            latest = change
+
+
 def known_entries(timeline: Timeline, as_of: AsOf) -> Iterator[Effective]:
     """Every entry known at T, in timeline order, with its effective date.
 
     Entries stay in the order of their *written* dates; use `sorted_by_effective` to
     place moved deadlines where they now fall.
     """
+    index = timeline.index
+    memo: dict[str, Interval] = {}
     for entry in timeline.entries:
         if is_known(entry, as_of):
-            yield effective(entry, as_of)
+            yield _effective(entry, as_of, index, memo)
 
 
 def sorted_by_effective(items: Iterable[Effective]) -> list[Effective]:
@@ -201,7 +300,8 @@ def state_of(
     due_day = item.due_day
     days_left = (due_day - as_of.day).days
     if days_left < 0:
-        return Reminder(item, due_day, days_left, OVERDUE, None)
+        # a date on which something starts to apply is not a missed deadline (SPEC §3)
+        return Reminder(item, due_day, days_left, OVERDUE, None) if entry.is_deadline else None
     if days_left == 0:
         return Reminder(item, due_day, 0, TODAY, None)
     leads = (within,) if within is not None else entry.warn
@@ -235,6 +335,8 @@ def standing(item: Effective, as_of: AsOf) -> Standing | None:
     if not item.entry.reminded:
         return None
     days_left = (item.due_day - as_of.day).days
+    if days_left < 0 and not item.entry.is_deadline:
+        return None  # past: an entry with its own warn is never overdue, only an event
     if item.status != "open":
         return Standing(item.status, days_left, None)
     reminder = state_of(item, as_of)
