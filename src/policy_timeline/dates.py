@@ -628,16 +628,27 @@ def _parse_point(source: str, begin: int, stop: int, zone: str) -> _Point:
                 first = date(year, first_month, 1)
                 after = add_months(first, unit_months)
             start, end = _day_start(first, zone), _day_start(after, zone)
+            if end <= start:
+                raise DateError(
+                    f"{_day_text(first)} does not exist in {zone}: the clocks skip that whole"
+                    " day",
+                    begin,
+                )
     except (OverflowError, ValueError) as error:
         if isinstance(error, DateError):
             raise
-        raise DateError(
-            f"{source[begin:stop]!r} lies too close to the limits of the calendar"
-            " (years 0001–9999)",
-            begin,
-        ) from None
+        raise DateError(_beyond_limits(source[begin:stop], year, zone), begin) from None
     return _Point(start, end, precision, approximate, uncertain, wall_zone, offset_text,
                   unspecified, "".join(parts))
+
+
+def _beyond_limits(text: str, year: int, zone: str) -> str:
+    """Why a date at the ends of the calendar cannot be held, and what can."""
+    if year >= 5000:
+        return (f"{text!r} reaches the end of the year 9999, where dates end: the last day that can be"
+                " used is 9999-12-30")
+    return (f"{text!r} begins before the first instant dates can hold (0001-01-01 00:00 UTC)"
+            f" in {zone}: use 0001-01-02 or later")
 
 
 def _in_wall_zone(moment: datetime, wall_zone: tzinfo) -> datetime:
@@ -810,12 +821,43 @@ def parse_date(text: str, zone: str = "UTC") -> Interval | Relative:
         return parse_edtf(text, zone)
     except DateError:
         bare = text.strip()
+        hint = _file_hint(bare, zone)
+        if hint is not None:
+            raise DateError(hint, text.index(bare)) from None
         if _ID.fullmatch(bare) and any(character.isalpha() for character in bare):
             raise DateError(
                 f"{bare!r} is not a date; to count from the entry {bare!r}, write '{bare} + 0d'",
                 text.index(bare),
             ) from None
         raise
+
+
+_FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)", re.ASCII)
+_FILE_FORMS = "EDTF dates such as 2025-06-05, 2025-06 or 2025-Q3, or 'ID + 2w'"
+
+
+def _file_hint(text: str, zone: str) -> str | None:
+    """What a file should hold instead of a date written as people write it (``06/05/2025``,
+    ``June 5``, ``today``, ``+2w``), which only the command line reads; None otherwise."""
+    if not text or _is_digits(text):
+        return None
+    if _EDTF_START.match(text) and not _SLASHED_DAY.fullmatch(text):
+        return None  # EDTF-shaped: the EDTF message says exactly what is wrong where
+    words = " ".join(text.lower().split())
+    weekday = _WEEKDAY_FORM.fullmatch(words)
+    if (words in _DAY_WORDS or (weekday is not None and weekday.group(2) in _WEEKDAYS)
+            or any(form.fullmatch(words) for form in (_SIGNED_FORM, _IN_FORM, _AGO_FORM))):
+        return (f"{text!r} counts from today, which only the command line does; a file holds"
+                f" {_FILE_FORMS} to count from another entry")
+    try:
+        reading = parse_human_date(text, date(2000, 1, 1), zone)
+    except DateError:
+        return None
+    if not _FOUR_DIGITS.search(text):
+        return (f"{text!r} is a date as people write it, which only the command line reads;"
+                f" a file holds {_FILE_FORMS}, with the year")
+    return (f"{text!r} is a date as people write it, which only the command line reads; in a"
+            f" file write it in EDTF: {reading.text} (read as {format_human(reading)})")
 
 
 def _parses(text: str, zone: str) -> bool:
@@ -869,10 +911,11 @@ def shift(interval: Interval, sign: int, offset: Offset, zone: str | None = None
             moved_first = _rezone(moved_first, source_zone, target_zone)
             moved_last = moved_first if last is first else _rezone(moved_last, source_zone,
                                                                    target_zone)
+    except _SkippedDay as skipped:
+        raise DateError(f"{written} falls on {skipped.day}, a day that {skipped.zone} skips"
+                        ) from None
     except (OverflowError, ValueError):
         raise DateError(f"{written} falls outside the years 0001–9999") from None
-    if moved_last.end <= moved_first.start:
-        raise DateError(f"{written} falls on a day that {target_zone} skips")
     derived = _unit_ending_at(moved_first.start, moved_last.end, interval.end_precision,
                               target_zone)
     last_start = max(moved_first.start, moved_last.start)
@@ -892,10 +935,20 @@ def shift(interval: Interval, sign: int, offset: Offset, zone: str | None = None
     )
 
 
+class _SkippedDay(Exception):
+    def __init__(self, day: str, zone: str) -> None:
+        super().__init__(day)
+        self.day, self.zone = day, zone
+
+
 def _rezone(point: _Point, source_zone: str, target_zone: str) -> _Point:
     """``point`` as written in ``target_zone``: the same local days, or the same instant."""
     if point.wall_zone is None:
         first, after = local_day(point.start, source_zone), local_day(point.end, source_zone)
+        if point.precision == Precision.DAY and _day_start(first, target_zone) == _day_start(
+            after, target_zone
+        ):
+            raise _SkippedDay(_day_text(first), target_zone)
         return replace(point, start=_day_start(first, target_zone),
                        end=_day_start(after, target_zone))
     if isinstance(point.wall_zone, timezone):
@@ -937,6 +990,8 @@ def _shift_point(point: _Point, sign: int, offset: Offset, zone: str) -> _Point:
         else:  # the last day moves as a day: Jan 30 + 1mo ends on Feb 28, not before it
             new_after = offset.move(after - _ONE_DAY, sign) + _ONE_DAY
         start, end = _day_start(new_first, zone), _day_start(new_after, zone)
+        if point.precision == Precision.DAY and start == _day_start(new_first + _ONE_DAY, zone):
+            raise _SkippedDay(_day_text(new_first), zone)
     start.astimezone(UTC)
     end.astimezone(UTC)
     return _Point(start, end, point.precision, point.approximate, point.uncertain,

@@ -195,7 +195,10 @@ def _followed(
                 base_date = _effective(base, as_of, None, memo).date  # not relative itself
                 memo[base.id] = base_date
             if base_date is not base.date:  # the base moved (or follows one that did)
-                start = shift(base_date, relative.sign, relative.offset, member.zone)
+                try:
+                    start = shift(base_date, relative.sign, relative.offset, member.zone)
+                except ValueError:  # DateError: past the calendar's end, or a skipped day
+                    start = member.date  # the date as loaded, counted from the written one
         own = _own_date(member, as_of)
         memo[member.id] = own if own is not None else start
     return start
