@@ -645,8 +645,8 @@ def _parse_point(source: str, begin: int, stop: int, zone: str) -> _Point:
 def _beyond_limits(text: str, year: int, zone: str) -> str:
     """Why a date at the ends of the calendar cannot be held, and what can."""
     if year >= 5000:
-        return (f"{text!r} reaches the end of the year 9999, where dates end: the last day that can be"
-                " used is 9999-12-30")
+        return (f"{text!r} reaches the end of the year 9999, where dates end: the last day"
+                " that can be used is 9999-12-30")
     return (f"{text!r} begins before the first instant dates can hold (0001-01-01 00:00 UTC)"
             f" in {zone}: use 0001-01-02 or later")
 
