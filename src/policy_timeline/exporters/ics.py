@@ -143,8 +143,13 @@ def _event(timeline: Timeline, item: Effective, stamp: datetime) -> Event:
     if urls:
         event.add("url", urls[0])
     if entry.reminded and item.status == "open":
-        for lead in entry.warn:
-            event.add_component(_alarm(item, lead))
+        triggers: set[timedelta] = set()
+        for lead in entry.warn:  # longest first: of two that fire together, the longer stays
+            alarm = _alarm(item, lead)
+            trigger = alarm.decoded("trigger")
+            if trigger not in triggers:
+                triggers.add(trigger)
+                event.add_component(alarm)
     return event
 
 
@@ -176,9 +181,12 @@ def _instant(interval: Interval, moment: datetime) -> datetime:
 
 
 def _alarm(item: Effective, lead: Offset) -> Alarm:
-    """Fires at the start of the day the lead time begins, in the entry's zone."""
+    """Fires at the start of the day the lead time begins, in the entry's zone (the first
+    day of the calendar when the lead time reaches back further, as `remind` counts it)."""
+    from ..schedule import lead_start
+
     entry = item.entry
-    alarm_day: date = item.due_day - lead.delta
+    alarm_day = lead_start(item.due_day, lead) or date.min
     if item.date.timed:
         dtstart = _instant(item.date, item.date.start)
         fire = datetime.combine(alarm_day, time(), get_zone(entry.zone))
