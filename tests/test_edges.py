@@ -103,3 +103,21 @@ events:
     assert result.code == 1
     assert f"{path}:8:11: error: bad date 'a + 1d':" in result.out
     assert "2011-12-30, a day that Pacific/Apia skips" in result.out
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+@pytest.mark.parametrize("command", [("check",), ("remind",), ("show",), ("export", "ics")])
+def test_reading_is_bounded(run: Callable[..., Run], command: tuple[str, ...]) -> None:
+    result = run("-f", "/dev/zero", *command)
+    assert result.code == 1
+    assert "/dev/zero:1:1: error: file is more than 256 MiB, the limit" in result.out + result.err
+
+
+@pytest.mark.parametrize("value", ["", " "])
+def test_an_empty_as_of_is_a_usage_error(run: Callable[..., Run], value: str) -> None:
+    from conftest import BUNDLED
+
+    for command in (("remind",), ("show",), ("export", "ics"), ("check",)):
+        result = run("-f", str(BUNDLED), "--as-of", value, *command)
+        assert result.code == 2, command
+        assert "--as-of needs a date" in result.err

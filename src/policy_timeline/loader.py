@@ -105,17 +105,24 @@ def read_bytes(path: str) -> bytes:
         if p.is_dir():
             raise _Stop(_problem(path, 1, 1, "is a directory, not a timeline file", "not-a-file"))
         size = p.stat().st_size
+        if size <= MAX_FILE_BYTES:
+            with p.open("rb") as stream:  # bounded: a device or pipe says nothing of its size
+                data = stream.read(MAX_FILE_BYTES + 1)
+            size = len(data)
         if size > MAX_FILE_BYTES:
             raise _Stop(
                 _problem(
                     path,
                     1,
                     1,
-                    f"file is {size / 2**20:.0f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB",
+                    f"file is more than {MAX_FILE_BYTES // 2**20} MiB, the limit"
+                    if size == MAX_FILE_BYTES + 1
+                    else f"file is {size / 2**20:.0f} MiB; the limit is"
+                    f" {MAX_FILE_BYTES // 2**20} MiB",
                     "too-large",
                 )
             )
-        return p.read_bytes()
+        return data
     except FileNotFoundError:
         raise _Stop(_problem(path, 1, 1, "no such file", "no-file")) from None
     except PermissionError:

@@ -237,7 +237,10 @@ class Context:
     out: TextIO
 
     def as_of(self, zone: str) -> AsOf:
-        return resolve_as_of(self.args.as_of or os.environ.get("TIMELINE_AS_OF") or None, zone)
+        given = self.args.as_of  # `--as-of ""` is a mistake, not "now"
+        if given is not None and not given.strip():
+            raise UsageError("--as-of needs a date, such as 2025-07-28, 'aug 10 2025' or '+2w'")
+        return resolve_as_of(given or os.environ.get("TIMELINE_AS_OF") or None, zone)
 
 
 def context(args: argparse.Namespace, out: TextIO | None = None) -> Context:
@@ -380,8 +383,25 @@ def run() -> NoReturn:
     code = main()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(BrokenPipeError, ValueError):  # the reader left, or closed
-            stream.flush()
+            try:
+                stream.flush()
+            except OSError as error:  # a full disk or device behind the stream
+                code = _cannot_write(stream, error)
     os._exit(code)
+
+
+def _cannot_write(stream: TextIO, error: OSError) -> int:
+    """A failed write to standard output or error: said on standard error if it can be."""
+    import contextlib
+
+    name = "standard output" if stream is sys.stdout else "standard error"
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        # what is left in the buffer cannot be written: let it go, once
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"timeline: error: cannot write to {name}: {error.strerror or error}\n")
+        sys.stderr.flush()
+    return EXIT_INVALID
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -391,6 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parse_args(argv)
         code = int(args.handler(args))
+        sys.stdout.flush()  # a full disk behind standard output is reported here
     except CliError as error:
         print(f"timeline: error: {terminal_safe(error.message)}", file=sys.stderr)
         code = error.exit_code
@@ -402,16 +423,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = EXIT_OK
+    except OSError as error:
+        if error.filename is not None or not _writing_stdout(error):
+            return _internal_error(error)
+        code = _cannot_write(sys.stdout, error)
     except Exception as error:  # the promise is: never a traceback
-        if os.environ.get("TIMELINE_DEBUG"):
-            raise
-        print(
-            f"timeline: internal error: {type(error).__name__}: {terminal_safe(str(error))}\n"
-            "  This is a bug in timeline; rerun with TIMELINE_DEBUG=1 for details and report it.",
-            file=sys.stderr,
-        )
-        code = EXIT_INVALID
+        return _internal_error(error)
     return code
+
+
+def _writing_stdout(error: OSError) -> bool:
+    """Whether a file-less OSError is standard output failing (full disk, device gone)."""
+    import errno
+
+    return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
+
+
+def _internal_error(error: Exception) -> int:
+    if os.environ.get("TIMELINE_DEBUG"):
+        raise error
+    print(
+        f"timeline: internal error: {type(error).__name__}: {terminal_safe(str(error))}\n"
+        "  This is a bug in timeline; rerun with TIMELINE_DEBUG=1 for details and report it.",
+        file=sys.stderr,
+    )
+    return EXIT_INVALID
 
 
 if __name__ == "__main__":
