@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .dates import format_human
+from .safe_text import is_url
 from .schedule import (
     OVERDUE,
     AsOf,
@@ -15,10 +16,6 @@ from .schedule import (
     state_of,
 )
 from .timeline import Entry, Location, Problem, Timeline
-
-
-def _is_url(reference: str) -> bool:
-    return "://" in reference or reference.startswith("mailto:")
 
 
 def _where(entry: Entry) -> Location:
@@ -52,7 +49,7 @@ def _entry_warnings(entry: Entry, timeline: Timeline, as_of: AsOf) -> Iterator[P
         references += [(claim.sources, claim.location or where) for claim in change.claims]
     for sources, location in references:
         for reference in sources:
-            if not _is_url(reference) and reference not in timeline.sources:
+            if not is_url(reference) and reference not in timeline.sources:
                 yield Problem(
                     location,
                     f"'{entry.id}' cites source '{reference}', which is not defined under "

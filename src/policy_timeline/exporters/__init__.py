@@ -10,11 +10,13 @@ The registry is a fixed table of format name → module, imported on first use, 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING, cast
+
+from ..safe_text import clean
+from ..safe_text import safe_url as _safe_url
 
 if TYPE_CHECKING:
     from ..schedule import AsOf, Effective
@@ -62,27 +64,9 @@ def export(
 
 # --------------------------------------------------------------- shared by formats
 
-# C0/C1 control characters other than tab and newline: never valid in XML, meaningless in
-# ICS TEXT, and a way to smuggle terminal escapes; shown as U+FFFD instead.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-_SAFE_SCHEMES = ("http://", "https://", "mailto:")
-
-
-def clean_text(text: str) -> str:
-    """File text with control characters replaced, safe to put in XML, HTML or ICS.
-
-    A byte-order mark inside text means nothing and some readers drop it: it goes.
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    return _CONTROL.sub("\ufffd", text)
-
-
-def safe_url(reference: str) -> str | None:
-    """``reference`` when it is a link a reader may follow (http, https, mailto), else None."""
-    text = reference.strip()
-    if text.lower().startswith(_SAFE_SCHEMES) and not _CONTROL.search(text) and " " not in text:
-        return text
-    return None
+# the one module that makes file text safe for each output (kept here under their old names)
+clean_text = clean
+safe_url = _safe_url
 
 
 @dataclass(frozen=True, slots=True)

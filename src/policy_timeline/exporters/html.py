@@ -18,6 +18,7 @@ from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING
 
+from .. import safe_text
 from ..dates import Interval, Precision, format_human, get_zone
 from ..schedule import countdown
 from . import clean_text, source_links, standing
@@ -168,7 +169,7 @@ def _hash(text: str) -> str:
 
 def text(value: str) -> str:
     """File text as HTML text: control characters replaced, markup escaped."""
-    return escape(clean_text(value), quote=True)
+    return safe_text.html(value)
 
 
 def markdown(value: str) -> str:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from icalendar import Alarm, Calendar, Event, Timezone
 
 from ..dates import Interval, Offset, Precision, format_human, get_zone
+from ..safe_text import is_url
 from . import clean_text, source_links
 
 if TYPE_CHECKING:
@@ -268,7 +269,7 @@ def _description(timeline: Timeline, item: Effective) -> str:
 
 def _link_text(timeline: Timeline, references: Sequence[str]) -> list[str]:
     return [
-        f"{link.label} <{link.url}>" if link.url and link.url != link.label else link.label
+        f"{link.label} <{link.url}>" if link.url and not is_url(link.label) else link.label
         for link in source_links(timeline, references)
     ]
 

@@ -12,34 +12,26 @@ http, https and mailto addresses.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 from ..dates import MONTH_ABBREVIATIONS, MONTH_NAMES, Interval, Precision, format_human
+from ..safe_text import markdown_summary, markdown_text
 from ..schedule import CLOSED, AsOf, Effective, countdown, sorted_by_effective, state_of
-from . import clean_text, source_links
+from . import source_links
 
 if TYPE_CHECKING:
     from ..timeline import Change, Claim, Timeline
 
-# Characters that can start or end inline Markdown (emphasis, code, links, table cells,
-# closing heading marks, strikethrough, math); a backslash before ASCII punctuation always
-# means "this character". Block markers (`-`, `1.`, `>`) cannot matter: file text never
-# starts a line here.
-_MARKUP = re.compile(r"([\\`*_\[\]#|~$])")
-_ENTITY_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_SPACE = re.compile(r"\s+")
 _SEASONS = {3: "Spring", 6: "Summer", 9: "Autumn", 12: "Winter"}
 _DEADLINE_MARK = "⏳"
 _TODAY_MARK = "📍"
 
 
 def escape(text: str) -> str:
-    """File text as Markdown that shows exactly that text, on one line."""
-    flat = _SPACE.sub(" ", clean_text(text)).strip()
-    return _MARKUP.sub(r"\\\1", flat).translate(_ENTITY_TABLE)
+    """File text as Markdown that shows exactly that text, on one line (no autolinks)."""
+    return markdown_text(text)
 
 
 def _link_target(url: str) -> str:
@@ -137,7 +129,7 @@ def _entry_lines(timeline: Timeline, item: Effective, as_of: AsOf) -> Iterator[s
     if entry.consequence:
         details.append(f"If it passes: {escape(entry.consequence)}")
     if entry.summary:
-        details.append(escape(entry.summary))
+        details.append(markdown_summary(entry.summary))
     if item.moved:
         details.append(f"First dated {_when(entry.date)}")
     details.extend(f"Changed {_change_text(timeline, change)}" for change in item.applied)

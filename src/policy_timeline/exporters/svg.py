@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape as _xml_escape
 
+from .. import safe_text
 from ..dates import Interval, Precision, format_human
 from ..schedule import countdown
 from . import clean_text, standing
@@ -59,7 +59,7 @@ text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans",
 
 def xml(text: str) -> str:
     """File text as XML character data (control characters replaced, markup escaped)."""
-    return _xml_escape(clean_text(text), {'"': "&quot;", "'": "&apos;"})
+    return safe_text.xml(text)
 
 
 def text_width(text: str, size: float = FONT) -> float:
