@@ -63,6 +63,7 @@ __all__ = [
     "parse_edtf",
     "parse_human_date",
     "parse_offset",
+    "period_label",
     "shift",
 ]
 
@@ -1153,6 +1154,17 @@ def _label(point: _Point, zone: str) -> str:
     if years == 10 and first.year % 10 == 0:
         return f"{first.year}s"
     return f"{first.year}–{after.year - 1}"
+
+
+def period_label(interval: Interval) -> str:
+    """The unit a date starts in, as people name it, without qualifiers: ``August 2025``,
+    ``Q3 2025``, ``Winter 2025–2026``, ``2025``, ``2010s``: where an entry is listed."""
+    zone = interval.zone
+    first = _points_of(interval)[0]
+    if first.precision >= Precision.MONTH or first.timed:
+        day = local_day(first.start, zone)
+        return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+    return _label(first, zone)
 
 
 def format_human(interval: Interval) -> str:

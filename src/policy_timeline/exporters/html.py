@@ -19,9 +19,9 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from .. import safe_text
-from ..dates import Interval, Precision, format_human, get_zone
-from ..schedule import countdown
-from . import clean_text, source_links, standing
+from ..dates import Interval, Precision, get_zone
+from ..presentation import Presentation, SourceLink, human, period, present
+from . import clean_text, source_links
 
 if TYPE_CHECKING:
     from ..schedule import AsOf, Effective
@@ -192,11 +192,7 @@ def _day(day: date) -> str:
 
 def group_of(interval: Interval) -> tuple[str, str]:
     """(key, heading): the month of the date, or the whole unit for coarser dates."""
-    first = interval.first_day
-    if interval.precision >= Precision.MONTH:
-        return f"{first:%Y-%m}", f"{MONTHS[first.month - 1]} {first.year}"
-    label = format_human(interval).lstrip("~").rstrip("?")
-    return f"{first:%Y-%m}/{int(interval.precision)}", label
+    return period(interval)
 
 
 def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str:
@@ -213,7 +209,8 @@ def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str
         if not placed and item.date.start > today_start:
             rows.append(today_row)
             placed = True
-        rows.append((group_of(item.date), _entry(timeline, item, as_of)))
+        shown = present(timeline, item, as_of)
+        rows.append(((shown.period_key, shown.period), _entry(timeline, shown)))
     if not placed:
         rows.append(today_row)
 
@@ -289,9 +286,10 @@ def _select(ident: str, label: str, values: list[str]) -> str:
             "</select></label>")
 
 
-def _entry(timeline: Timeline, item: Effective, as_of: AsOf) -> str:
+def _entry(timeline: Timeline, shown: Presentation) -> str:
+    item = shown.item
     entry = item.entry
-    where = standing(item, as_of)
+    where = shown.standing
     classes = ["entry", f"state-{where.state}"]
     if entry.is_deadline or entry.reminded:
         classes.append("deadline")
@@ -299,7 +297,7 @@ def _entry(timeline: Timeline, item: Effective, as_of: AsOf) -> str:
         classes.append("span")
     tags_json = escape(json.dumps([clean_text(t) for t in entry.tags], ensure_ascii=False))
     actors_json = escape(json.dumps([clean_text(a) for a in entry.actors], ensure_ascii=False))
-    when = format_human(item.date)
+    when = shown.when
     out = [
         f'<li class="{" ".join(classes)}" id="entry-{escape(entry.id)}" '
         f'data-tags="{tags_json}" data-actors="{actors_json}">',
@@ -317,8 +315,8 @@ def _entry(timeline: Timeline, item: Effective, as_of: AsOf) -> str:
     if item.date.precision < Precision.DAY or item.date.approximate or item.date.uncertain:
         badges.append(f'<span class="badge">date: {text(item.date.text)}</span>')
     out.append(f'<p class="badges">{" ".join(badges)}</p>')
-    if where.days_left is not None:
-        line = f"Due {_day(item.due_day)} — {countdown(where.days_left)}"
+    if shown.due is not None:
+        line = f"Due {shown.due} — {where.countdown}"
         if where.window:
             line += f" (within the {escape(where.window)} lead time)"
         out.append(f'<p class="countdown">{line}</p>')
@@ -329,27 +327,25 @@ def _entry(timeline: Timeline, item: Effective, as_of: AsOf) -> str:
                    f"{text(entry.consequence)}</p>")
     if entry.summary:
         out.append(f'<div class="summary">{markdown(entry.summary)}</div>')
-    other = [claim for claim in item.claims if claim.date != item.date]
-    if other:
+    if shown.disputed:
         readings = "; ".join(
-            text(format_human(claim.date)) + _links_inline(timeline, claim.sources)
-            for claim in other
+            text(reading.label) + _links_inline(timeline, reading.claim.sources)
+            for reading in shown.disputed
         )
         out.append(f'<p class="claims"><strong>Disputed:</strong> other sources give '
                    f"{readings}</p>")
-    if item.applied:
+    if shown.history:
         out.append('<p class="history-title">History</p><ul class="history">')
-        previous = entry.date
-        for change in item.applied:
+        for move in shown.history:
+            change = move.change
             what: list[str] = []
-            if change.date is not None:
-                what.append(f"moved from {text(format_human(previous))} to "
-                            f"<strong>{text(format_human(change.date))}</strong>")
-                previous = change.date
+            if move.after is not None:
+                what.append(f"moved from {text(human(move.before))} to "
+                            f"<strong>{text(human(move.after))}</strong>")
             if change.status is not None:
                 what.append(f"marked <strong>{text(change.status)}</strong>")
             line = (f'<li><time datetime="{change.announced.first_day.isoformat()}">'
-                    f"{text(format_human(change.announced))}</time>: "
+                    f"{text(move.announced)}</time>: "
                     f"{', '.join(what) or 'noted'}")
             if change.note:
                 line += f" — {text(change.note)}"
@@ -362,15 +358,19 @@ def _entry(timeline: Timeline, item: Effective, as_of: AsOf) -> str:
         facts.append("Tags: " + ", ".join(text(tag) for tag in entry.tags))
     if facts:
         out.append(f'<p class="facts">{" · ".join(facts)}</p>')
-    if entry.sources:
-        out.append(f'<p class="sources">Sources: {_links(timeline, entry.sources)}</p>')
+    if shown.sources:
+        out.append(f'<p class="sources">Sources: {_format_links(shown.sources)}</p>')
     out.append("</article></li>")
     return "\n".join(out)
 
 
 def _links(timeline: Timeline, references: Sequence[str]) -> str:
+    return _format_links(source_links(timeline, references))
+
+
+def _format_links(links: Sequence[SourceLink]) -> str:
     rendered = []
-    for link in source_links(timeline, references):
+    for link in links:
         if link.url:
             rendered.append(f'<a href="{escape(link.url, quote=True)}" '
                             f'rel="noopener noreferrer">{escape(link.label)}</a>')

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
-from ..dates import Interval, Offset, Precision, format_human, get_zone
+from ..dates import Interval, Offset, Precision, get_zone
+from ..presentation import disputed, history, human
 from ..safe_text import is_url
 from . import clean_text, source_links
 
@@ -114,7 +115,7 @@ def _summary(item: Effective) -> str:
     if entry.is_deadline:
         text = f"Deadline: {text}"
     if is_partial(item.date):
-        text += f" ({format_human(item.date)})"
+        text += f" ({human(item.date)})"
     if item.status != "open":
         text += f" [{item.status}]"
     return text
@@ -213,7 +214,7 @@ def _description(timeline: Timeline, item: Effective) -> str:
     lines: list[str] = []
     if entry.summary:
         lines += [clean_text(entry.summary).strip(), ""]
-    date_line = f"Date: {format_human(item.date)}"
+    date_line = f"Date: {human(item.date)}"
     if is_partial(item.date) and not item.date.timed:
         precision = item.date.precision.name.lower()
         earliest = _day(item.date.first_day)
@@ -232,23 +233,23 @@ def _description(timeline: Timeline, item: Effective) -> str:
     if item.status != "open":
         status = f"Status: {item.status}"
         lines.append(f"{status} ({clean_text(item.note)})" if item.note else status)
-    other = [claim for claim in item.claims if claim.date != item.date]
-    if other:
+    readings = disputed(item)
+    if readings:
         lines.append("Other dates reported:")
-        for claim in other:
-            refs = ", ".join(_link_text(timeline, claim.sources))
-            lines.append(f"- {format_human(claim.date)}" + (f" ({refs})" if refs else ""))
-    if item.applied:
+        for reading in readings:
+            refs = ", ".join(_link_text(timeline, reading.claim.sources))
+            lines.append(f"- {reading.label}" + (f" ({refs})" if refs else ""))
+    moves = history(item)
+    if moves:
         lines.append("History:")
-        previous = entry.date
-        for change in item.applied:
+        for move in moves:
+            change = move.change
             what: list[str] = []
-            if change.date is not None:
-                what.append(f"moved from {format_human(previous)} to {format_human(change.date)}")
-                previous = change.date
+            if move.after is not None:
+                what.append(f"moved from {human(move.before)} to {human(move.after)}")
             if change.status is not None:
                 what.append(f"status {change.status}")
-            line = f"- {format_human(change.announced)}: {', '.join(what) or 'noted'}"
+            line = f"- {move.announced}: {', '.join(what) or 'noted'}"
             if change.note:
                 line += f" ({clean_text(change.note)})"
             refs = ", ".join(_link_text(timeline, change.sources))

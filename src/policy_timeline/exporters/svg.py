@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from .. import safe_text
 from ..dates import Interval, Precision, format_human
-from ..schedule import countdown
-from . import clean_text, standing
+from ..presentation import history, standing
+from . import clean_text
 
 if TYPE_CHECKING:
     from ..schedule import AsOf, Effective
@@ -170,11 +170,7 @@ def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str
     marks: list[_Mark] = []
     for item in entries:
         where = standing(item, as_of)
-        note = ""
-        if where.days_left is not None:
-            note = countdown(where.days_left)
-        elif where.state not in ("event", "open"):
-            note = where.state
+        note = where.countdown or ""
         interval = item.date
         band = None
         if interval.span:
@@ -188,11 +184,10 @@ def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str
                 band = (scale.x(interval.first_day),
                         scale.x(interval.last_day + timedelta(days=1)))
         mark = _Mark(item, where.state, shorten(item.entry.title), note, x, x_end, band)
-        previous = item.entry.date
-        for change in item.applied:
-            if change.date is not None and change.date != previous:
-                mark.moves.append((scale.mid(previous.first_day), scale.mid(change.date.first_day)))
-                previous = change.date
+        for move in history(item):
+            if move.after is not None and move.moved:
+                mark.moves.append((scale.mid(move.before.first_day),
+                                   scale.mid(move.after.first_day)))
         marks.append(mark)
 
     lanes: list[float] = []  # the right end of what each lane holds so far
