@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from enum import IntEnum
 from functools import lru_cache
@@ -417,9 +417,67 @@ def _day_text(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
 
 
+@dataclass(slots=True)
+class _Reading:
+    """What the readers of one EDTF value found so far, and where they are in the text."""
+
+    source: str
+    begin: int
+    stop: int
+    position: int
+    year: int = 0
+    precision: Precision = Precision.YEAR
+    parts: list[str] = field(default_factory=list)  # the normalised text, piece by piece
+    unspecified: str = ""  # "-XX", "-XX-XX" after a known year or month
+    unspecified_digits: int = 0  # X in the year
+    month: int = 0  # 0: not written, or XX
+    day: int = 0
+    first_month: int = 1
+    unit_months: int = 12
+    month_written: bool = False  # a month or XX (a day may follow)
+    wall: datetime | None = None
+    wall_zone: tzinfo | None = None
+    offset_text: str = ""
+    time_at: int = 0
+    approximate: bool = False
+    uncertain: bool = False
+
+    def at(self, characters: str) -> bool:
+        """Whether the next character is one of ``characters``."""
+        return self.position < self.stop and self.source[self.position] in characters
+
+
 def _parse_point(source: str, begin: int, stop: int, zone: str) -> _Point:
-    """Read one EDTF value from ``source[begin:stop]``; error offsets index ``source``."""
-    position = begin
+    """Read one EDTF value from ``source[begin:stop]``; error offsets index ``source``.
+
+    Year, then month (or season, quarter, half), day, time and offset, qualifier: each
+    read by its own reader, in that order; then the instants it covers.
+    """
+    reading = _Reading(source, begin, stop, begin)
+    _read_year(reading)
+    if reading.at("-"):
+        _read_month(reading)
+        if reading.at("-"):
+            _read_day(reading)
+    if reading.at("Tt"):
+        _read_time(reading, zone)
+    _read_qualifier(reading)
+    if reading.position < stop:
+        if reading.precision == Precision.DAY and _SPACE_TIME.match(source, reading.position,
+                                                                    stop):
+            raise DateError("join a date and a time with T, as in 2025-08-12T00:01",
+                            reading.position)
+        raise DateError(f"unexpected {source[reading.position:stop]!r} after the date",
+                        reading.position)
+    start, end = _instants(reading, zone)
+    return _Point(start, end, reading.precision, reading.approximate, reading.uncertain,
+                  reading.wall_zone, reading.offset_text, reading.unspecified,
+                  "".join(reading.parts))
+
+
+def _read_year(reading: _Reading) -> None:
+    """Four digits, the last one or two of which may be X (201X, 20XX)."""
+    source, position, stop = reading.source, reading.position, reading.stop
     if source[position] in "+-Yy":
         raise DateError(
             "years 0001–9999 only (negative and Y-prefixed EDTF years are not supported)", position
@@ -428,7 +486,7 @@ def _parse_point(source: str, begin: int, stop: int, zone: str) -> _Point:
     run = year_run.end() - position if year_run else 0
     if run == 0:
         raise DateError(
-            f"expected a date such as 2025-05-12, not {source[begin:stop]!r}", position
+            f"expected a date such as 2025-05-12, not {source[reading.begin:stop]!r}", position
         )
     if run < 4:
         raise DateError("a year has four digits (write 0999 for 999)", position)
@@ -445,202 +503,207 @@ def _parse_point(source: str, begin: int, stop: int, zone: str) -> _Point:
                 first_x,
             )
         raise DateError("unspecified digits (X) must come last in a year, as in 201X", first_x)
-    unspecified_digits = year_text.count("X")
-    year = int(year_text.replace("X", "0"))
-    if year == 0:
+    reading.unspecified_digits = year_text.count("X")
+    reading.year = int(year_text.replace("X", "0"))
+    if reading.year == 0:
         raise DateError("years 0001–9999 only: there is no year 0000", position)
-    position += 4
+    reading.unit_months = 12 * 10**reading.unspecified_digits
+    reading.parts.append(year_text)
+    reading.position = position + 4
 
-    precision = Precision.YEAR
-    parts = [year_text]
-    unspecified = ""
-    month = 0  # 0: not written or XX
-    day = 0
-    first_month = 1
-    unit_months = 12 * 10**unspecified_digits
-    month_written = False
 
-    if position < stop and source[position] == "-":
-        if unspecified_digits:
-            raise DateError(
-                "a year with unspecified digits (201X) cannot have a month or day", position
-            )
-        component_at = position + 1
-        component = source[component_at:component_at + 2].upper()
-        followed = component_at + 2 < stop and _is_digits(source[component_at + 2])
-        if len(component) < 2 or not component.isalnum() or followed or component_at + 2 > stop:
-            if _is_digits(component[:1]):
-                raise DateError("write a month with two digits, as in 2025-05", component_at)
-            raise DateError(
-                "expected a month (01–12), season (21–24), quarter (Q1–Q4) or half (H1–H2)"
-                " after the year",
-                component_at,
-            )
-        if component == "XX":
-            unspecified = "-XX"
-            month_written = True
-        elif component[0] == "Q":
-            if component[1] not in "1234":
-                raise DateError(
-                    f"there is no quarter {component}: quarters are Q1–Q4", component_at
-                )
-            precision, unit_months = Precision.QUARTER, 3
-            first_month = 3 * int(component[1]) - 2
-        elif component[0] == "H":
-            if component[1] not in "12":
-                raise DateError(f"there is no half {component}: halves are H1 and H2", component_at)
-            precision, unit_months = Precision.HALF, 6
-            first_month = 6 * int(component[1]) - 5
-        elif _is_digits(component):
-            number = int(component)
-            if 1 <= number <= 12:
-                precision, unit_months, month = Precision.MONTH, 1, number
-                first_month = number
-                month_written = True
-            elif number in SEASON_NAMES:
-                precision, unit_months = Precision.SEASON, 3
-                first_month = _SEASON_FIRST_MONTH[number]
-            elif 25 <= number <= 41:
-                raise DateError(
-                    f"season {number} is EDTF level 2, not supported: use 21–24"
-                    " (spring, summer, autumn, winter) or Q1–Q4",
-                    component_at,
-                )
-            else:
-                raise DateError(f"there is no month {component}: months are 01–12", component_at)
-        else:
-            raise DateError(
-                f"expected a month (01–12), season (21–24), quarter (Q1–Q4) or half (H1–H2),"
-                f" not {component!r}",
-                component_at,
-            )
-        parts.append("-" + component)
-        position = component_at + 2
+def _two_characters(reading: _Reading) -> tuple[str, int, bool]:
+    """The two characters after a dash, where they start, and whether they stand alone."""
+    at = reading.position + 1
+    component = reading.source[at:at + 2].upper()
+    followed = at + 2 < reading.stop and _is_digits(reading.source[at + 2])
+    whole = len(component) == 2 and at + 2 <= reading.stop and not followed
+    return component, at, whole
 
-        if position < stop and source[position] == "-":
-            day_at = position + 1
-            if not month_written:
-                raise DateError(
-                    "a quarter, half or season cannot have a day; write 2025-05-12", position
-                )
-            component = source[day_at:day_at + 2].upper()
-            followed = day_at + 2 < stop and _is_digits(source[day_at + 2])
-            if len(component) < 2 or followed or day_at + 2 > stop or not (
-                _is_digits(component) or component == "XX"
-            ):
-                raise DateError("write a day with two digits, as in 2025-05-02", day_at)
-            if component == "XX":
-                unspecified += "-XX"
-            elif month == 0:
-                raise DateError(
-                    "a day needs a known month: 2025-XX-12 is not supported", day_at
-                )
-            else:
-                day = int(component)
-                length = _days_in_month(year, month)
-                if day == 0:
-                    raise DateError("there is no day 00", day_at)
-                if day > length:
-                    raise DateError(
-                        f"{MONTH_NAMES[month - 1]} {year} has {length} days", day_at
-                    )
-                precision = Precision.DAY
-            parts.append("-" + component)
-            position = day_at + 2
 
-    wall: datetime | None = None
-    wall_zone: tzinfo | None = None
-    offset_text = ""
-    time_at = position + 1
-    if position < stop and source[position] in "Tt":
-        if precision != Precision.DAY:
-            raise DateError("a time needs a full date, as in 2025-08-12T00:01", position)
-        clock = _TIME.match(source, time_at, stop)
-        if not clock:
-            raise DateError("write a time as HH:MM or HH:MM:SS, as in T00:01", time_at)
-        hour, minute = int(clock.group(1)), int(clock.group(2))
-        second = int(clock.group(3)) if clock.group(3) else 0
-        if hour == 24:
-            raise DateError("24:00 is not supported: write 00:00 of the next day", time_at)
-        if hour > 23:
-            raise DateError(f"there is no hour {hour}", time_at)
-        if minute > 59:
-            raise DateError(f"there is no minute {minute}", time_at + 3)
-        if second > 59:
-            raise DateError(
-                f"there is no second {second} (leap seconds are not supported)", time_at + 6
-            )
-        precision = Precision.SECOND if clock.group(3) else Precision.MINUTE
-        parts.append("T" + clock.group(0))
-        position = clock.end()
-        if position < stop and source[position] in ".,":
-            raise DateError("fractional seconds are not supported", position)
-        if position < stop and source[position] in "Zz":
-            offset_text = "Z"
-            wall_zone = UTC
-            position += 1
-        elif position < stop and source[position] in "+-":
-            written = _OFFSET.match(source, position, stop)
-            if not written:
-                raise DateError("write an offset as Z, +HH:MM or -HH:MM", position)
-            hours, minutes = int(written.group(2)), int(written.group(3) or 0)
-            if hours > 23 or minutes > 59:
-                raise DateError(f"there is no offset {written.group(0)}", position)
-            seconds = (hours * 3600 + minutes * 60) * (-1 if written.group(1) == "-" else 1)
-            wall_zone = _fixed_zone(seconds)
-            offset_text = _offset_text(seconds)
-            position = written.end()
-        else:
-            wall_zone = get_zone(zone)
-        parts.append(offset_text)
-        wall = datetime(year, month, day, hour, minute, second)
+def _read_month(reading: _Reading) -> None:
+    """``-MM``, ``-XX``, a season ``-21``..``-24``, a quarter ``-Q1`` or a half ``-H2``."""
+    if reading.unspecified_digits:
+        raise DateError(
+            "a year with unspecified digits (201X) cannot have a month or day", reading.position
+        )
+    component, at, whole = _two_characters(reading)
+    if not whole or not component.isalnum():
+        if _is_digits(component[:1]):
+            raise DateError("write a month with two digits, as in 2025-05", at)
+        raise DateError(
+            "expected a month (01–12), season (21–24), quarter (Q1–Q4) or half (H1–H2)"
+            " after the year",
+            at,
+        )
+    if component == "XX":
+        reading.unspecified, reading.month_written = "-XX", True
+    elif component[0] == "Q":
+        if component[1] not in "1234":
+            raise DateError(f"there is no quarter {component}: quarters are Q1–Q4", at)
+        reading.precision, reading.unit_months = Precision.QUARTER, 3
+        reading.first_month = 3 * int(component[1]) - 2
+    elif component[0] == "H":
+        if component[1] not in "12":
+            raise DateError(f"there is no half {component}: halves are H1 and H2", at)
+        reading.precision, reading.unit_months = Precision.HALF, 6
+        reading.first_month = 6 * int(component[1]) - 5
+    elif _is_digits(component):
+        _read_month_number(reading, int(component), component, at)
+    else:
+        raise DateError(
+            f"expected a month (01–12), season (21–24), quarter (Q1–Q4) or half (H1–H2),"
+            f" not {component!r}",
+            at,
+        )
+    reading.parts.append("-" + component)
+    reading.position = at + 2
 
-    approximate = uncertain = False
-    if position < stop and source[position] in _QUALIFIERS:
-        mark = source[position]
-        approximate, uncertain = mark in "~%", mark in "?%"
-        parts.append(mark)
-        position += 1
-        if position < stop and source[position] in _QUALIFIERS:
-            raise DateError("write one qualifier: % means approximate and uncertain", position)
-    if position < stop:
-        if precision == Precision.DAY and _SPACE_TIME.match(source, position, stop):
-            raise DateError("join a date and a time with T, as in 2025-08-12T00:01", position)
-        raise DateError(f"unexpected {source[position:stop]!r} after the date", position)
 
+def _read_month_number(reading: _Reading, number: int, component: str, at: int) -> None:
+    if 1 <= number <= 12:
+        reading.precision, reading.unit_months = Precision.MONTH, 1
+        reading.month = reading.first_month = number
+        reading.month_written = True
+    elif number in SEASON_NAMES:
+        reading.precision, reading.unit_months = Precision.SEASON, 3
+        reading.first_month = _SEASON_FIRST_MONTH[number]
+    elif 25 <= number <= 41:
+        raise DateError(
+            f"season {number} is EDTF level 2, not supported: use 21–24"
+            " (spring, summer, autumn, winter) or Q1–Q4",
+            at,
+        )
+    else:
+        raise DateError(f"there is no month {component}: months are 01–12", at)
+
+
+def _read_day(reading: _Reading) -> None:
+    """``-DD`` or ``-XX`` after a month (or after ``-XX``)."""
+    if not reading.month_written:
+        raise DateError(
+            "a quarter, half or season cannot have a day; write 2025-05-12", reading.position
+        )
+    component, at, whole = _two_characters(reading)
+    if not whole or not (_is_digits(component) or component == "XX"):
+        raise DateError("write a day with two digits, as in 2025-05-02", at)
+    if component == "XX":
+        reading.unspecified += "-XX"
+    elif reading.month == 0:
+        raise DateError("a day needs a known month: 2025-XX-12 is not supported", at)
+    else:
+        day = int(component)
+        length = _days_in_month(reading.year, reading.month)
+        if day == 0:
+            raise DateError("there is no day 00", at)
+        if day > length:
+            raise DateError(f"{MONTH_NAMES[reading.month - 1]} {reading.year} has {length} days",
+                            at)
+        reading.day, reading.precision = day, Precision.DAY
+    reading.parts.append("-" + component)
+    reading.position = at + 2
+
+
+def _read_time(reading: _Reading, zone: str) -> None:
+    """``THH:MM`` or ``THH:MM:SS``, then an offset or none (wall time in ``zone``)."""
+    source, stop = reading.source, reading.stop
+    if reading.precision != Precision.DAY:
+        raise DateError("a time needs a full date, as in 2025-08-12T00:01", reading.position)
+    time_at = reading.time_at = reading.position + 1
+    clock = _TIME.match(source, time_at, stop)
+    if not clock:
+        raise DateError("write a time as HH:MM or HH:MM:SS, as in T00:01", time_at)
+    hour, minute = int(clock.group(1)), int(clock.group(2))
+    second = int(clock.group(3)) if clock.group(3) else 0
+    if hour == 24:
+        raise DateError("24:00 is not supported: write 00:00 of the next day", time_at)
+    if hour > 23:
+        raise DateError(f"there is no hour {hour}", time_at)
+    if minute > 59:
+        raise DateError(f"there is no minute {minute}", time_at + 3)
+    if second > 59:
+        raise DateError(
+            f"there is no second {second} (leap seconds are not supported)", time_at + 6
+        )
+    reading.precision = Precision.SECOND if clock.group(3) else Precision.MINUTE
+    reading.parts.append("T" + clock.group(0))
+    reading.position = clock.end()
+    if reading.at(".,"):
+        raise DateError("fractional seconds are not supported", reading.position)
+    _read_utc_offset(reading, zone)
+    reading.parts.append(reading.offset_text)
+    reading.wall = datetime(reading.year, reading.month, reading.day, hour, minute, second)
+
+
+def _read_utc_offset(reading: _Reading, zone: str) -> None:
+    """``Z``, ``±HH``, ``±HHMM``, ``±HH:MM``; none: the wall time is in ``zone``."""
+    if reading.at("Zz"):
+        reading.offset_text, reading.wall_zone = "Z", UTC
+        reading.position += 1
+        return
+    if not reading.at("+-"):
+        reading.wall_zone = get_zone(zone)
+        return
+    position = reading.position
+    written = _OFFSET.match(reading.source, position, reading.stop)
+    if not written:
+        raise DateError("write an offset as Z, +HH:MM or -HH:MM", position)
+    hours, minutes = int(written.group(2)), int(written.group(3) or 0)
+    if hours > 23 or minutes > 59:
+        raise DateError(f"there is no offset {written.group(0)}", position)
+    seconds = (hours * 3600 + minutes * 60) * (-1 if written.group(1) == "-" else 1)
+    reading.wall_zone, reading.offset_text = _fixed_zone(seconds), _offset_text(seconds)
+    reading.position = written.end()
+
+
+def _read_qualifier(reading: _Reading) -> None:
+    """``~`` approximate, ``?`` uncertain, ``%`` both: one at most."""
+    if not reading.at(_QUALIFIERS):
+        return
+    mark = reading.source[reading.position]
+    reading.approximate, reading.uncertain = mark in "~%", mark in "?%"
+    reading.parts.append(mark)
+    reading.position += 1
+    if reading.at(_QUALIFIERS):
+        raise DateError("write one qualifier: % means approximate and uncertain",
+                        reading.position)
+
+
+def _instants(reading: _Reading, zone: str) -> tuple[datetime, datetime]:
+    """Where the value read begins and ends, or why it cannot be held."""
+    begin = reading.begin
     try:
-        if wall is not None:
+        if reading.wall is not None:
+            wall, wall_zone = reading.wall, reading.wall_zone
             assert wall_zone is not None
             start, exists = _resolve_wall(wall, wall_zone)
             if not exists:
                 raise DateError(
                     f"{wall.isoformat(timespec='minutes')} does not exist in {zone}:"
                     " the clocks skip it",
-                    time_at,
+                    reading.time_at,
                 )
-            end = _in_wall_zone(start + _TIMED_LENGTH[precision], wall_zone)
+            end = _in_wall_zone(start + _TIMED_LENGTH[reading.precision], wall_zone)
             start.astimezone(UTC)
             end.astimezone(UTC)
+            return start, end
+        if reading.precision == Precision.DAY:
+            first = date(reading.year, reading.month, reading.day)
+            after = first + _ONE_DAY
         else:
-            if precision == Precision.DAY:
-                first = date(year, month, day)
-                after = first + _ONE_DAY
-            else:
-                first = date(year, first_month, 1)
-                after = add_months(first, unit_months)
-            start, end = _day_start(first, zone), _day_start(after, zone)
-            if end <= start:
-                raise DateError(
-                    f"{_day_text(first)} does not exist in {zone}: the clocks skip that whole"
-                    " day",
-                    begin,
-                )
+            first = date(reading.year, reading.first_month, 1)
+            after = add_months(first, reading.unit_months)
+        start, end = _day_start(first, zone), _day_start(after, zone)
     except (OverflowError, ValueError) as error:
         if isinstance(error, DateError):
             raise
-        raise DateError(_beyond_limits(source[begin:stop], year, zone), begin) from None
-    return _Point(start, end, precision, approximate, uncertain, wall_zone, offset_text,
-                  unspecified, "".join(parts))
+        text = reading.source[begin:reading.stop]
+        raise DateError(_beyond_limits(text, reading.year, zone), begin) from None
+    if end <= start:
+        raise DateError(
+            f"{_day_text(first)} does not exist in {zone}: the clocks skip that whole day", begin
+        )
+    return start, end
 
 
 def _beyond_limits(text: str, year: int, zone: str) -> str:
