@@ -43,6 +43,8 @@ _SPACE = re.compile(r"\s+")
 
 def clean(text: str) -> str:
     """File text with what a reader cannot see, or that would act, shown as U+FFFD."""
+    if text.isprintable():  # nearly always; no control, format or separator character
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_LINES)
     return _UNSAFE.sub("\ufffd", text)
 
@@ -93,7 +95,7 @@ def safe_url(reference: str) -> str | None:
     text = reference.strip()
     if not is_url(text) or not text.lower().startswith(_SAFE_SCHEMES):
         return None
-    if clean(text) != text or any(character.isspace() for character in text):
+    if not text.isprintable() or " " in text:  # controls, invisible characters, spaces
         return None
     return text.translate(_URI_UNSAFE)
 
