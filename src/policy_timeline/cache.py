@@ -76,6 +76,7 @@ _CODE = (
     "model.py",
     "result.py",
     "scan.py",
+    "schedule.py",  # which entries the reminded section keeps (`needed_for_reminders`)
     "timeline.py",
 )
 

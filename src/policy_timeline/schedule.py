@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from datetime import date as Day  # `Effective.date` shadows `date` inside the class
 from itertools import pairwise
 
@@ -273,12 +273,7 @@ def lead_start(due_day: date, lead: Offset) -> date | None:
     None when that day would fall before the year 1: every representable day is within.
     """
     try:
-        if lead.unit == "d":
-            return due_day - timedelta(days=lead.amount)
-        if lead.unit == "w":
-            return due_day - timedelta(days=7 * lead.amount)
-        start: date = due_day - lead.delta
-        return start
+        return lead.move(due_day, -1)
     except (OverflowError, ValueError):
         return None
 
