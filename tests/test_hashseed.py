@@ -42,6 +42,10 @@ events:
     ("--format", "json", "show"),
     ("export", "markdown"),
     ("export", "html"),
+    ("export", "svg"),
+    ("export", "mermaid", "--diagram", "gantt"),
+    ("export", "timelinejs"),
+    ("--format", "json", "check"),
 ])
 def test_output_does_not_depend_on_the_hash_seed(
     write: Callable[..., Path], tmp_path: Path, command: tuple[str, ...]
