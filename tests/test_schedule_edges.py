@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Run
+from policy_timeline.dates import distinct_leads
 from policy_timeline.loader import load
 from policy_timeline.schedule import AsOf, effective, known_entries, reminders, state_of
 
@@ -171,7 +172,8 @@ events:
 """)
     timeline = _load(path)
     entry = timeline.by_id()["d"]
-    assert [lead.text for lead in entry.warn] == ["4w", "1d"]  # the first written is kept
+    assert [lead.text for lead in entry.warn] == ["4w", "28d", "1d"]  # as written
+    assert [lead.text for lead in distinct_leads(entry.warn)] == ["4w", "1d"]  # first kept
     reminder = state_of(effective(entry, AsOf.of_day(date(2025, 7, 20)), timeline),
                         AsOf.of_day(date(2025, 7, 20)))
     assert reminder is not None and reminder.window is not None
@@ -193,3 +195,18 @@ events:
     found = reminders(timeline, at)
     expected = {"2025-08-03": ["upcoming"], "2025-08-10": ["today"], "2025-08-20": []}[as_of]
     assert [r.state for r in found] == expected
+
+
+def test_check_says_which_of_equal_lead_times_counts(write: Write,
+                                                     run: Callable[..., Run]) -> None:
+    path = write("""\
+events:
+  - id: d
+    title: D
+    kind: deadline
+    date: 2025-08-10
+    warn: [4w, 28d, 1d, 1y, 12mo]
+""")
+    result = run("-f", str(path), "--as-of", "2025-07-01", "check")
+    assert (f"{path}:2:5: warning: lead times 12mo, 28d of 'd' are as long as ones written"
+            " before them; reminders and alarms use 1y, 4w, 1d") in result.out

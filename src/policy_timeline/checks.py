@@ -13,6 +13,7 @@ from .schedule import (
     effective,
     is_known,
     lead_start,
+    lead_time_warnings,
     state_of,
 )
 from .timeline import Entry, Location, Problem, Timeline
@@ -37,6 +38,8 @@ def warnings(timeline: Timeline, as_of: AsOf) -> list[Problem]:
         ):
             found.extend(_entry_warnings(entry, timeline, as_of))
             found.extend(change_order_warnings(entry))
+        if entry.warn_explicit and len(entry.warn) > 1:
+            found.extend(lead_time_warnings(entry))
     return found
 
 

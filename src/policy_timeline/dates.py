@@ -58,6 +58,7 @@ __all__ = [
     "format_human",
     "get_zone",
     "local_day",
+    "longest_first",
     "parse_date",
     "parse_duration",
     "parse_edtf",
@@ -354,15 +355,23 @@ def _length_key(lead: Offset) -> tuple[str, int]:
     return "months", lead.amount * (12 if lead.unit == "y" else 1)
 
 
+def _approximate_length(lead: Offset) -> tuple[int, str, int]:
+    return lead.amount * _APPROXIMATE_DAYS[lead.unit], *_length_key(lead)
+
+
+def longest_first(leads: Sequence[Offset]) -> tuple[Offset, ...]:
+    """Lead times longest first; of the same length (``4w``, ``28d``), in the order written.
+    The order never depends on hashing."""
+    return tuple(sorted(leads, key=_approximate_length, reverse=True))  # stable
+
+
 def distinct_leads(leads: Sequence[Offset]) -> tuple[Offset, ...]:
-    """Lead times longest first, each length once: of ``[4w, 28d]`` the one written first
-    (``4w``) is kept and named in reminders. The order does not depend on hashing."""
+    """:func:`longest_first`, each length once: of ``[4w, 28d]`` the one written first
+    (``4w``) is kept, and reminders and alarms name it."""
     kept: dict[tuple[str, int], Offset] = {}
     for lead in leads:
         kept.setdefault(_length_key(lead), lead)
-    return tuple(sorted(kept.values(), reverse=True,
-                        key=lambda lead: (lead.amount * _APPROXIMATE_DAYS[lead.unit],
-                                          *_length_key(lead))))
+    return longest_first(list(kept.values()))
 
 
 @dataclass(frozen=True, slots=True)

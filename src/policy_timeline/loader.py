@@ -1276,7 +1276,7 @@ def _words(values: Sequence[str]) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=256)
 def _longest_first(warn: tuple[Offset, ...]) -> tuple[Offset, ...]:
     # one tuple for every entry with the same lead times (most share the file's)
-    return dates.distinct_leads(warn)
+    return dates.longest_first(warn)
 
 
 def _claims(

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from datetime import date as Day  # `Effective.date` shadows `date` inside the class
 from itertools import pairwise
 
-from .dates import Interval, Offset, get_zone, shift
+from .dates import Interval, Offset, distinct_leads, get_zone, shift
 from .timeline import Change, Claim, Entry, Location, Problem, Timeline
 
 #: Statuses after which a deadline is never reminded again (`missed` is shown, not reminded).
@@ -213,6 +213,21 @@ def _own_date(entry: Entry, as_of: AsOf) -> Interval | None:
     return found
 
 
+def lead_time_warnings(entry: Entry) -> Iterator[Problem]:
+    """`check`: lead times of the same length named twice (`[28d, 4w]`): one counts."""
+    kept = distinct_leads(entry.warn)
+    if len(kept) == len(entry.warn) or not entry.warn_explicit:
+        return
+    dropped = [lead.text for lead in entry.warn if lead not in kept]
+    yield Problem(
+        entry.location or Location("?", 1, 1),
+        f"lead times {', '.join(dropped)} of '{entry.id}' are as long as ones written before"
+        f" them; reminders and alarms use {', '.join(lead.text for lead in kept)}",
+        "warning",
+        "same-lead-time",
+    )
+
+
 def needed_for_reminders(timeline: Timeline) -> tuple[Entry, ...]:
     """The entries `reminders` looks at: the reminded ones and, for those whose date is
     relative, every entry their dates count from (a base's changes move them)."""
@@ -302,7 +317,7 @@ def state_of(
         return Reminder(item, due_day, days_left, OVERDUE, None) if entry.is_deadline else None
     if days_left == 0:
         return Reminder(item, due_day, 0, TODAY, None)
-    leads = (within,) if within is not None else entry.warn
+    leads = (within,) if within is not None else distinct_leads(entry.warn)
     holding = [lead for lead in leads if lead_reaches(due_day, lead, as_of.day)]
     if not holding:
         return None

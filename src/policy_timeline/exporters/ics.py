@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
-from ..dates import Interval, Offset, Precision, get_zone
+from ..dates import Interval, Offset, Precision, distinct_leads, get_zone
 from ..presentation import disputed, history, human
 from ..safe_text import is_url
 from . import clean_text, source_links
@@ -146,7 +146,7 @@ def _event(timeline: Timeline, item: Effective, stamp: datetime) -> Event:
         event.add("url", urls[0])
     if entry.reminded and item.status == "open":
         triggers: set[timedelta] = set()
-        for lead in entry.warn:  # longest first: of two that fire together, the longer stays
+        for lead in distinct_leads(entry.warn):  # of two firing together, the longer stays
             alarm = _alarm(item, lead)
             trigger = alarm.decoded("trigger")
             if trigger not in triggers:
@@ -225,7 +225,7 @@ def _description(timeline: Timeline, item: Effective) -> str:
         if entry.consequence:
             lines.append(f"If missed: {clean_text(entry.consequence).strip()}")
         if entry.warn:
-            leads = ", ".join(lead_text(lead) for lead in entry.warn)
+            leads = ", ".join(lead_text(lead) for lead in distinct_leads(entry.warn))
             lines.append(
                 f"Reminders: {leads} before the due day, counted in calendar days in "
                 f"{entry.zone}; none once it is met, missed, cancelled or superseded."
