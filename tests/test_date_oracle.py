@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from policy_timeline.loader import load
-from policy_timeline.schedule import AsOf, effective, state_of
+from policy_timeline.report import remind_document, show_document
+from policy_timeline.schedule import AsOf, effective, known_entries, reminders, state_of
 
 ZONES = ["UTC", "America/New_York", "Asia/Tokyo", "Australia/Lord_Howe", "Europe/London",
          "Pacific/Kiritimati", "America/St_Johns", "Pacific/Apia"]
@@ -153,3 +154,13 @@ def test_schedule_agrees_with_an_independent_computation(
         if state == "upcoming":
             assert reminder.window is not None
             assert starts[reminder.window.text] == max(holding.values())
+
+    # every way of asking gives the same answer: the JSON of show and remind, the listing
+    shown = next(e for e in show_document(timeline, at)["entries"] if e["id"] == "follow")
+    assert (shown["due"], shown["days_left"], shown["state"]) == (due.isoformat(), days_left,
+                                                                  state)
+    reminded = [r for r in remind_document(at, reminders(timeline, at))["reminders"]]
+    assert [(r["due"], r["state"]) for r in reminded] == (
+        [(due.isoformat(), state)] if state else [])
+    listed = next(i for i in known_entries(timeline, at) if i.entry.id == "follow")
+    assert listed.due_day == due
