@@ -171,3 +171,13 @@ events:
     ics = run("-f", str(path), "--as-of", "2025-08-01", "export", "ics").out
     url = next(line for line in ics.splitlines() if line.startswith("URL"))
     assert url == "URL:https://example.org/x?q=%22%3Cb%3E%22"
+
+
+def test_html_summary_links_only_to_safe_urls() -> None:
+    from policy_timeline.exporters.html import markdown
+
+    rendered = markdown('[a](https://example.org/?q="x") [b](javascript:alert(1)) '
+                        "[c](mailto:a@example.org)")
+    assert '<a href="https://example.org/?q=%22x%22" rel="noopener noreferrer">a</a>' in rendered
+    assert "[b](javascript:alert(1))" in rendered and 'href="javascript' not in rendered
+    assert '<a href="mailto:a@example.org"' in rendered

@@ -22,6 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .dates import MONTH_ABBREVIATIONS, MONTH_NAMES, Interval, Precision, format_human
+from .safe_text import is_url
 from .schedule import (
     LATER,
     OVERDUE,
@@ -265,10 +266,6 @@ def safe_link(url: str | None) -> str | None:
     return None
 
 
-def _is_url(reference: str) -> bool:
-    return "://" in reference or reference.startswith("mailto:")
-
-
 @dataclass
 class Footnotes:
     """Sources numbered in the order they are first cited among the entries shown."""
@@ -292,7 +289,7 @@ class Footnotes:
         source = self.timeline.sources.get(reference)
         if source is not None:
             return source.url
-        return reference if _is_url(reference) else None
+        return reference if is_url(reference) else None
 
     def lines(self, width: int) -> list[Line]:
         if not self.numbers:

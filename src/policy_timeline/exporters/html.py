@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
-from html import escape
+from html import escape, unescape
 from typing import TYPE_CHECKING
 
 from .. import safe_text
@@ -157,7 +157,7 @@ SCRIPT = """
 })();
 """
 
-_LINK = re.compile(r"\[([^\]\n]+)\]\(((?:https?://|mailto:)[^\s()<>\"]+)\)")
+_LINK = re.compile(r"\[([^\]\n]+)\]\(([^\s()]+)\)")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _EMPHASIS = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
 _CODE = re.compile(r"`([^`\n]+)`")
@@ -179,11 +179,19 @@ def markdown(value: str) -> str:
     for paragraph in paragraphs:
         html = escape(paragraph, quote=True)
         html = _CODE.sub(r"<code>\1</code>", html)
-        html = _LINK.sub(r'<a href="\2" rel="noopener noreferrer">\1</a>', html)
+        html = _LINK.sub(_link, html)
         html = _BOLD.sub(r"<strong>\1</strong>", html)
         html = _EMPHASIS.sub(r"<em>\1</em>", html)
         rendered.append(f"<p>{html}</p>")
     return "".join(rendered)
+
+
+def _link(found: re.Match[str]) -> str:
+    """A Markdown link of an escaped summary: an `<a>` only to a safe URL, else as written."""
+    url = safe_text.safe_url(unescape(found.group(2)))
+    if url is None:
+        return found.group(0)
+    return f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer">{found.group(1)}</a>'
 
 
 def _day(day: date) -> str:
