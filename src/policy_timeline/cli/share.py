@@ -35,7 +35,8 @@ def register(commands: Any) -> None:
     parser.add_argument("export_format", metavar="FORMAT", choices=tuple(FORMATS),
                         help="one of: " + ", ".join(FORMATS))
     parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE (replaced atomically) instead of stdout; '-' is stdout")
+                        help="write to FILE instead of stdout ('-' is stdout): a regular file is "
+                        "replaced atomically, a device or pipe is written to")
     parser.add_argument("--diagram", choices=("timeline", "gantt"),
                         help="mermaid only: a timeline diagram (default) or a gantt of "
                         "deadlines, extensions and spans")

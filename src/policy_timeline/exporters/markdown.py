@@ -4,10 +4,13 @@ The document has the timeline's title, a table of the deadlines with their count
 then one section a month (or quarter, half or year, for dates known only that finely), each
 a list of entries with their details and a TODAY marker where T falls.
 
-Every piece of text from the file is shown as text: Markdown punctuation is escaped with a
-backslash, `<`, `>` and `&` become entities, newlines become spaces, so no title, summary or
-note can open a tag, a link, emphasis, a table cell or a heading. Links are made only from
-http, https and mailto addresses.
+Every piece of text from the file is shown as text (`safe_text.markdown_text`): Markdown
+punctuation is escaped with a backslash, `<`, `>` and `&` become entities, newlines become
+spaces, and GitHub's autolinks are broken by one entity, so no title or note can open a
+tag, a link, emphasis, a table cell or a heading. A summary is Markdown and stays Markdown
+(`safe_text.markdown_summary`): emphasis, code and links to safe URLs, never raw HTML.
+Links are made only from http, https and mailto addresses. What is said about an entry
+comes from `presentation`; this module only formats it.
 """
 
 from __future__ import annotations
