@@ -132,10 +132,10 @@ def changes_in_order(entry: Entry) -> tuple[Change, ...]:
     changes = entry.changes
     if all(a.announced.start <= b.announced.start for a, b in pairwise(changes)):
         return changes
-    return tuple(sorted(changes, key=_ANNOUNCED))
+    return tuple(sorted(changes, key=_announced_start))
 
 
-def _ANNOUNCED(change: Change) -> datetime:
+def _announced_start(change: Change) -> datetime:
     return change.announced.start
 
 
