@@ -210,3 +210,45 @@ events:
     result = run("-f", str(path), "--as-of", "2025-07-01", "check")
     assert (f"{path}:2:5: warning: lead times 12mo, 28d of 'd' are as long as ones written"
             " before them; reminders and alarms use 1y, 4w, 1d") in result.out
+
+
+FILLER = "".join(f"""\
+  - id: filler-{n}
+    title: Filler {n}
+    date: 2025-01-{n % 28 + 1:02d}
+""" for n in range(400))  # enough entries for the cache to keep and reuse them by pieces
+EARLIER = """\
+timezone: America/New_York
+events:
+""" + FILLER + """\
+  - id: truce
+    title: Truce ends
+    date: 2025-12-10
+  - id: followup
+    title: Follow-up talks
+    kind: deadline
+    date: truce + 7d
+    warn: [14d]
+"""
+BROUGHT_FORWARD = EARLIER.replace("    date: 2025-12-10\n", """\
+    date: 2025-12-10
+    changes:
+      - announced: 2025-10-01
+        date: 2025-11-01
+""")
+
+
+def test_a_warm_remind_follows_a_base_that_news_moves_later(
+    write: Write, run: Callable[..., Run]
+) -> None:
+    path = write(EARLIER)
+    args = ("-f", str(path), "--as-of", "2025-11-05", "remind", "--format", "json")
+    for _cold_then_warm in range(2):  # Dec 17: not yet within 14 days
+        assert json.loads(run(*args).out)["reminders"] == []
+    path.write_text(BROUGHT_FORWARD, encoding="utf-8")  # news brings the truce forward
+    for _cold_then_warm in range(2):
+        found = json.loads(run(*args).out)["reminders"]
+        assert [(r["due"], r["days_left"]) for r in found] == [("2025-11-08", 3)]
+    path.write_text(EARLIER, encoding="utf-8")  # and back
+    for _cold_then_warm in range(2):
+        assert json.loads(run(*args).out)["reminders"] == []

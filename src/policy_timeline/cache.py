@@ -672,7 +672,7 @@ def _reminded_sections(
     entry stored where it was at the previous payload is copied from it."""
     from io import BytesIO
 
-    from .prefilter import summarize
+    from .prefilter import ALWAYS, summarize
 
     timeline = result.timeline
     blobs = BytesIO()
@@ -684,21 +684,26 @@ def _reminded_sections(
     moves: list[int] = []
     keys: list[tuple[str, int]] = []
     lines: list[int] = []
-    from .schedule import needed_for_reminders
+    from .schedule import follows_moves, needed_for_reminders
 
     needed = {entry.id for entry in needed_for_reminders(timeline)}
+    index = timeline.index
     for position, entry in enumerate(timeline.entries):
         if entry.id not in needed:
             continue
         key = (names[plan.segment[position]], plan.place[position])
         copied = previous.get(key)
+        # whether news may move it through its bases depends on other entries: asked anew
+        moving = entry.relative is not None and follows_moves(entry, index)
         if copied is not None:
             blob, summary, line = copied
             blobs.write(blob)
+            if moving:
+                summary = ALWAYS
         else:
             pickler.dump(entry)
             pickler.clear_memo()  # each entry must load on its own
-            summary, line = summarize(entry), _line(entry)
+            summary, line = summarize(entry, moving), _line(entry)
         summaries.append(summary)
         ends.append(blobs.tell())
         moves.append(_line(entry) - line)

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from enum import IntEnum
 from functools import lru_cache
@@ -426,30 +426,35 @@ def _day_text(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
 
 
-@dataclass(slots=True)
 class _Reading:
-    """What the readers of one EDTF value found so far, and where they are in the text."""
+    """What the readers of one EDTF value found so far, and where they are in the text.
 
-    source: str
-    begin: int
-    stop: int
-    position: int
-    year: int = 0
-    precision: Precision = Precision.YEAR
-    parts: list[str] = field(default_factory=list)  # the normalised text, piece by piece
-    unspecified: str = ""  # "-XX", "-XX-XX" after a known year or month
-    unspecified_digits: int = 0  # X in the year
-    month: int = 0  # 0: not written, or XX
-    day: int = 0
-    first_month: int = 1
-    unit_months: int = 12
-    month_written: bool = False  # a month or XX (a day may follow)
-    wall: datetime | None = None
-    wall_zone: tzinfo | None = None
-    offset_text: str = ""
-    time_at: int = 0
-    approximate: bool = False
-    uncertain: bool = False
+    A plain class: made for every date read, and a dataclass would cost every start-up.
+    """
+
+    __slots__ = ("approximate", "begin", "day", "first_month", "month", "month_written",
+                 "offset_text", "parts", "position", "precision", "source", "stop", "time_at",
+                 "uncertain", "unit_months", "unspecified", "unspecified_digits", "wall",
+                 "wall_zone", "year")
+
+    def __init__(self, source: str, begin: int, stop: int) -> None:
+        self.source, self.begin, self.stop, self.position = source, begin, stop, begin
+        self.year = 0
+        self.precision = Precision.YEAR
+        self.parts: list[str] = []  # the normalised text, piece by piece
+        self.unspecified = ""  # "-XX", "-XX-XX" after a known year or month
+        self.unspecified_digits = 0  # X in the year
+        self.month = 0  # 0: not written, or XX
+        self.day = 0
+        self.first_month = 1
+        self.unit_months = 12
+        self.month_written = False  # a month or XX (a day may follow)
+        self.wall: datetime | None = None
+        self.wall_zone: tzinfo | None = None
+        self.offset_text = ""
+        self.time_at = 0
+        self.approximate = False
+        self.uncertain = False
 
     def at(self, characters: str) -> bool:
         """Whether the next character is one of ``characters``."""
@@ -462,7 +467,7 @@ def _parse_point(source: str, begin: int, stop: int, zone: str) -> _Point:
     Year, then month (or season, quarter, half), day, time and offset, qualifier: each
     read by its own reader, in that order; then the instants it covers.
     """
-    reading = _Reading(source, begin, stop, begin)
+    reading = _Reading(source, begin, stop)
     _read_year(reading)
     if reading.at("-"):
         _read_month(reading)

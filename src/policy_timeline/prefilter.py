@@ -52,8 +52,10 @@ def _claims_ordinal(claims: Iterable[Claim], zone: str) -> int | None:
 ALWAYS: Summary = (None, -(2**62), 0, ())
 
 
-def summarize(entry: Entry) -> Summary:
-    if entry.relative is not None or not entry.reminded:
+def summarize(entry: Entry, follows_moves: bool = False) -> Summary:
+    """`follows_moves`: its date counts from an entry that news may move (then, and for
+    such a base itself, the summary keeps it whatever T)."""
+    if follows_moves or not entry.reminded:
         return ALWAYS
     zone = entry.zone
     due = _due_ordinal(entry.date, zone)

@@ -22,7 +22,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .dates import MONTH_ABBREVIATIONS, MONTH_NAMES, Interval, Precision, format_human
-from .safe_text import is_url
 from .schedule import (
     LATER,
     OVERDUE,
@@ -289,6 +288,8 @@ class Footnotes:
         source = self.timeline.sources.get(reference)
         if source is not None:
             return source.url
+        from .safe_text import is_url  # only when there are sources to list
+
         return reference if is_url(reference) else None
 
     def lines(self, width: int) -> list[Line]:

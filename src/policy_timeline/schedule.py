@@ -228,22 +228,38 @@ def lead_time_warnings(entry: Entry) -> Iterator[Problem]:
     )
 
 
+def bases_of(entry: Entry, index: Mapping[str, Entry]) -> list[Entry]:
+    """The entries a relative date counts from, nearest first (none for a written date)."""
+    found: list[Entry] = []
+    seen = {entry.id}
+    current: Entry | None = entry
+    while current is not None and current.relative is not None:
+        current = index.get(current.relative.ref)
+        if current is None or current.id in seen:
+            break
+        seen.add(current.id)
+        found.append(current)
+    return found
+
+
+def follows_moves(entry: Entry, index: Mapping[str, Entry]) -> bool:
+    """Whether news may move this entry through its bases: one of them has a change that
+    sets a date. If not, its date is the one loaded, whatever T."""
+    return any(change.date is not None for base in bases_of(entry, index)
+               for change in base.changes)
+
+
 def needed_for_reminders(timeline: Timeline) -> tuple[Entry, ...]:
-    """The entries `reminders` looks at: the reminded ones and, for those whose date is
-    relative, every entry their dates count from (a base's changes move them)."""
+    """The entries `reminders` looks at: the reminded ones and, for those whose date
+    follows a base that news may move, the entries their dates count from."""
     index = timeline.index
     wanted: set[str] = set()
     for entry in timeline.entries:
         if not entry.reminded:
             continue
         wanted.add(entry.id)
-        current: Entry | None = entry
-        while current is not None and current.relative is not None:
-            ref = current.relative.ref
-            if ref in wanted:
-                break
-            wanted.add(ref)
-            current = index.get(ref)
+        if entry.relative is not None and follows_moves(entry, index):
+            wanted.update(base.id for base in bases_of(entry, index))
     return tuple(entry for entry in timeline.entries if entry.id in wanted)
 
 
