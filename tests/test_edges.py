@@ -121,3 +121,13 @@ def test_an_empty_as_of_is_a_usage_error(run: Callable[..., Run], value: str) ->
         result = run("-f", str(BUNDLED), "--as-of", value, *command)
         assert result.code == 2, command
         assert "--as-of needs a date" in result.err
+
+
+def test_an_as_of_moment_outside_the_calendar_in_the_zone_is_a_usage_error(
+    run: Callable[..., Run]
+) -> None:
+    from conftest import BUNDLED
+
+    result = run("-f", str(BUNDLED), "--as-of", "0001-01-01T00:00Z", "remind")
+    assert result.code == 2
+    assert "--as-of: 0001-01-01T00:00:00+00:00 is outside the years 0001–9999 in" in result.err

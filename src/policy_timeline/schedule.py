@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from datetime import date as Day  # `Effective.date` shadows `date` inside the class
 from itertools import pairwise
 
-from .dates import Interval, Offset, distinct_leads, get_zone, shift
+from .dates import DateError, Interval, Offset, distinct_leads, get_zone, shift
 from .timeline import Change, Claim, Entry, Location, Problem, Timeline
 
 #: Statuses after which a deadline is never reminded again (`missed` is shown, not reminded).
@@ -37,7 +37,12 @@ class AsOf:
 
     @classmethod
     def of_moment(cls, moment: datetime, zone: str = "UTC") -> AsOf:
-        local = moment.astimezone(get_zone(zone))
+        try:
+            local = moment.astimezone(get_zone(zone))
+        except OverflowError:
+            raise DateError(
+                f"{moment.isoformat()} is outside the years 0001–9999 in {zone}"
+            ) from None
         return cls(local.date(), moment, local.isoformat(timespec="minutes"))
 
     @classmethod

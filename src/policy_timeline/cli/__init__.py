@@ -267,10 +267,9 @@ def resolve_as_of(text: str | None, zone: str) -> AsOf:
     if text is None:
         return AsOf(now.date(), now, now.date().isoformat())
     try:
-        interval = parse_human_date(text, now.date(), zone)
+        return AsOf.of_interval(parse_human_date(text, now.date(), zone), zone)
     except DateError as error:
         raise UsageError(f"--as-of: {error.message}") from None
-    return AsOf.of_interval(interval, zone)
 
 
 def load_or_fail(
