@@ -791,7 +791,7 @@ def test_a_time_moved_to_another_zone_stays_that_instant() -> None:
     ("2011-12-30", "Pacific/Apia", "2011-12-30 does not exist in Pacific/Apia: the clocks skip"),
     ("1993-08-21", "Pacific/Kwajalein", "the clocks skip that whole day"),
     ("2011-12-29/2011-12-30", "Pacific/Apia", "the clocks skip that whole day"),
-    ("0001-01-01", "Asia/Tokyo", "use 0001-01-02 or later"),
+    ("0001-01-01", "Asia/Tokyo", "use a later date"),
     ("9999", "UTC", "the last day that can be used is 9999-12-30"),
 ])
 def test_days_a_zone_skips_and_the_ends_of_the_calendar(text: str, zone: str,
@@ -829,3 +829,8 @@ def test_a_file_date_written_as_people_write_it_says_what_to_write(text: str,
         parse_date(text, NEW_YORK)
     assert message in caught.value.message
     assert "span has exactly two ends" not in caught.value.message
+
+
+def test_a_time_that_falls_before_the_calendar_in_the_file_zone_is_a_date_error() -> None:
+    with pytest.raises(DateError, match="in Etc/GMT\\+12: use a later date"):
+        parse_edtf("0001-01-02T00:00+14:00", "Etc/GMT+12")

@@ -698,8 +698,9 @@ def _instants(reading: _Reading, zone: str) -> tuple[datetime, datetime]:
                     reading.time_at,
                 )
             end = _in_wall_zone(start + _TIMED_LENGTH[reading.precision], wall_zone)
-            start.astimezone(UTC)
-            end.astimezone(UTC)
+            for moment in (start, end):  # shown in the file's zone: it must exist there too
+                moment.astimezone(UTC)
+                moment.astimezone(get_zone(zone))
             return start, end
         if reading.precision == Precision.DAY:
             first = date(reading.year, reading.month, reading.day)
@@ -726,7 +727,7 @@ def _beyond_limits(text: str, year: int, zone: str) -> str:
         return (f"{text!r} reaches the end of the year 9999, where dates end: the last day"
                 " that can be used is 9999-12-30")
     return (f"{text!r} begins before the first instant dates can hold (0001-01-01 00:00 UTC)"
-            f" in {zone}: use 0001-01-02 or later")
+            f" in {zone}: use a later date, such as 0001-01-02")
 
 
 def _in_wall_zone(moment: datetime, wall_zone: tzinfo) -> datetime:
@@ -1029,6 +1030,8 @@ def _rezone(point: _Point, source_zone: str, target_zone: str) -> _Point:
             raise _SkippedDay(_day_text(first), target_zone)
         return replace(point, start=_day_start(first, target_zone),
                        end=_day_start(after, target_zone))
+    point.start.astimezone(get_zone(target_zone))  # OverflowError at the calendar's ends
+    point.end.astimezone(get_zone(target_zone))
     if isinstance(point.wall_zone, timezone):
         return point
     # a wall time of the other file's zone: written with its offset from now on
