@@ -1,8 +1,9 @@
 """The random date oracle (issue 11): due day, days left and state from `schedule`, against
 an independent computation with zoneinfo and dateutil, for random files and moments.
 
-Each example writes two stories in two zones: a base entry (a day, a month, or a span of
-months or days, with changes that move it, announced in any order) and a deadline relative
+Each example writes two stories in two zones: a base entry (a day, a month, a quarter, a
+season, a half, a year, or a span of months or days, with changes that move it, announced
+in any order) and a deadline relative
 to it (`base ± N unit`, possibly with a change of its own), and asks at a random T. The
 oracle knows only the rules of SPEC §2–3: a day is a calendar day in every zone, changes
 apply in `announced` order, a relative date follows its base's effective date at T, a span
@@ -46,7 +47,19 @@ def month_text(day: date) -> str:
 @st.composite
 def written_dates(draw: st.DrawFn) -> Written:
     first = draw(st.dates(date(2010, 1, 1), date(2030, 12, 1)))
-    form = draw(st.sampled_from(["day", "month", "month-span", "day-span"]))
+    form = draw(st.sampled_from(["day", "month", "month-span", "day-span", "quarter",
+                                 "season", "half", "year"]))
+    if form == "quarter":
+        quarter = (first.month - 1) // 3
+        return Written(f"{first.year}-Q{quarter + 1}", date(first.year, 3 * quarter + 1, 1))
+    if form == "season":  # 21 spring (Mar), 22 summer (Jun), 23 autumn (Sep), 24 winter (Dec)
+        season = draw(st.integers(21, 24))
+        return Written(f"{first.year}-{season}", date(first.year, 3 * (season - 20), 1))
+    if form == "half":
+        half = 1 if first.month < 7 else 2
+        return Written(f"{first.year}-H{half}", date(first.year, 6 * half - 5, 1))
+    if form == "year":
+        return Written(f"{first.year}", date(first.year, 1, 1))
     if form == "day":
         return Written(first.isoformat(), first)
     if form == "month":
