@@ -136,6 +136,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("edit", "print the JSON Schema of the timeline file, for editors"),
     "news": ("history", "what was announced between two moments: new entries, moves, claims"),
     "diff": ("history", "what changed in the story files between git revisions"),
+    "build": ("site", "a static site of the workspace: dashboard, pages, calendars, feed"),
+    "serve": ("site", "serve the site on this machine, rebuilt when a story file changes"),
 }
 
 
