@@ -28,9 +28,8 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from .dates import Interval, format_human
-from .exporters import clean_text, standing
+from .exporters import clean_text, ics, standing
 from .exporters import html as html_page
-from .exporters import ics
 from .news import CLAIM, NEW, NewsItem, news
 from .report import dumps, entry_json
 from .schedule import (
@@ -194,9 +193,10 @@ def story_page(fact: _Facts, as_of: AsOf) -> str:
         lines.append("<p>Nothing is overdue, due today or within a lead time.</p>")
     for reminder in fact.due:
         entry = reminder.entry
-        state = {"upcoming": "upcoming"}.get(reminder.state, reminder.state)
-        label = {"upcoming": "soon", "today": "due today"}.get(reminder.state, reminder.state)
-        window = f" (within the {escape(reminder.window.text)} lead time)" if reminder.window else ""
+        state = reminder.state
+        label = {"upcoming": "soon", "today": "due today"}.get(state, state)
+        window = (f" (within the {escape(reminder.window.text)} lead time)"
+                  if reminder.window else "")
         consequence = (f"<br><strong>If missed:</strong> {_text(entry.consequence)}"
                        if entry.consequence else "")
         lines.append(
@@ -310,7 +310,8 @@ def feed(facts: Sequence[_Facts], as_of: AsOf) -> str:
             f"    <title>{xml_escape(title)}</title>",
             f"    <updated>{_rfc3339(item.announced)}</updated>",
             f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(link)}/>",
-            f"    <category term={quoteattr(item.story)} label={quoteattr(clean_text(story_title))}/>",
+            f"    <category term={quoteattr(item.story)} "
+            f"label={quoteattr(clean_text(story_title))}/>",
             f"    <content type=\"text\">{xml_escape(chr(10).join(content))}</content>",
             "  </entry>",
         ]

@@ -149,7 +149,7 @@ def _server(host: str, port: int, folder: str) -> Any:
             self.send_header("Cache-Control", "no-cache")  # a rebuilt page is fetched again
             super().end_headers()
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             sys.stderr.write(terminal_safe(f"{self.address_string()} - {format % args}") + "\n")
 
     class Server(ThreadingHTTPServer):
