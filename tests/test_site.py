@@ -376,3 +376,33 @@ def test_the_github_pages_workflow_builds_the_site(run: Callable[..., Run], tmp_
     done = run(*argv, env={"TIMELINE_AS_OF": "2025-08-12"})  # the workflow: the day it runs
     assert done.code == 0, done.err
     assert (tmp_path / folder / "index.html").is_file()
+
+
+def test_the_build_commands_of_the_publishing_guide_run(
+    run: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guide = (ROOT / "docs" / "publishing.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", guide, re.S)
+    commands = [line.split("#", 1)[0].strip() for block in blocks for line in block.splitlines()
+                if line.startswith("timeline ") and " build " in line]
+    assert len(commands) == 3, commands
+    (tmp_path / "timelines").mkdir()
+    for name, source in (("a.yaml", BUNDLED), ("b.yaml", EXAMPLE),
+                         ("timelines/us-china.yaml", BUNDLED), ("timeline.yaml", BUNDLED)):
+        (tmp_path / name).write_bytes(source.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    for command in commands:
+        done = run(*shlex.split(command)[1:], env={"TIMELINE_AS_OF": "2025-08-12"})
+        assert done.code == 0, (command, done.err)
+        folder = tmp_path / shlex.split(command)[shlex.split(command).index("build") + 1]
+        assert (folder / "index.html").is_file(), command
+
+
+def test_serve_without_any_story_says_how_to_start(
+    run: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no timeline.yaml here
+    done = run("serve", "--port", "0")
+    assert done.code == 1
+    assert "timeline.yaml: no story files (*.yaml) found; start one with 'timeline init'" \
+        in done.err

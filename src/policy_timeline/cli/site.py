@@ -76,7 +76,7 @@ def load_stories(ctx: Context) -> tuple[list[Story], int]:
     owners: dict[str, str] = {}
     failures = 0
     paths = story_files(ctx.files)
-    if not paths:
+    if not any(Path(path).exists() for path in paths):
         raise CliError(f"{', '.join(ctx.files)}: no story files (*.yaml) found; "
                        "start one with 'timeline init' or name files with -f")
     for path in paths:
@@ -213,7 +213,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 summary = f"error: {error.message}; still serving the previous build"
             print(terminal_safe(f"timeline: {summary}"), file=sys.stderr, flush=True)
 
-        rebuild()
+        _, summary = _build(ctx, folder)  # nothing to serve yet: a failure here ends it
+        print(terminal_safe(f"timeline: {summary}"), file=sys.stderr, flush=True)
         server = _server(args.host, args.port, scratch)
         host, port = server.server_address[:2]
         shown = f"[{host}]" if ":" in host else host
