@@ -271,11 +271,11 @@ def feed(facts: Sequence[_Facts], as_of: AsOf) -> str:
     """An Atom 1.0 feed (RFC 4287) of the news known at T, newest first."""
     titles = {fact.story.key: fact.story.title for fact in facts}
     everything = [item for fact in facts for item in fact.news]
-    ids = dict(zip(map(id, everything), feed_ids(everything), strict=True))
-    everything.sort(key=lambda item: (item.announced.start, item.story, item.entry.id),
-                    reverse=True)
-    shown = everything[:FEED_LIMIT]
-    updated = (_rfc3339(shown[0].announced) if shown
+    named = list(zip(feed_ids(everything), everything, strict=True))
+    named.sort(key=lambda pair: (pair[1].announced.start, pair[1].story, pair[1].entry.id),
+               reverse=True)
+    shown = named[:FEED_LIMIT]
+    updated = (_rfc3339(shown[0][1].announced) if shown
                else as_of.moment.isoformat(timespec="seconds"))
     keys = ",".join(sorted(titles))
     lines = [
@@ -291,7 +291,7 @@ def feed(facts: Sequence[_Facts], as_of: AsOf) -> str:
         '  <link rel="alternate" type="text/html" href="index.html"/>',
         "  <generator>policy-timeline</generator>",
     ]
-    for item in shown:
+    for item_id, item in shown:
         entry = item.entry
         story_title = titles[item.story]
         detail = news_detail(item)
@@ -306,7 +306,7 @@ def feed(facts: Sequence[_Facts], as_of: AsOf) -> str:
         link = f"{page_path(item.story)}#entry-{entry.id}"
         lines += [
             "  <entry>",
-            f"    <id>{xml_escape(ids[id(item)])}</id>",
+            f"    <id>{xml_escape(item_id)}</id>",
             f"    <title>{xml_escape(title)}</title>",
             f"    <updated>{_rfc3339(item.announced)}</updated>",
             f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(link)}/>",
