@@ -406,3 +406,13 @@ def test_serve_without_any_story_says_how_to_start(
     assert done.code == 1
     assert "timeline.yaml: no story files (*.yaml) found; start one with 'timeline init'" \
         in done.err
+
+
+def test_the_feed_names_a_story_by_the_key_the_site_gives_it() -> None:
+    renamed = story(EXAMPLE, key="us-china")
+    as_of = AsOf.of_day(date(2026, 11, 28), renamed.timeline.timezone)
+    entries = _entries(build([renamed], as_of)["feed.xml"])
+    assert entries
+    for entry in entries:
+        assert entry["id"].startswith("tag:policy-timeline,2025:us-china/")
+        assert entry["link"].startswith("stories/us-china.html#entry-")

@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from html import escape
 from xml.sax.saxutils import escape as xml_escape
@@ -109,7 +109,9 @@ def _facts(story: Story, as_of: AsOf) -> _Facts:
     ]
     upcoming.sort(key=lambda item: (item.due_day, item.entry.id))
     found = news(timeline, _beginning(), as_of)
-    everything = tuple(item for told in found.stories for item in told.items)
+    # the site's key for the story, whatever `news` derived from the file name
+    everything = tuple(item if item.story == story.key else replace(item, story=story.key)
+                       for told in found.stories for item in told.items)
     recent_start = as_of.moment - timedelta(days=NEWS_DAYS)
     recent = [item for item in everything if item.announced.start > recent_start]
     return _Facts(
