@@ -416,3 +416,13 @@ def test_the_feed_names_a_story_by_the_key_the_site_gives_it() -> None:
     for entry in entries:
         assert entry["id"].startswith("tag:policy-timeline,2025:us-china/")
         assert entry["link"].startswith("stories/us-china.html#entry-")
+
+
+def test_with_one_story_all_ics_is_its_calendar() -> None:
+    files = site("2025-08-12", BUNDLED)
+    one = Story("timeline", "timeline.yaml", load([str(BUNDLED)]).timeline)
+    from policy_timeline.site import _facts, all_calendar
+
+    as_of = AsOf.of_day(date(2025, 8, 12), one.timeline.timezone)
+    assert files["all.ics"] == files["stories/timeline.ics"]
+    assert files["all.ics"].decode("utf-8") == all_calendar([_facts(one, as_of)], as_of)

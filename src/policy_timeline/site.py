@@ -131,7 +131,6 @@ def build(stories: Sequence[Story], as_of: AsOf) -> dict[str, bytes]:
         "index.html": dashboard(facts, as_of),
         "feed.xml": feed(facts, as_of),
         "timeline.json": workspace_json(facts, as_of),
-        ALL_CALENDAR: all_calendar(facts, as_of),
     }
     for fact in facts:
         key = fact.story.key
@@ -139,6 +138,9 @@ def build(stories: Sequence[Story], as_of: AsOf) -> dict[str, bytes]:
         files[calendar_path(key)] = ics.export(
             fact.story.timeline, as_of, fact.items, ics.Subscription(fact.story.title, REFRESH)
         )
+    # one story: all.ics is its calendar, byte for byte (half the time on a big story)
+    files[ALL_CALENDAR] = (files[calendar_path(facts[0].story.key)] if len(facts) == 1
+                           else all_calendar(facts, as_of))
     return {path: files[path].encode("utf-8") for path in sorted(files)}
 
 
