@@ -426,3 +426,48 @@ def test_with_one_story_all_ics_is_its_calendar() -> None:
     as_of = AsOf.of_day(date(2025, 8, 12), one.timeline.timezone)
     assert files["all.ics"] == files["stories/timeline.ics"]
     assert files["all.ics"].decode("utf-8") == all_calendar([_facts(one, as_of)], as_of)
+
+
+class _NoServer:
+    """Stands in for the HTTP server, so that no socket is opened on a public address."""
+
+    server_address = ("0.0.0.0", 8123)
+
+    def serve_forever(self) -> None:
+        pass
+
+    def shutdown(self) -> None:
+        pass
+
+    def server_close(self) -> None:
+        pass
+
+
+def test_serve_on_a_public_address_warns_and_ctrl_c_stops_cleanly(
+    run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import watchfiles
+
+    import policy_timeline.cli.site as site_cli
+
+    asked: list[tuple[str, int]] = []
+
+    def server(host: str, port: int, folder: str) -> _NoServer:
+        asked.append((host, port))
+        assert (Path(folder) / "index.html").is_file()  # built before it is served
+        return _NoServer()
+
+    def interrupted(*_paths: object, **_options: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(site_cli, "_server", server)
+    monkeypatch.setattr(watchfiles, "watch", interrupted)
+    done = run("-f", str(BUNDLED), "serve", "--host", "0.0.0.0", "--port", "8123",
+               "--as-of", "2025-08-12")
+    assert done.code == 0, done.err
+    assert asked == [("0.0.0.0", 8123)]
+    assert "warning: listening on 0.0.0.0: other machines can read the site" in done.err
+    assert "Serving the site at http://0.0.0.0:8123/" in done.out
+    assert "timeline: stopped" in done.err
+    quiet = run("-f", str(BUNDLED), "serve", "--port", "8123", "--as-of", "2025-08-12")
+    assert "warning" not in quiet.err and asked[-1] == ("127.0.0.1", 8123)
