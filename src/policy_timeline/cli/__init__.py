@@ -144,6 +144,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("history", "what changed in the story files between git revisions"),
     "notify": ("notify", "deliver reminders to mail, chat and webhooks, each notice once"),
     "completion": ("completion", "print a completion script for bash, zsh or fish"),
+    "build": ("site", "a static site of the workspace: dashboard, pages, calendars, feed"),
+    "serve": ("site", "serve the site on this machine, rebuilt when a story file changes"),
 }
 
 

@@ -203,7 +203,11 @@ def group_of(interval: Interval) -> tuple[str, str]:
     return period(interval)
 
 
-def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str:
+def export(
+    timeline: Timeline, as_of: AsOf, entries: Sequence[Effective], preface: str = ""
+) -> str:
+    """The page; `preface` is HTML (already safe) put at the top of `<main>`, before the
+    timeline: a site's story page says there which story it is and what is due."""
     title = text(timeline.title)
     today_start = datetime.combine(as_of.day, datetime.min.time(), get_zone(timeline.timezone))
     rows: list[tuple[tuple[str, str], str]] = []
@@ -277,6 +281,7 @@ def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str
         "</ul>",
         "</header>",
         "<main>",
+        *([preface] if preface else []),
         *sections,
         "</main>",
         f"<footer><p>Exported by policy-timeline as of {_day(as_of.day)}. Dates are the "

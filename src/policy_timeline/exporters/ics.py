@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from icalendar import Alarm, Calendar, Event, Timezone
+from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 
 from ..dates import Interval, Offset, Precision, distinct_leads, get_zone
 from ..presentation import disputed, history, human
@@ -42,7 +43,22 @@ _UNITS = {"d": ("day", "days"), "w": ("week", "weeks"), "mo": ("month", "months"
           "y": ("year", "years")}
 
 
-def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str:
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """Calendar-level properties of a published feed: its name (RFC 7986 `NAME`, and
+    `X-WR-CALNAME` for older clients) and how often clients should fetch it again
+    (`REFRESH-INTERVAL`, and `X-PUBLISHED-TTL` for Outlook and Google)."""
+
+    name: str
+    refresh: timedelta = timedelta(hours=12)
+
+
+def export(
+    timeline: Timeline,
+    as_of: AsOf,
+    entries: Sequence[Effective],
+    subscription: Subscription | None = None,
+) -> str:
     """The calendar, written an event at a time: each event is serialized as soon as it
     is built and dropped, so 100,000 entries never exist as icalendar objects all at
     once (they took 2 GB that way)."""
@@ -51,7 +67,14 @@ def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", one_line(timeline.title))
+    if subscription is None:
+        calendar.add("x-wr-calname", one_line(timeline.title))
+    else:
+        calendar.add("name", one_line(subscription.name))
+        calendar.add("x-wr-calname", one_line(subscription.name))
+        calendar.add("refresh-interval", vDuration(subscription.refresh),
+                     parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(subscription.refresh))
     stamp = as_of.moment.astimezone(UTC).replace(microsecond=0)
     end = b"END:VCALENDAR\r\n"
     head = calendar.to_ical()
@@ -275,4 +298,4 @@ def _link_text(timeline: Timeline, references: Sequence[str]) -> list[str]:
     ]
 
 
-__all__ = ["export", "uid"]
+__all__ = ["Subscription", "export", "uid"]
