@@ -14,6 +14,7 @@ import pytest
 from conftest import BUNDLED, EXAMPLE, Run, process_env
 from policy_timeline import cache
 from policy_timeline.loader import load as cold_load
+from policy_timeline.schedule import needed_for_reminders
 
 AS_OF_DATES = ("2025-05-01", "2025-07-28", "2025-08-09", "2025-08-11", "2025-12-01")
 SMALL = """\
@@ -83,7 +84,7 @@ def test_cached_result_equals_loaded_result() -> None:
     assert found.result.problems == cold.problems
     reminded = cache.lookup([path], reminded_only=True).result
     assert reminded is not None
-    assert reminded.timeline.entries == tuple(e for e in cold.timeline.entries if e.reminded)
+    assert reminded.timeline.entries == needed_for_reminders(cold.timeline)
 
 
 @pytest.mark.parametrize("twins", [True, False], ids=["twins", "constructors"])
@@ -125,7 +126,7 @@ def test_a_miss_for_reminders_hands_the_whole_load_to_hold() -> None:
     whole = cold_load([str(EXAMPLE)])
     assert len(held) == 1
     assert held[0].timeline == whole.timeline  # type: ignore[attr-defined]
-    assert first.timeline.entries == tuple(e for e in whole.timeline.entries if e.reminded)
+    assert first.timeline.entries == needed_for_reminders(whole.timeline)
     cache.load([str(EXAMPLE)], reminded_only=True, hold=held.append)
     assert len(held) == 1
 

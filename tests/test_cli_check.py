@@ -60,7 +60,7 @@ def test_warnings_text_and_json_golden(
     document = json.loads(as_json.out)
     assert document["errors"] == []
     assert sorted(w["code"] for w in document["warnings"]) == [
-        "changes-out-of-order",
+        "change-order",
         "disputed",
         "kind-misspelled",
         "lead-too-long",

@@ -247,18 +247,22 @@ def test_done_marks_a_deadline_met_as_of_the_day(run: RunCli, seed: Path) -> Non
     assert seed.read_bytes() == before
 
 
-def test_rm_is_refused_while_another_date_counts_from_it(run: RunCli, seed: Path) -> None:
-    before = seed.read_bytes()
-    result = run("-f", str(seed), *AS_OF, "rm", "truce-expiry")
+def test_rm_is_refused_while_another_date_counts_from_it(run: RunCli, tmp_path: Path) -> None:
+    story = tmp_path / "truce.yaml"
+    story.write_bytes(EXAMPLE.read_bytes())
+    before = story.read_bytes()
+    result = run("-f", str(story), *AS_OF, "rm", "geneva-truce")
     assert result.code == 1
-    assert "'freeze-start'" in result.err and "truce-expiry - 90d" in result.err
-    assert seed.read_bytes() == before
-    assert run("-f", str(seed), *AS_OF, "rm", "freeze-start").code == 0
-    removed = run("-f", str(seed), *AS_OF, "rm", "truce-expiry")
+    assert "'truce-expiry'" in result.err and "geneva-truce + 90d" in result.err
+    assert "'freeze-midpoint'" in result.err
+    assert story.read_bytes() == before
+    for dependent in ("truce-expiry", "freeze-midpoint"):
+        assert run("-f", str(story), *AS_OF, "rm", dependent).code == 0
+    removed = run("-f", str(story), *AS_OF, "rm", "geneva-truce")
     assert removed.code == 0, removed.err
-    ids = {e.id for e in load([seed]).timeline.entries}
-    assert "truce-expiry" not in ids and "freeze-start" not in ids and "geneva-truce" in ids
-    assert run("-f", str(seed), "check").code == 0
+    ids = {e.id for e in load([story]).timeline.entries}
+    assert not {"geneva-truce", "truce-expiry", "freeze-midpoint"} & ids
+    assert run("-f", str(story), "check").code == 0
 
 
 # ------------------------------------------------------------------------------- edit
@@ -392,8 +396,12 @@ def test_show_one_entry_in_full(run: RunCli) -> None:
 
 
 def test_show_id_lists_what_depends_on_it(run: RunCli) -> None:
-    result = run("-f", str(BUNDLED), *AS_OF, "show", "truce-expiry")
-    assert "counted from by\n    freeze-start: truce-expiry - 90d" in result.out
+    result = run("-f", str(EXAMPLE), *AS_OF, "show", "geneva-truce")
+    assert (
+        "counted from by\n"
+        "    freeze-midpoint: geneva-truce + 6w (Freeze midpoint review)\n"
+        "    truce-expiry: geneva-truce + 90d (90-day tariff freeze expires)\n"
+    ) in result.out
     missing = run("-f", str(BUNDLED), *AS_OF, "show", "truce-expirx")
     assert missing.code == 1 and "did you mean 'truce-expiry'?" in missing.err
     typo = run("-f", str(BUNDLED), *AS_OF, "remnd")

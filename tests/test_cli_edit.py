@@ -130,10 +130,10 @@ def test_import_dry_run_changes_nothing(run: Callable[..., Run], seed: Path) -> 
     before = seed.read_bytes()
     result = run("-f", str(seed), *AS_OF, "import", str(FIXTURES / "calendar.ics"), "--dry-run")
     assert result.code == 0, result.err
-    assert result.out.startswith(f"would add 6 entries to {seed}\n  tariff-freeze-expires at {seed}:147: "
+    assert result.out.startswith(f"would add 6 entries to {seed}\n  tariff-freeze-expires at {seed}:149: "
                                  "Tariff freeze expires (date: 2025-08-12)\n")
-    assert "  147 |   - id: tariff-freeze-expires\n" in result.out
-    assert "  155 |     warn: [2w, 3d]\n" in result.out
+    assert "  149 |   - id: tariff-freeze-expires\n" in result.out
+    assert "  157 |     warn: [2w, 3d]\n" in result.out
     assert "15 minutes" in result.err  # the alarm that cannot be a lead time
     assert seed.read_bytes() == before
 

@@ -233,7 +233,7 @@ ERRORS = [
     ("12345", "years 0001–9999", 0),
     ("25", "four digits", 0),
     ("20250512", "with dashes", 0),
-    ("9999-12-31", "limits of the calendar", 0),
+    ("9999-12-31", "the last day that can be used is 9999-12-30", 0),
     ("2025-08-12T25:00", "there is no hour 25", 11),
     ("2025-08-12T24:00", "24:00 is not supported", 11),
     ("2025-08-12T10:60", "there is no minute 60", 14),
@@ -731,3 +731,106 @@ def test_any_text_is_a_date_or_a_date_error(text: str) -> None:
             read()
         except DateError as error:
             assert 0 <= error.offset <= len(text)
+
+
+# --- issue 11: spans shifted as a whole, days across zones --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sign", "offset", "due", "last_day"),
+    [
+        (1, "10d", date(2025, 8, 11), date(2025, 9, 10)),
+        (-1, "2w", date(2025, 7, 18), date(2025, 8, 17)),
+        (1, "1mo", date(2025, 9, 1), date(2025, 9, 30)),
+    ],
+)
+def test_a_span_shifted_keeps_its_last_unit(sign: int, offset: str, due: date,
+                                             last_day: date) -> None:
+    from policy_timeline.schedule import end_start
+
+    base = parse_edtf("2025-06/2025-08", NEW_YORK)
+    moved = shift(base, sign, parse_offset(offset))
+    assert end_start(moved).astimezone(get_zone(NEW_YORK)).date() == due
+    assert moved.last_day == last_day
+    assert moved.last_unit_start == end_start(moved)
+
+
+def test_shifting_a_span_there_and_back_gives_it_back() -> None:
+    base = parse_edtf("2025-06/2025-08", NEW_YORK)
+    assert shift(shift(base, 1, Offset(10, "d")), -1, Offset(10, "d")) == base
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "shown"),
+    [
+        ("2025-08-10", date(2025, 8, 10), "Aug 10, 2025"),
+        ("2025-08", date(2025, 8, 1), "Aug 2025"),
+        ("2025-06-09/2025-06-10", date(2025, 6, 9), "Jun 9–10, 2025"),
+    ],
+)
+def test_a_day_moved_to_another_zone_stays_that_calendar_day(text: str, first: date,
+                                                              shown: str) -> None:
+    tokyo = parse_edtf(text, "Asia/Tokyo")
+    there = shift(tokyo, 1, Offset(0, "d"), zone=NEW_YORK)
+    assert there.zone == NEW_YORK
+    assert there.first_day == first
+    assert there.start == parse_edtf(text, NEW_YORK).start
+    assert format_human(there) == shown
+    assert there.text == text
+
+
+def test_a_time_moved_to_another_zone_stays_that_instant() -> None:
+    tokyo = parse_edtf("2025-08-10T09:00", "Asia/Tokyo")
+    there = shift(tokyo, 1, Offset(1, "d"), zone=NEW_YORK)
+    assert there.start == parse_edtf("2025-08-11T09:00+09:00").start
+    assert there.zone == NEW_YORK
+    assert parse_edtf(there.text, NEW_YORK).start == there.start
+
+
+@pytest.mark.parametrize(("text", "zone", "message"), [
+    ("2011-12-30", "Pacific/Apia", "2011-12-30 does not exist in Pacific/Apia: the clocks skip"),
+    ("1993-08-21", "Pacific/Kwajalein", "the clocks skip that whole day"),
+    ("2011-12-29/2011-12-30", "Pacific/Apia", "the clocks skip that whole day"),
+    ("0001-01-01", "Asia/Tokyo", "use a later date"),
+    ("9999", "UTC", "the last day that can be used is 9999-12-30"),
+])
+def test_days_a_zone_skips_and_the_ends_of_the_calendar(text: str, zone: str,
+                                                          message: str) -> None:
+    with pytest.raises(DateError, match=message):
+        parse_edtf(text, zone)
+
+
+def test_the_days_around_a_skipped_day_and_the_last_day_can_be_used() -> None:
+    assert parse_edtf("2011-12", "Pacific/Apia").last_day == date(2011, 12, 31)
+    assert parse_edtf("9999-12-30", NEW_YORK).last_day == date(9999, 12, 30)
+    assert parse_edtf("0001-01-01", NEW_YORK).first_day == date(1, 1, 1)
+
+
+def test_a_shift_onto_a_skipped_day_is_a_date_error() -> None:
+    with pytest.raises(DateError, match="skips"):
+        shift(parse_edtf("2011-12-29", "Pacific/Apia"), 1, Offset(1, "d"))
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("06/05/2025", "in a file write it in EDTF: 2025-06-05 (read as Jun 5, 2025)"),
+    ("2025/06/05", "in a file write it in EDTF: 2025-06-05"),
+    ("June 5, 2025", "in a file write it in EDTF: 2025-06-05"),
+    ("5 June 2025", "in a file write it in EDTF: 2025-06-05"),
+    ("June 5", "a file holds EDTF dates such as 2025-06-05"),
+    ("today", "counts from today, which only the command line does"),
+    ("+2w", "'ID + 2w' to count from another entry"),
+    ("next friday", "counts from today"),
+    ("20250605", "with dashes"),
+    ("2025-6-5", "a month with two digits"),
+])
+def test_a_file_date_written_as_people_write_it_says_what_to_write(text: str,
+                                                                   message: str) -> None:
+    with pytest.raises(DateError) as caught:
+        parse_date(text, NEW_YORK)
+    assert message in caught.value.message
+    assert "span has exactly two ends" not in caught.value.message
+
+
+def test_a_time_that_falls_before_the_calendar_in_the_file_zone_is_a_date_error() -> None:
+    with pytest.raises(DateError, match="in Etc/GMT\\+12: use a later date"):
+        parse_edtf("0001-01-02T00:00+14:00", "Etc/GMT+12")

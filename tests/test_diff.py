@@ -297,7 +297,7 @@ def test_every_kind_is_in_every_format(run: RunCli, repo: Path) -> None:
         assert words in plain
     for words in ("title: London talks → London talks on a framework",
                   "**Added** `magnets-easing`", "**Removed** `chip-review`",
-                  "(`controls`) (new story)", "source added: https://example.org/geneva-text",
+                  "(`controls`) (new story)", "source added: [https&#58;//example.org/geneva-text](<https://example.org/geneva-text>)",
                   "Source defined: [Executive order](<https://example.org/eo>)"):
         assert words in markdown, words
     assert "- removed  Review of chip rules (chip-review)" in plain

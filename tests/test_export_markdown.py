@@ -135,7 +135,7 @@ def test_history_and_disputed_claims() -> None:
             "order ([Executive order extending the tariff suspension for China (The White "
             "House)](<https://example.org/eo-2025-08-11>))") in later
     earlier = markdown.export(*loaded(EXAMPLE, date(2025, 8, 5)))
-    assert ("  - Disputed: also dated Aug 12, 2025 ([https://example.org/other-report]"
+    assert ("  - Disputed: also dated Aug 12, 2025 ([https&#58;//example.org/other-report]"
             "(<https://example.org/other-report>))") in earlier
 
 

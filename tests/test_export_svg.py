@@ -48,7 +48,8 @@ def test_marks_by_kind_state_and_span() -> None:
     assert london and float(london[0].get("width", "0")) > 4
     band = found["magnets-easing"].find("svg:rect[@class='band']", NS)  # partial: a band
     assert band is not None
-    assert found["tariff-snapback-notice"].get("class") == "entry overdue"
+    # not a deadline: reminded before its date, never overdue (SPEC §3)
+    assert found["tariff-snapback-notice"].get("class") == "entry event"
     assert found["rare-earth-licences"].get("class") == "entry upcoming"
     assert found["truce-expiry"].get("class") == "entry open"
     cancelled = groups(svg(EXAMPLE, "2025-10-01"))["chip-rule-review"]

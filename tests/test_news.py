@@ -64,7 +64,7 @@ def news_of(path: Path, since: str, as_of: str) -> list[tuple[str, str, str]]:
 
 def test_a_claim_is_not_known_before_it_is_announced() -> None:
     entry = next(e for e in load([KINDS]).timeline.entries if e.id == "quota-deadline")
-    before, on = effective(entry, day("2025-05-09")), effective(entry, day("2025-05-10"))
+    before, on = effective(entry, day("2025-05-09"), None), effective(entry, day("2025-05-10"), None)
     assert before.claims == ()
     assert [claim.date.text for claim in on.claims] == ["2025-06-15"]
     # the reading moves the due day: the earliest of the date and the known claims
@@ -72,8 +72,8 @@ def test_a_claim_is_not_known_before_it_is_announced() -> None:
     assert on.due_day == date(2025, 6, 15)
     # a change's own claims too
     report = next(e for e in load([KINDS]).timeline.entries if e.id == "report-due")
-    assert effective(report, day("2025-07-27")).claims == ()
-    assert effective(report, day("2025-07-28")).due_day == date(2025, 8, 1)
+    assert effective(report, day("2025-07-27"), None).claims == ()
+    assert effective(report, day("2025-07-28"), None).due_day == date(2025, 8, 1)
 
 
 def test_remind_travels_in_time_with_claims(run: RunCli) -> None:

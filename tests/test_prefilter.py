@@ -73,7 +73,7 @@ def test_never_drops_an_entry_that_is_due(
     summary = summarize(entry)
     if not might_be_due(summary, as_of, within):
         known = entry.announced is None or entry.announced.start <= as_of.moment
-        assert not known or state_of(effective(entry, as_of), as_of, within) is None
+        assert not known or state_of(effective(entry, as_of, None), as_of, within) is None
 
 
 def test_it_does_skip_what_cannot_be_due() -> None:

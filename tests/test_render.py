@@ -182,7 +182,7 @@ def test_rich_output_colours_countdowns_by_urgency() -> None:
 
 
 def test_lanes_one_per_actor_then_joint() -> None:
-    items = [effective(e, AS_OF) for e in (
+    items = [effective(e, AS_OF, None) for e in (
         entry("a", "2025-06-01", actors=("US",)), entry("b", "2025-06-02", actors=("CN",)),
         entry("c", "2025-06-03", actors=("US", "CN")), entry("d", "2025-06-04", actors=("US",)),
     )]

@@ -86,7 +86,7 @@ EXTENDED = deadline(changes=(
     ("2025-11-04", "2026-11-10", 2),
 ])
 def test_changes_apply_in_order_up_to_t(as_of: str, expected: str, applied: int) -> None:
-    item = effective(EXTENDED, day(as_of))
+    item = effective(EXTENDED, day(as_of), None)
     assert item.date.text == expected
     assert item.changed == applied
     assert item.due_day == date.fromisoformat(expected)
@@ -95,14 +95,14 @@ def test_changes_apply_in_order_up_to_t(as_of: str, expected: str, applied: int)
 def test_a_change_announced_later_in_the_day_is_not_known_earlier_that_day() -> None:
     entry = deadline(changes=(change("2025-08-11T15:00", "2025-11-10"),))
     morning = AsOf.of_moment(datetime(2025, 8, 11, 9, 0, tzinfo=timezone(timedelta(hours=-4))), ZONE)
-    assert effective(entry, morning).date.text == "2025-08-10"
-    assert effective(entry, day("2025-08-11")).date.text == "2025-11-10"
+    assert effective(entry, morning, None).date.text == "2025-08-10"
+    assert effective(entry, day("2025-08-11"), None).date.text == "2025-11-10"
 
 
 def test_status_changes_and_closed_deadlines_are_not_reminded() -> None:
     for status in ("met", "cancelled", "superseded", "missed"):
         entry = deadline(changes=(change("2025-08-01", status=status, note="n"),))
-        item = effective(entry, day("2025-08-05"))
+        item = effective(entry, day("2025-08-05"), None)
         assert item.status == status
         assert item.note == "n"
         assert state_of(item, day("2025-08-05")) is None
@@ -110,25 +110,25 @@ def test_status_changes_and_closed_deadlines_are_not_reminded() -> None:
         shown = standing(item, day("2025-08-20"))
         assert shown is not None and shown.urgency == status
         # before the change is announced, it is still open and reminded
-        assert state_of(effective(entry, day("2025-07-31")), day("2025-07-31")) is not None
+        assert state_of(effective(entry, day("2025-07-31"), None), day("2025-07-31")) is not None
 
 
 def test_a_new_date_drops_the_claims_of_the_old_one() -> None:
     entry = deadline(claims=(claim("2025-08-08"),), changes=(change("2025-08-11", "2025-11-10"),))
-    before = effective(entry, day("2025-08-01"))
+    before = effective(entry, day("2025-08-01"), None)
     assert before.disputed and before.due_day == date(2025, 8, 8)  # the earlier claim
-    after = effective(entry, day("2025-08-11"))
+    after = effective(entry, day("2025-08-11"), None)
     assert after.claims == () and not after.disputed
     assert after.due_day == date(2025, 11, 10)
 
 
 def test_a_change_may_bring_its_own_claims() -> None:
     entry = deadline(changes=(change("2025-08-11", "2025-11-10", claims=(claim("2025-11-01"),)),))
-    assert effective(entry, day("2025-08-12")).due_day == date(2025, 11, 1)
+    assert effective(entry, day("2025-08-12"), None).due_day == date(2025, 11, 1)
 
 
 def test_a_later_claim_does_not_move_due() -> None:
-    item = effective(deadline(claims=(claim("2025-08-12"),)), day("2025-08-01"))
+    item = effective(deadline(claims=(claim("2025-08-12"),)), day("2025-08-01"), None)
     assert item.due_day == date(2025, 8, 10)
     assert item.disputed
 
@@ -157,7 +157,7 @@ def test_entries_announced_after_t_are_hidden() -> None:
     ("2025-08-12T03:00Z", "2025-08-11"),  # 23:00 the day before in New York
 ])
 def test_due_day(written: str, due: str) -> None:
-    assert effective(deadline(written), day("2025-01-01")).due_day == date.fromisoformat(due)
+    assert effective(deadline(written), day("2025-01-01"), None).due_day == date.fromisoformat(due)
 
 
 def test_end_start_of_timed_span() -> None:
@@ -178,7 +178,7 @@ def test_end_start_of_timed_span() -> None:
     ("2025-08-11", OVERDUE, -1, None),
 ])
 def test_states(as_of: str, state: str | None, days_left: int, window: str | None) -> None:
-    found = state_of(effective(deadline(), day(as_of)), day(as_of))
+    found = state_of(effective(deadline(), day(as_of), None), day(as_of))
     if state is None:
         assert found is None
         return
@@ -188,7 +188,7 @@ def test_states(as_of: str, state: str | None, days_left: int, window: str | Non
 
 
 def test_within_replaces_the_lead_times() -> None:
-    item = effective(deadline(), day("2025-07-01"))
+    item = effective(deadline(), day("2025-07-01"), None)
     assert state_of(item, day("2025-07-01")) is None
     found = state_of(item, day("2025-07-01"), within=Offset(6, "w"))
     assert found is not None and found.window == Offset(6, "w")
@@ -197,14 +197,14 @@ def test_within_replaces_the_lead_times() -> None:
 
 def test_plain_entries_are_not_reminded_but_own_warn_is() -> None:
     event = deadline(kind="meeting", explicit=False)
-    assert state_of(effective(event, day("2025-08-09")), day("2025-08-09")) is None
-    assert standing(effective(event, day("2025-08-09")), day("2025-08-09")) is None
+    assert state_of(effective(event, day("2025-08-09"), None), day("2025-08-09")) is None
+    assert standing(effective(event, day("2025-08-09"), None), day("2025-08-09")) is None
     notice = deadline(kind="notice", explicit=True)
-    assert state_of(effective(notice, day("2025-08-09")), day("2025-08-09")) is not None
+    assert state_of(effective(notice, day("2025-08-09"), None), day("2025-08-09")) is not None
 
 
 def test_standing_for_display() -> None:
-    item = effective(deadline(), day("2025-06-01"))
+    item = effective(deadline(), day("2025-06-01"), None)
     assert standing(item, day("2025-06-01")) == standing(item, day("2025-06-01"))
     shown = standing(item, day("2025-06-01"))
     assert shown is not None and (shown.urgency, shown.days_left) == (LATER, 70)

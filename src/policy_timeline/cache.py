@@ -76,6 +76,7 @@ _CODE = (
     "model.py",
     "result.py",
     "scan.py",
+    "schedule.py",  # which entries the reminded section keeps (`needed_for_reminders`)
     "timeline.py",
 )
 
@@ -535,10 +536,10 @@ def _regular(stat: os.stat_result) -> bool:
 
 
 def reminded_subset(timeline: Timeline) -> Timeline:
-    """The timeline with only the entries that `remind` can ever report."""
-    return Timeline(
-        timeline.files, tuple(e for e in timeline.entries if e.reminded), timeline.sources
-    )
+    """The timeline with only the entries that `remind` can ever report (and their bases)."""
+    from .schedule import needed_for_reminders
+
+    return Timeline(timeline.files, needed_for_reminders(timeline), timeline.sources)
 
 
 def _write_atomically(folder: str, name: str, parts: Sequence[bytes]) -> int:
@@ -671,7 +672,7 @@ def _reminded_sections(
     entry stored where it was at the previous payload is copied from it."""
     from io import BytesIO
 
-    from .prefilter import summarize
+    from .prefilter import ALWAYS, summarize
 
     timeline = result.timeline
     blobs = BytesIO()
@@ -683,18 +684,26 @@ def _reminded_sections(
     moves: list[int] = []
     keys: list[tuple[str, int]] = []
     lines: list[int] = []
+    from .schedule import follows_moves, needed_for_reminders
+
+    needed = {entry.id for entry in needed_for_reminders(timeline)}
+    index = timeline.index
     for position, entry in enumerate(timeline.entries):
-        if not entry.reminded:
+        if entry.id not in needed:
             continue
         key = (names[plan.segment[position]], plan.place[position])
         copied = previous.get(key)
+        # whether news may move it through its bases depends on other entries: asked anew
+        moving = entry.relative is not None and follows_moves(entry, index)
         if copied is not None:
             blob, summary, line = copied
             blobs.write(blob)
+            if moving:
+                summary = ALWAYS
         else:
             pickler.dump(entry)
             pickler.clear_memo()  # each entry must load on its own
-            summary, line = summarize(entry), _line(entry)
+            summary, line = summarize(entry, moving), _line(entry)
         summaries.append(summary)
         ends.append(blobs.tell())
         moves.append(_line(entry) - line)

@@ -8,12 +8,18 @@ from operator import attrgetter
 
 from .dates import format_human
 from .kinds import misspelled_kinds
-from .schedule import OVERDUE, AsOf, effective, is_known, state_of
-from .timeline import Change, Entry, Location, Problem, Timeline
-
-
-def _is_url(reference: str) -> bool:
-    return "://" in reference or reference.startswith("mailto:")
+from .safe_text import is_url
+from .schedule import (
+    OVERDUE,
+    AsOf,
+    change_order_warnings,
+    effective,
+    is_known,
+    lead_start,
+    lead_time_warnings,
+    state_of,
+)
+from .timeline import Entry, Location, Problem, Timeline
 
 
 def _where(entry: Entry) -> Location:
@@ -41,6 +47,9 @@ def warnings(timeline: Timeline, as_of: AsOf) -> list[Problem]:
             or not all(map(known, entry.sources))
         ):
             found.extend(_entry_warnings(entry, timeline, as_of))
+            found.extend(change_order_warnings(entry))
+        if entry.warn_explicit and len(entry.warn) > 1:
+            found.extend(lead_time_warnings(entry))
     return found
 
 
@@ -69,7 +78,7 @@ def _entry_warnings(entry: Entry, timeline: Timeline, as_of: AsOf) -> Iterator[P
         references += [(claim.sources, claim.location or where) for claim in change.claims]
     for sources, location in references:
         for reference in sources:
-            if not _is_url(reference) and reference not in timeline.sources:
+            if not is_url(reference) and reference not in timeline.sources:
                 yield Problem(
                     location,
                     f"'{entry.id}' cites source '{reference}', which is not defined under "
@@ -83,7 +92,7 @@ def _entry_warnings(entry: Entry, timeline: Timeline, as_of: AsOf) -> Iterator[P
     could_be_disputed = entry.claims or any(change.claims for change in entry.changes)
     if (entry.is_deadline or could_be_disputed) and is_known(entry, as_of):
         # the rest of the entries can be neither past due nor disputed: skip them (100,000s)
-        item = effective(entry, as_of)
+        item = effective(entry, as_of, timeline)
         reminder = state_of(item, as_of)
         if entry.is_deadline and reminder is not None and reminder.state == OVERDUE:
             yield Problem(
@@ -106,8 +115,10 @@ def _entry_warnings(entry: Entry, timeline: Timeline, as_of: AsOf) -> Iterator[P
 
     if entry.announced is not None and entry.reminded:
         announced_day = entry.announced.first_day
-        due = effective(entry, AsOf.of_moment(entry.announced.start, entry.zone)).due_day
-        too_long = [lead.text for lead in entry.warn if announced_day > due - lead.delta]
+        at = AsOf.of_moment(entry.announced.start, entry.zone)
+        due = effective(entry, at, timeline).due_day
+        too_long = [lead.text for lead in entry.warn
+                    if (start := lead_start(due, lead)) is None or start < announced_day]
         if too_long:
             yield Problem(
                 where,
@@ -120,25 +131,11 @@ def _entry_warnings(entry: Entry, timeline: Timeline, as_of: AsOf) -> Iterator[P
 
 
 def _change_warnings(entry: Entry) -> Iterator[Problem]:
-    """Changes written out of order, and statuses only a deadline can have."""
-    latest: Change | None = None
+    """Statuses only a deadline (or an entry with its own lead times) can have."""
     for change in entry.changes:
-        where = change.location or _where(entry)
-        if latest is not None and change.announced.end <= latest.announced.start:
-            yield Problem(
-                where,
-                f"change of '{entry.id}' announced {format_human(change.announced)} is written "
-                f"after one announced {format_human(latest.announced)}: changes are applied "
-                "in the order written, so this older news overrides the newer; "
-                "write changes oldest first",
-                "warning",
-                "changes-out-of-order",
-            )
-        elif latest is None or change.announced.start > latest.announced.start:
-            latest = change
         if change.status in ("met", "missed") and not entry.reminded:
             yield Problem(
-                where,
+                change.location or _where(entry),
                 f"status '{change.status}' on '{entry.id}', which is not a deadline "
                 f"(kind '{entry.kind}') and has no 'warn' of its own: met and missed are for "
                 "deadlines; write 'kind: deadline' if it is one",

@@ -33,7 +33,8 @@ the functions that shift dates or read human-written ones.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from enum import IntEnum
 from functools import lru_cache
@@ -52,15 +53,18 @@ __all__ = [
     "Offset",
     "Precision",
     "Relative",
+    "distinct_leads",
     "format_edtf",
     "format_human",
     "get_zone",
     "local_day",
+    "longest_first",
     "parse_date",
     "parse_duration",
     "parse_edtf",
     "parse_human_date",
     "parse_offset",
+    "period_label",
     "shift",
 ]
 
@@ -168,9 +172,28 @@ def _days_in_month(year: int, month: int) -> int:
     return (date(year, month + 1, 1) - date(year, month, 1)).days
 
 
-def _add_months(first_of_month: date, months: int) -> date:
-    year, month_index = divmod(first_of_month.year * 12 + first_of_month.month - 1 + months, 12)
-    return date(year, month_index + 1, 1)
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole calendar months, clamped to the month's end (Jan 31 + 1 → Feb 28).
+
+    The one month arithmetic of the package; ValueError outside the years 0001–9999.
+    """
+    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
+    if not 1 <= year <= 9999:
+        raise ValueError(f"year {year} is out of range")
+    return date(year, month_index + 1, min(day.day, _days_in_month(year, month_index + 1)))
+
+
+def _unit_ending_at(start: datetime, end: datetime, precision: Precision, zone: str) -> datetime:
+    """The first instant of the unit of ``precision`` that ends at ``end`` (not before
+    ``start``): the calendar unit when ``end`` is a boundary of one."""
+    if precision >= Precision.MINUTE:
+        return max(start, end - _TIMED_LENGTH[precision])
+    last = local_day(end - _ONE_MICROSECOND, zone)
+    if precision == Precision.DAY:
+        first = last
+    else:
+        first = add_months(last.replace(day=1), 1 - _MONTHS_IN_UNIT[precision])
+    return max(start, _day_start(first, zone))
 
 
 def _is_boundary(moment: datetime, precision: Precision, zone: str) -> bool:
@@ -208,6 +231,9 @@ class Interval:
     timed: bool
     zone: str
     text: str
+    #: Where the last unit begins when that is not a calendar boundary: a span moved by an
+    #: offset (``2025-06/2025-08 + 10d`` ends with the month from Aug 11). None otherwise.
+    last_start: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.start.utcoffset() is None or self.end.utcoffset() is None:
@@ -227,6 +253,17 @@ class Interval:
     def last_day(self) -> date:
         """The local day of the last instant covered, in ``zone``."""
         return local_day(self.end - _ONE_MICROSECOND, self.zone)
+
+    @property
+    def last_unit_start(self) -> datetime:
+        """The earliest instant of the last unit covered: ``2025-06/2025-08`` → Aug 1.
+
+        For a span that is where its second end begins (what the span is due from); a span
+        moved by an offset keeps the last unit it had, moved (``+ 10d`` → Aug 11).
+        """
+        if self.last_start is not None:
+            return self.last_start
+        return _unit_ending_at(self.start, self.end, self.end_precision, self.zone)
 
     @property
     def aligned(self) -> bool:
@@ -279,6 +316,18 @@ class Offset:
     def text(self) -> str:
         return f"{self.amount}{self.unit}"
 
+    def move(self, day: date, sign: int = 1) -> date:
+        """``day`` moved by ``sign`` × this offset (months and years clamp to the month's end).
+
+        OverflowError or ValueError outside the years 0001–9999.
+        """
+        amount = sign * self.amount
+        if self.unit == "d":
+            return day + timedelta(days=amount)
+        if self.unit == "w":
+            return day + timedelta(days=7 * amount)
+        return add_months(day, amount if self.unit == "mo" else 12 * amount)
+
     @property
     def delta(self) -> relativedelta:
         return self.signed_delta(1)
@@ -294,6 +343,35 @@ class Offset:
         if self.unit == "mo":
             return relativedelta(months=amount)
         return relativedelta(years=amount)
+
+
+_APPROXIMATE_DAYS = {"d": 1, "w": 7, "mo": 30, "y": 365}
+
+
+def _length_key(lead: Offset) -> tuple[str, int]:
+    """Equal keys: the same length whatever the date (28d and 4w; 12mo and 1y)."""
+    if lead.unit in ("d", "w"):
+        return "days", lead.amount * (7 if lead.unit == "w" else 1)
+    return "months", lead.amount * (12 if lead.unit == "y" else 1)
+
+
+def _approximate_length(lead: Offset) -> tuple[int, str, int]:
+    return lead.amount * _APPROXIMATE_DAYS[lead.unit], *_length_key(lead)
+
+
+def longest_first(leads: Sequence[Offset]) -> tuple[Offset, ...]:
+    """Lead times longest first; of the same length (``4w``, ``28d``), in the order written.
+    The order never depends on hashing."""
+    return tuple(sorted(leads, key=_approximate_length, reverse=True))  # stable
+
+
+def distinct_leads(leads: Sequence[Offset]) -> tuple[Offset, ...]:
+    """:func:`longest_first`, each length once: of ``[4w, 28d]`` the one written first
+    (``4w``) is kept, and reminders and alarms name it."""
+    kept: dict[tuple[str, int], Offset] = {}
+    for lead in leads:
+        kept.setdefault(_length_key(lead), lead)
+    return longest_first(list(kept.values()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,9 +426,72 @@ def _day_text(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
 
 
+class _Reading:
+    """What the readers of one EDTF value found so far, and where they are in the text.
+
+    A plain class: made for every date read, and a dataclass would cost every start-up.
+    """
+
+    __slots__ = ("approximate", "begin", "day", "first_month", "month", "month_written",
+                 "offset_text", "parts", "position", "precision", "source", "stop", "time_at",
+                 "uncertain", "unit_months", "unspecified", "unspecified_digits", "wall",
+                 "wall_zone", "year")
+
+    def __init__(self, source: str, begin: int, stop: int) -> None:
+        self.source, self.begin, self.stop, self.position = source, begin, stop, begin
+        self.year = 0
+        self.precision = Precision.YEAR
+        self.parts: list[str] = []  # the normalised text, piece by piece
+        self.unspecified = ""  # "-XX", "-XX-XX" after a known year or month
+        self.unspecified_digits = 0  # X in the year
+        self.month = 0  # 0: not written, or XX
+        self.day = 0
+        self.first_month = 1
+        self.unit_months = 12
+        self.month_written = False  # a month or XX (a day may follow)
+        self.wall: datetime | None = None
+        self.wall_zone: tzinfo | None = None
+        self.offset_text = ""
+        self.time_at = 0
+        self.approximate = False
+        self.uncertain = False
+
+    def at(self, characters: str) -> bool:
+        """Whether the next character is one of ``characters``."""
+        return self.position < self.stop and self.source[self.position] in characters
+
+
 def _parse_point(source: str, begin: int, stop: int, zone: str) -> _Point:
-    """Read one EDTF value from ``source[begin:stop]``; error offsets index ``source``."""
-    position = begin
+    """Read one EDTF value from ``source[begin:stop]``; error offsets index ``source``.
+
+    Year, then month (or season, quarter, half), day, time and offset, qualifier: each
+    read by its own reader, in that order; then the instants it covers.
+    """
+    reading = _Reading(source, begin, stop)
+    _read_year(reading)
+    if reading.at("-"):
+        _read_month(reading)
+        if reading.at("-"):
+            _read_day(reading)
+    if reading.at("Tt"):
+        _read_time(reading, zone)
+    _read_qualifier(reading)
+    if reading.position < stop:
+        if reading.precision == Precision.DAY and _SPACE_TIME.match(source, reading.position,
+                                                                    stop):
+            raise DateError("join a date and a time with T, as in 2025-08-12T00:01",
+                            reading.position)
+        raise DateError(f"unexpected {source[reading.position:stop]!r} after the date",
+                        reading.position)
+    start, end = _instants(reading, zone)
+    return _Point(start, end, reading.precision, reading.approximate, reading.uncertain,
+                  reading.wall_zone, reading.offset_text, reading.unspecified,
+                  "".join(reading.parts))
+
+
+def _read_year(reading: _Reading) -> None:
+    """Four digits, the last one or two of which may be X (201X, 20XX)."""
+    source, position, stop = reading.source, reading.position, reading.stop
     if source[position] in "+-Yy":
         raise DateError(
             "years 0001–9999 only (negative and Y-prefixed EDTF years are not supported)", position
@@ -359,7 +500,7 @@ def _parse_point(source: str, begin: int, stop: int, zone: str) -> _Point:
     run = year_run.end() - position if year_run else 0
     if run == 0:
         raise DateError(
-            f"expected a date such as 2025-05-12, not {source[begin:stop]!r}", position
+            f"expected a date such as 2025-05-12, not {source[reading.begin:stop]!r}", position
         )
     if run < 4:
         raise DateError("a year has four digits (write 0999 for 999)", position)
@@ -376,200 +517,217 @@ def _parse_point(source: str, begin: int, stop: int, zone: str) -> _Point:
                 first_x,
             )
         raise DateError("unspecified digits (X) must come last in a year, as in 201X", first_x)
-    unspecified_digits = year_text.count("X")
-    year = int(year_text.replace("X", "0"))
-    if year == 0:
+    reading.unspecified_digits = year_text.count("X")
+    reading.year = int(year_text.replace("X", "0"))
+    if reading.year == 0:
         raise DateError("years 0001–9999 only: there is no year 0000", position)
-    position += 4
+    reading.unit_months = 12 * 10**reading.unspecified_digits
+    reading.parts.append(year_text)
+    reading.position = position + 4
 
-    precision = Precision.YEAR
-    parts = [year_text]
-    unspecified = ""
-    month = 0  # 0: not written or XX
-    day = 0
-    first_month = 1
-    unit_months = 12 * 10**unspecified_digits
-    month_written = False
 
-    if position < stop and source[position] == "-":
-        if unspecified_digits:
-            raise DateError(
-                "a year with unspecified digits (201X) cannot have a month or day", position
-            )
-        component_at = position + 1
-        component = source[component_at:component_at + 2].upper()
-        followed = component_at + 2 < stop and _is_digits(source[component_at + 2])
-        if len(component) < 2 or not component.isalnum() or followed or component_at + 2 > stop:
-            if _is_digits(component[:1]):
-                raise DateError("write a month with two digits, as in 2025-05", component_at)
-            raise DateError(
-                "expected a month (01–12), season (21–24), quarter (Q1–Q4) or half (H1–H2)"
-                " after the year",
-                component_at,
-            )
-        if component == "XX":
-            unspecified = "-XX"
-            month_written = True
-        elif component[0] == "Q":
-            if component[1] not in "1234":
-                raise DateError(
-                    f"there is no quarter {component}: quarters are Q1–Q4", component_at
-                )
-            precision, unit_months = Precision.QUARTER, 3
-            first_month = 3 * int(component[1]) - 2
-        elif component[0] == "H":
-            if component[1] not in "12":
-                raise DateError(f"there is no half {component}: halves are H1 and H2", component_at)
-            precision, unit_months = Precision.HALF, 6
-            first_month = 6 * int(component[1]) - 5
-        elif _is_digits(component):
-            number = int(component)
-            if 1 <= number <= 12:
-                precision, unit_months, month = Precision.MONTH, 1, number
-                first_month = number
-                month_written = True
-            elif number in SEASON_NAMES:
-                precision, unit_months = Precision.SEASON, 3
-                first_month = _SEASON_FIRST_MONTH[number]
-            elif 25 <= number <= 41:
-                raise DateError(
-                    f"season {number} is EDTF level 2, not supported: use 21–24"
-                    " (spring, summer, autumn, winter) or Q1–Q4",
-                    component_at,
-                )
-            else:
-                raise DateError(f"there is no month {component}: months are 01–12", component_at)
-        else:
-            raise DateError(
-                f"expected a month (01–12), season (21–24), quarter (Q1–Q4) or half (H1–H2),"
-                f" not {component!r}",
-                component_at,
-            )
-        parts.append("-" + component)
-        position = component_at + 2
+def _two_characters(reading: _Reading) -> tuple[str, int, bool]:
+    """The two characters after a dash, where they start, and whether they stand alone."""
+    at = reading.position + 1
+    component = reading.source[at:at + 2].upper()
+    followed = at + 2 < reading.stop and _is_digits(reading.source[at + 2])
+    whole = len(component) == 2 and at + 2 <= reading.stop and not followed
+    return component, at, whole
 
-        if position < stop and source[position] == "-":
-            day_at = position + 1
-            if not month_written:
-                raise DateError(
-                    "a quarter, half or season cannot have a day; write 2025-05-12", position
-                )
-            component = source[day_at:day_at + 2].upper()
-            followed = day_at + 2 < stop and _is_digits(source[day_at + 2])
-            if len(component) < 2 or followed or day_at + 2 > stop or not (
-                _is_digits(component) or component == "XX"
-            ):
-                raise DateError("write a day with two digits, as in 2025-05-02", day_at)
-            if component == "XX":
-                unspecified += "-XX"
-            elif month == 0:
-                raise DateError(
-                    "a day needs a known month: 2025-XX-12 is not supported", day_at
-                )
-            else:
-                day = int(component)
-                length = _days_in_month(year, month)
-                if day == 0:
-                    raise DateError("there is no day 00", day_at)
-                if day > length:
-                    raise DateError(
-                        f"{MONTH_NAMES[month - 1]} {year} has {length} days", day_at
-                    )
-                precision = Precision.DAY
-            parts.append("-" + component)
-            position = day_at + 2
 
-    wall: datetime | None = None
-    wall_zone: tzinfo | None = None
-    offset_text = ""
-    time_at = position + 1
-    if position < stop and source[position] in "Tt":
-        if precision != Precision.DAY:
-            raise DateError("a time needs a full date, as in 2025-08-12T00:01", position)
-        clock = _TIME.match(source, time_at, stop)
-        if not clock:
-            raise DateError("write a time as HH:MM or HH:MM:SS, as in T00:01", time_at)
-        hour, minute = int(clock.group(1)), int(clock.group(2))
-        second = int(clock.group(3)) if clock.group(3) else 0
-        if hour == 24:
-            raise DateError("24:00 is not supported: write 00:00 of the next day", time_at)
-        if hour > 23:
-            raise DateError(f"there is no hour {hour}", time_at)
-        if minute > 59:
-            raise DateError(f"there is no minute {minute}", time_at + 3)
-        if second > 59:
-            raise DateError(
-                f"there is no second {second} (leap seconds are not supported)", time_at + 6
-            )
-        precision = Precision.SECOND if clock.group(3) else Precision.MINUTE
-        parts.append("T" + clock.group(0))
-        position = clock.end()
-        if position < stop and source[position] in ".,":
-            raise DateError("fractional seconds are not supported", position)
-        if position < stop and source[position] in "Zz":
-            offset_text = "Z"
-            wall_zone = UTC
-            position += 1
-        elif position < stop and source[position] in "+-":
-            written = _OFFSET.match(source, position, stop)
-            if not written:
-                raise DateError("write an offset as Z, +HH:MM or -HH:MM", position)
-            hours, minutes = int(written.group(2)), int(written.group(3) or 0)
-            if hours > 23 or minutes > 59:
-                raise DateError(f"there is no offset {written.group(0)}", position)
-            seconds = (hours * 3600 + minutes * 60) * (-1 if written.group(1) == "-" else 1)
-            wall_zone = _fixed_zone(seconds)
-            offset_text = _offset_text(seconds)
-            position = written.end()
-        else:
-            wall_zone = get_zone(zone)
-        parts.append(offset_text)
-        wall = datetime(year, month, day, hour, minute, second)
+def _read_month(reading: _Reading) -> None:
+    """``-MM``, ``-XX``, a season ``-21``..``-24``, a quarter ``-Q1`` or a half ``-H2``."""
+    if reading.unspecified_digits:
+        raise DateError(
+            "a year with unspecified digits (201X) cannot have a month or day", reading.position
+        )
+    component, at, whole = _two_characters(reading)
+    if not whole or not component.isalnum():
+        if _is_digits(component[:1]):
+            raise DateError("write a month with two digits, as in 2025-05", at)
+        raise DateError(
+            "expected a month (01–12), season (21–24), quarter (Q1–Q4) or half (H1–H2)"
+            " after the year",
+            at,
+        )
+    if component == "XX":
+        reading.unspecified, reading.month_written = "-XX", True
+    elif component[0] == "Q":
+        if component[1] not in "1234":
+            raise DateError(f"there is no quarter {component}: quarters are Q1–Q4", at)
+        reading.precision, reading.unit_months = Precision.QUARTER, 3
+        reading.first_month = 3 * int(component[1]) - 2
+    elif component[0] == "H":
+        if component[1] not in "12":
+            raise DateError(f"there is no half {component}: halves are H1 and H2", at)
+        reading.precision, reading.unit_months = Precision.HALF, 6
+        reading.first_month = 6 * int(component[1]) - 5
+    elif _is_digits(component):
+        _read_month_number(reading, int(component), component, at)
+    else:
+        raise DateError(
+            f"expected a month (01–12), season (21–24), quarter (Q1–Q4) or half (H1–H2),"
+            f" not {component!r}",
+            at,
+        )
+    reading.parts.append("-" + component)
+    reading.position = at + 2
 
-    approximate = uncertain = False
-    if position < stop and source[position] in _QUALIFIERS:
-        mark = source[position]
-        approximate, uncertain = mark in "~%", mark in "?%"
-        parts.append(mark)
-        position += 1
-        if position < stop and source[position] in _QUALIFIERS:
-            raise DateError("write one qualifier: % means approximate and uncertain", position)
-    if position < stop:
-        if precision == Precision.DAY and _SPACE_TIME.match(source, position, stop):
-            raise DateError("join a date and a time with T, as in 2025-08-12T00:01", position)
-        raise DateError(f"unexpected {source[position:stop]!r} after the date", position)
 
+def _read_month_number(reading: _Reading, number: int, component: str, at: int) -> None:
+    if 1 <= number <= 12:
+        reading.precision, reading.unit_months = Precision.MONTH, 1
+        reading.month = reading.first_month = number
+        reading.month_written = True
+    elif number in SEASON_NAMES:
+        reading.precision, reading.unit_months = Precision.SEASON, 3
+        reading.first_month = _SEASON_FIRST_MONTH[number]
+    elif 25 <= number <= 41:
+        raise DateError(
+            f"season {number} is EDTF level 2, not supported: use 21–24"
+            " (spring, summer, autumn, winter) or Q1–Q4",
+            at,
+        )
+    else:
+        raise DateError(f"there is no month {component}: months are 01–12", at)
+
+
+def _read_day(reading: _Reading) -> None:
+    """``-DD`` or ``-XX`` after a month (or after ``-XX``)."""
+    if not reading.month_written:
+        raise DateError(
+            "a quarter, half or season cannot have a day; write 2025-05-12", reading.position
+        )
+    component, at, whole = _two_characters(reading)
+    if not whole or not (_is_digits(component) or component == "XX"):
+        raise DateError("write a day with two digits, as in 2025-05-02", at)
+    if component == "XX":
+        reading.unspecified += "-XX"
+    elif reading.month == 0:
+        raise DateError("a day needs a known month: 2025-XX-12 is not supported", at)
+    else:
+        day = int(component)
+        length = _days_in_month(reading.year, reading.month)
+        if day == 0:
+            raise DateError("there is no day 00", at)
+        if day > length:
+            raise DateError(f"{MONTH_NAMES[reading.month - 1]} {reading.year} has {length} days",
+                            at)
+        reading.day, reading.precision = day, Precision.DAY
+    reading.parts.append("-" + component)
+    reading.position = at + 2
+
+
+def _read_time(reading: _Reading, zone: str) -> None:
+    """``THH:MM`` or ``THH:MM:SS``, then an offset or none (wall time in ``zone``)."""
+    source, stop = reading.source, reading.stop
+    if reading.precision != Precision.DAY:
+        raise DateError("a time needs a full date, as in 2025-08-12T00:01", reading.position)
+    time_at = reading.time_at = reading.position + 1
+    clock = _TIME.match(source, time_at, stop)
+    if not clock:
+        raise DateError("write a time as HH:MM or HH:MM:SS, as in T00:01", time_at)
+    hour, minute = int(clock.group(1)), int(clock.group(2))
+    second = int(clock.group(3)) if clock.group(3) else 0
+    if hour == 24:
+        raise DateError("24:00 is not supported: write 00:00 of the next day", time_at)
+    if hour > 23:
+        raise DateError(f"there is no hour {hour}", time_at)
+    if minute > 59:
+        raise DateError(f"there is no minute {minute}", time_at + 3)
+    if second > 59:
+        raise DateError(
+            f"there is no second {second} (leap seconds are not supported)", time_at + 6
+        )
+    reading.precision = Precision.SECOND if clock.group(3) else Precision.MINUTE
+    reading.parts.append("T" + clock.group(0))
+    reading.position = clock.end()
+    if reading.at(".,"):
+        raise DateError("fractional seconds are not supported", reading.position)
+    _read_utc_offset(reading, zone)
+    reading.parts.append(reading.offset_text)
+    reading.wall = datetime(reading.year, reading.month, reading.day, hour, minute, second)
+
+
+def _read_utc_offset(reading: _Reading, zone: str) -> None:
+    """``Z``, ``±HH``, ``±HHMM``, ``±HH:MM``; none: the wall time is in ``zone``."""
+    if reading.at("Zz"):
+        reading.offset_text, reading.wall_zone = "Z", UTC
+        reading.position += 1
+        return
+    if not reading.at("+-"):
+        reading.wall_zone = get_zone(zone)
+        return
+    position = reading.position
+    written = _OFFSET.match(reading.source, position, reading.stop)
+    if not written:
+        raise DateError("write an offset as Z, +HH:MM or -HH:MM", position)
+    hours, minutes = int(written.group(2)), int(written.group(3) or 0)
+    if hours > 23 or minutes > 59:
+        raise DateError(f"there is no offset {written.group(0)}", position)
+    seconds = (hours * 3600 + minutes * 60) * (-1 if written.group(1) == "-" else 1)
+    reading.wall_zone, reading.offset_text = _fixed_zone(seconds), _offset_text(seconds)
+    reading.position = written.end()
+
+
+def _read_qualifier(reading: _Reading) -> None:
+    """``~`` approximate, ``?`` uncertain, ``%`` both: one at most."""
+    if not reading.at(_QUALIFIERS):
+        return
+    mark = reading.source[reading.position]
+    reading.approximate, reading.uncertain = mark in "~%", mark in "?%"
+    reading.parts.append(mark)
+    reading.position += 1
+    if reading.at(_QUALIFIERS):
+        raise DateError("write one qualifier: % means approximate and uncertain",
+                        reading.position)
+
+
+def _instants(reading: _Reading, zone: str) -> tuple[datetime, datetime]:
+    """Where the value read begins and ends, or why it cannot be held."""
+    begin = reading.begin
     try:
-        if wall is not None:
+        if reading.wall is not None:
+            wall, wall_zone = reading.wall, reading.wall_zone
             assert wall_zone is not None
             start, exists = _resolve_wall(wall, wall_zone)
             if not exists:
                 raise DateError(
                     f"{wall.isoformat(timespec='minutes')} does not exist in {zone}:"
                     " the clocks skip it",
-                    time_at,
+                    reading.time_at,
                 )
-            end = _in_wall_zone(start + _TIMED_LENGTH[precision], wall_zone)
-            start.astimezone(UTC)
-            end.astimezone(UTC)
+            end = _in_wall_zone(start + _TIMED_LENGTH[reading.precision], wall_zone)
+            for moment in (start, end):  # shown in the file's zone: it must exist there too
+                moment.astimezone(UTC)
+                moment.astimezone(get_zone(zone))
+            return start, end
+        if reading.precision == Precision.DAY:
+            first = date(reading.year, reading.month, reading.day)
+            after = first + _ONE_DAY
         else:
-            if precision == Precision.DAY:
-                first = date(year, month, day)
-                after = first + _ONE_DAY
-            else:
-                first = date(year, first_month, 1)
-                after = _add_months(first, unit_months)
-            start, end = _day_start(first, zone), _day_start(after, zone)
+            first = date(reading.year, reading.first_month, 1)
+            after = add_months(first, reading.unit_months)
+        start, end = _day_start(first, zone), _day_start(after, zone)
     except (OverflowError, ValueError) as error:
         if isinstance(error, DateError):
             raise
+        text = reading.source[begin:reading.stop]
+        raise DateError(_beyond_limits(text, reading.year, zone), begin) from None
+    if end <= start:
         raise DateError(
-            f"{source[begin:stop]!r} lies too close to the limits of the calendar"
-            " (years 0001–9999)",
-            begin,
-        ) from None
-    return _Point(start, end, precision, approximate, uncertain, wall_zone, offset_text,
-                  unspecified, "".join(parts))
+            f"{_day_text(first)} does not exist in {zone}: the clocks skip that whole day", begin
+        )
+    return start, end
+
+
+def _beyond_limits(text: str, year: int, zone: str) -> str:
+    """Why a date at the ends of the calendar cannot be held, and what can."""
+    if year >= 5000:
+        return (f"{text!r} reaches the end of the year 9999, where dates end: the last day"
+                " that can be used is 9999-12-30")
+    return (f"{text!r} begins before the first instant dates can hold (0001-01-01 00:00 UTC)"
+            f" in {zone}: use a later date, such as 0001-01-02")
 
 
 def _in_wall_zone(moment: datetime, wall_zone: tzinfo) -> datetime:
@@ -742,12 +900,43 @@ def parse_date(text: str, zone: str = "UTC") -> Interval | Relative:
         return parse_edtf(text, zone)
     except DateError:
         bare = text.strip()
+        hint = _file_hint(bare, zone)
+        if hint is not None:
+            raise DateError(hint, text.index(bare)) from None
         if _ID.fullmatch(bare) and any(character.isalpha() for character in bare):
             raise DateError(
                 f"{bare!r} is not a date; to count from the entry {bare!r}, write '{bare} + 0d'",
                 text.index(bare),
             ) from None
         raise
+
+
+_FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)", re.ASCII)
+_FILE_FORMS = "EDTF dates such as 2025-06-05, 2025-06 or 2025-Q3, or 'ID + 2w'"
+
+
+def _file_hint(text: str, zone: str) -> str | None:
+    """What a file should hold instead of a date written as people write it (``06/05/2025``,
+    ``June 5``, ``today``, ``+2w``), which only the command line reads; None otherwise."""
+    if not text or _is_digits(text):
+        return None
+    if _EDTF_START.match(text) and not _SLASHED_DAY.fullmatch(text):
+        return None  # EDTF-shaped: the EDTF message says exactly what is wrong where
+    words = " ".join(text.lower().split())
+    weekday = _WEEKDAY_FORM.fullmatch(words)
+    if (words in _DAY_WORDS or (weekday is not None and weekday.group(2) in _WEEKDAYS)
+            or any(form.fullmatch(words) for form in (_SIGNED_FORM, _IN_FORM, _AGO_FORM))):
+        return (f"{text!r} counts from today, which only the command line does; a file holds"
+                f" {_FILE_FORMS} to count from another entry")
+    try:
+        reading = parse_human_date(text, date(2000, 1, 1), zone)
+    except DateError:
+        return None
+    if not _FOUR_DIGITS.search(text):
+        return (f"{text!r} is a date as people write it, which only the command line reads;"
+                f" a file holds {_FILE_FORMS}, with the year")
+    return (f"{text!r} is a date as people write it, which only the command line reads; in a"
+            f" file write it in EDTF: {reading.text} (read as {format_human(reading)})")
 
 
 def _parses(text: str, zone: str) -> bool:
@@ -761,19 +950,25 @@ def _parses(text: str, zone: str) -> bool:
 # --- shifting ---------------------------------------------------------------------------
 
 
-def shift(interval: Interval, sign: int, offset: Offset) -> Interval:
+def shift(interval: Interval, sign: int, offset: Offset, zone: str | None = None) -> Interval:
     """``interval`` moved by ``sign`` × ``offset``, keeping precision, qualifiers and span-ness.
 
     All-day values move their local dates (midnight stays midnight across daylight saving
     time); timed values move their wall-clock time. Months and years are calendar-correct and
     clamp to the month's end (Jan 31 + 1mo = Feb 28, or 29). Each end moves as a unit: a day
     keeps being that day; a month, quarter or year ending at a month boundary keeps ending at
-    one. When the result no longer matches its precision's unit (``2025-05 + 10d``), its text is
+    one; a span's last unit moves as a whole (``2025-06/2025-08 + 10d`` is due from Aug 11).
+    When the result no longer matches its precision's unit (``2025-05 + 10d``), its text is
     the day span it covers (``2025-05-11/2025-06-10``) and ``aligned`` is False.
+
+    ``zone``: the zone of the file the result is written in, when it differs. A day is a
+    calendar day everywhere: all-day values keep their dates there (Aug 10 in Tokyo is
+    Aug 10 in New York); timed values keep their instants.
     """
     if sign not in (1, -1):
         raise ValueError(f"sign must be 1 or -1, not {sign!r}")
-    zone = interval.zone
+    source_zone = interval.zone
+    target_zone = source_zone if zone is None else zone
     points = _points_of(interval)
     first, last = points[0], points[-1]
     # A shifted value's text may be a day span; its ends still move as units of its precision.
@@ -781,36 +976,69 @@ def shift(interval: Interval, sign: int, offset: Offset) -> Interval:
         first = last = _Point(first.start, last.end, interval.precision, first.approximate,
                               first.uncertain, first.wall_zone, first.offset_text, "", "")
     if first.precision != interval.precision:
-        first = _regrain(first, interval.precision, zone, at_end=False)
+        first = _regrain(first, interval.precision, source_zone, at_end=False)
     if last.precision != interval.end_precision:
-        last = _regrain(last, interval.end_precision, zone, at_end=True)
+        last = _regrain(last, interval.end_precision, source_zone, at_end=True)
+    if interval.span and not last.timed:
+        last = replace(last, start=interval.last_unit_start)
+    written = f"{format_edtf(interval)} {'+' if sign > 0 else '-'} {offset.text}"
     try:
-        moved_first = _shift_point(first, sign, offset, zone)
-        moved_last = moved_first if last is first else _shift_point(last, sign, offset, zone)
+        moved_first = _shift_point(first, sign, offset, source_zone)
+        moved_last = moved_first if last is first else _shift_point(last, sign, offset,
+                                                                    source_zone)
+        if target_zone != source_zone:
+            moved_first = _rezone(moved_first, source_zone, target_zone)
+            moved_last = moved_first if last is first else _rezone(moved_last, source_zone,
+                                                                   target_zone)
+    except _SkippedDay as skipped:
+        raise DateError(f"{written} falls on {skipped.day}, a day that {skipped.zone} skips"
+                        ) from None
     except (OverflowError, ValueError):
-        raise DateError(
-            f"{format_edtf(interval)} {'+' if sign > 0 else '-'} {offset.text} falls outside"
-            " the years 0001–9999"
-        ) from None
-    first, last = moved_first, moved_last
+        raise DateError(f"{written} falls outside the years 0001–9999") from None
+    derived = _unit_ending_at(moved_first.start, moved_last.end, interval.end_precision,
+                              target_zone)
+    last_start = max(moved_first.start, moved_last.start)
     return Interval(
-        start=first.start,
-        end=last.end,
+        start=moved_first.start,
+        end=moved_last.end,
         precision=interval.precision,
         end_precision=interval.end_precision,
         approximate=interval.approximate,
         uncertain=interval.uncertain,
         span=interval.span,
         timed=interval.timed,
-        zone=interval.zone,
-        text=_compose(first, last, interval.span, interval.precision, interval.end_precision,
-                      zone),
+        zone=target_zone,
+        text=_compose(moved_first, moved_last, interval.span, interval.precision,
+                      interval.end_precision, target_zone),
+        last_start=last_start if interval.span and last_start != derived else None,
     )
 
 
-def _add_months_clamped(day: date, months: int) -> date:
-    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month_index + 1, min(day.day, _days_in_month(year, month_index + 1)))
+class _SkippedDay(Exception):
+    def __init__(self, day: str, zone: str) -> None:
+        super().__init__(day)
+        self.day, self.zone = day, zone
+
+
+def _rezone(point: _Point, source_zone: str, target_zone: str) -> _Point:
+    """``point`` as written in ``target_zone``: the same local days, or the same instant."""
+    if point.wall_zone is None:
+        first, after = local_day(point.start, source_zone), local_day(point.end, source_zone)
+        if point.precision == Precision.DAY and _day_start(first, target_zone) == _day_start(
+            after, target_zone
+        ):
+            raise _SkippedDay(_day_text(first), target_zone)
+        return replace(point, start=_day_start(first, target_zone),
+                       end=_day_start(after, target_zone))
+    point.start.astimezone(get_zone(target_zone))  # OverflowError at the calendar's ends
+    point.end.astimezone(get_zone(target_zone))
+    if isinstance(point.wall_zone, timezone):
+        return point
+    # a wall time of the other file's zone: written with its offset from now on
+    offset = point.start.utcoffset()
+    assert offset is not None
+    seconds = int(offset.total_seconds())
+    return replace(point, wall_zone=_fixed_zone(seconds), offset_text=_offset_text(seconds))
 
 
 def _regrain(point: _Point, precision: Precision, zone: str, at_end: bool) -> _Point:
@@ -820,29 +1048,31 @@ def _regrain(point: _Point, precision: Precision, zone: str, at_end: bool) -> _P
     months = _MONTHS_IN_UNIT.get(precision, 0)
     if at_end:
         after = local_day(point.end, zone)
-        first = _add_months_clamped(after, -months) if months else after - _ONE_DAY
+        first = add_months(after, -months) if months else after - _ONE_DAY
         start, end = _day_start(first, zone), point.end
     else:
         first = local_day(point.start, zone)
-        after = _add_months_clamped(first, months) if months else first + _ONE_DAY
+        after = add_months(first, months) if months else first + _ONE_DAY
         start, end = point.start, _day_start(after, zone)
     return _Point(start, end, precision, point.approximate, point.uncertain, None, "", "", "")
 
 
 def _shift_point(point: _Point, sign: int, offset: Offset, zone: str) -> _Point:
-    delta = offset.signed_delta(sign)
     if point.wall_zone is not None:
-        wall = point.start.astimezone(point.wall_zone).replace(tzinfo=None) + delta
-        start, _ = _resolve_wall(wall, point.wall_zone)
+        wall = point.start.astimezone(point.wall_zone).replace(tzinfo=None)
+        moved = datetime.combine(offset.move(wall.date(), sign), wall.time())
+        start, _ = _resolve_wall(moved, point.wall_zone)
         end = _in_wall_zone(start + (point.end - point.start), point.wall_zone)
     else:
         first, after = local_day(point.start, zone), local_day(point.end, zone)
-        new_first = first + delta
+        new_first = offset.move(first, sign)
         if offset.unit in ("d", "w") or (point.precision < Precision.DAY and after.day == 1):
-            new_after = after + delta
+            new_after = offset.move(after, sign)
         else:  # the last day moves as a day: Jan 30 + 1mo ends on Feb 28, not before it
-            new_after = after - _ONE_DAY + delta + _ONE_DAY
+            new_after = offset.move(after - _ONE_DAY, sign) + _ONE_DAY
         start, end = _day_start(new_first, zone), _day_start(new_after, zone)
+        if point.precision == Precision.DAY and start == _day_start(new_first + _ONE_DAY, zone):
+            raise _SkippedDay(_day_text(new_first), zone)
     start.astimezone(UTC)
     end.astimezone(UTC)
     return _Point(start, end, point.precision, point.approximate, point.uncertain,
@@ -866,7 +1096,7 @@ def _unit_text(first: date, after: date, precision: Precision) -> str | None:
             return None
         return year[: 4 - digits] + "X" * digits
     try:
-        if after != _add_months(first, _MONTHS_IN_UNIT[precision]):
+        if after != add_months(first, _MONTHS_IN_UNIT[precision]):
             return None
     except ValueError:
         return None
@@ -1004,6 +1234,17 @@ def _label(point: _Point, zone: str) -> str:
     if years == 10 and first.year % 10 == 0:
         return f"{first.year}s"
     return f"{first.year}–{after.year - 1}"
+
+
+def period_label(interval: Interval) -> str:
+    """The unit a date starts in, as people name it, without qualifiers: ``August 2025``,
+    ``Q3 2025``, ``Winter 2025–2026``, ``2025``, ``2010s``: where an entry is listed."""
+    zone = interval.zone
+    first = _points_of(interval)[0]
+    if first.precision >= Precision.MONTH or first.timed:
+        day = local_day(first.start, zone)
+        return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+    return _label(first, zone)
 
 
 def format_human(interval: Interval) -> str:
@@ -1151,7 +1392,7 @@ def _counted_days(words: str, today: date) -> date | None:
         return None
     offset = Offset(_amount(amount, 0), _unit(unit, 0, long_names=True))
     try:
-        return today + offset.signed_delta(sign)
+        return offset.move(today, sign)
     except (OverflowError, ValueError):
         raise DateError(f"{words!r} falls outside the years 0001–9999", 0) from None
 

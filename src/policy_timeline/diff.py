@@ -163,7 +163,9 @@ def _detail(entry: Entry, name: str) -> object:
     return getattr(entry, name)
 
 
-def entry_differences(old: Entry, new: Entry, as_of: AsOf) -> list[Difference]:
+def entry_differences(
+    old: Entry, new: Entry, as_of: AsOf, timelines: tuple[Timeline | None, Timeline | None]
+) -> list[Difference]:
     """What differs between two versions of one entry, in the order reviewers read it."""
     found: list[Difference] = []
     if old.title != new.title:
@@ -172,7 +174,7 @@ def entry_differences(old: Entry, new: Entry, as_of: AsOf) -> list[Difference]:
     if written:
         found.append(Difference(DATE, old_date=old.date, new_date=new.date,
                                 old_written=old.date_text, new_written=new.date_text))
-    then, now = effective(old, as_of), effective(new, as_of)
+    then, now = effective(old, as_of, timelines[0]), effective(new, as_of, timelines[1])
     # the effective date, unless that is just the written date that changed (said above)
     merely_written = written and then.date == old.date and now.date == new.date
     if then.date != now.date and not merely_written:
@@ -206,23 +208,27 @@ def story_diff(key: str, old: Version | None, new: Version | None, as_of: AsOf) 
         return StoryDiff(key, UNREADABLE, old, new)
     if old is new:  # the same bytes at both revisions
         return StoryDiff(key, UNCHANGED, old, new)
-    old_entries = old.timeline.entries if old is not None and old.timeline is not None else ()
-    new_entries = new.timeline.entries if new is not None and new.timeline is not None else ()
+    old_timeline = old.timeline if old is not None else None
+    new_timeline = new.timeline if new is not None else None
+    old_entries = old_timeline.entries if old_timeline is not None else ()
+    new_entries = new_timeline.entries if new_timeline is not None else ()
     before = {entry.id: entry for entry in old_entries}
     after_ids = {entry.id for entry in new_entries}
     entries: list[EntryDiff] = []
     for entry in new_entries:
         earlier = before.get(entry.id)
         if earlier is None:
-            entries.append(EntryDiff(key, ADDED, effective(entry, as_of)))
+            entries.append(EntryDiff(key, ADDED, effective(entry, as_of, new_timeline)))
             continue
         if earlier is entry:  # one record for both sides: loaded once (see `history`)
             continue
-        differences = entry_differences(earlier, entry, as_of)
+        differences = entry_differences(earlier, entry, as_of, (old_timeline, new_timeline))
         if differences:
-            entries.append(EntryDiff(key, CHANGED, effective(entry, as_of), tuple(differences)))
+            entries.append(
+                EntryDiff(key, CHANGED, effective(entry, as_of, new_timeline), tuple(differences))
+            )
     entries += [
-        EntryDiff(key, REMOVED, effective(entry, as_of))
+        EntryDiff(key, REMOVED, effective(entry, as_of, old_timeline))
         for entry in old_entries
         if entry.id not in after_ids
     ]

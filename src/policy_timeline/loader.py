@@ -105,17 +105,24 @@ def read_bytes(path: str) -> bytes:
         if p.is_dir():
             raise _Stop(_problem(path, 1, 1, "is a directory, not a timeline file", "not-a-file"))
         size = p.stat().st_size
+        if size <= MAX_FILE_BYTES:
+            with p.open("rb") as stream:  # bounded: a device or pipe says nothing of its size
+                data = stream.read(MAX_FILE_BYTES + 1)
+            size = len(data)
         if size > MAX_FILE_BYTES:
             raise _Stop(
                 _problem(
                     path,
                     1,
                     1,
-                    f"file is {size / 2**20:.0f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB",
+                    f"file is more than {MAX_FILE_BYTES // 2**20} MiB, the limit"
+                    if size == MAX_FILE_BYTES + 1
+                    else f"file is {size / 2**20:.0f} MiB; the limit is"
+                    f" {MAX_FILE_BYTES // 2**20} MiB",
                     "too-large",
                 )
             )
-        return p.read_bytes()
+        return data
     except FileNotFoundError:
         raise _Stop(_problem(path, 1, 1, "no such file", "no-file")) from None
     except PermissionError:
@@ -818,7 +825,8 @@ def _record(
     parsed = record.parsed
     date = parsed if isinstance(parsed, Interval) else None if parsed is None else _UNRESOLVED
     entry_problems: list[Problem] = []
-    record.entry = _entry(item, date, entry_problems)
+    relative = parsed if isinstance(parsed, Relative) else None
+    record.entry = _entry(item, date, entry_problems, relative)
     record.entry_problems = tuple(entry_problems)
     return record
 
@@ -1191,8 +1199,9 @@ def _resolve_relative(
             resolved[cast(str, member.entry_id)] = member.entry.date
             continue
         try:
+            zone = member.entry.zone if member.entry is not None else base.zone
             resolved[cast(str, member.entry_id)] = dates.shift(
-                base, relative.sign, relative.offset
+                base, relative.sign, relative.offset, zone
             )
         except (DateError, OverflowError, ValueError) as error:
             message = error.message if isinstance(error, DateError) else "date out of range"
@@ -1213,7 +1222,10 @@ def _date_before(record: _Record) -> Interval | None:
     return record.entry.date if record.reused and record.entry is not None else None
 
 
-def _entry(item: _Pending, interval: Interval | None, problems: list[Problem]) -> Entry | None:
+def _entry(
+    item: _Pending, interval: Interval | None, problems: list[Problem],
+    relative: Relative | None = None,
+) -> Entry | None:
     model = item.model
     loc: list[str | int] = ["events", item.index]
     before = len(problems)
@@ -1252,6 +1264,7 @@ def _entry(item: _Pending, interval: Interval | None, problems: list[Problem]) -
         consequence=model.consequence,
         zone=item.zone,
         location=locate(item.root, item.path, loc),
+        relative=relative,
     )
 
 
@@ -1263,11 +1276,7 @@ def _words(values: Sequence[str]) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=256)
 def _longest_first(warn: tuple[Offset, ...]) -> tuple[Offset, ...]:
     # one tuple for every entry with the same lead times (most share the file's)
-    return tuple(sorted(set(warn), key=_lead_days, reverse=True))
-
-
-def _lead_days(offset: Offset) -> int:
-    return offset.amount * {"d": 1, "w": 7, "mo": 30, "y": 365}[offset.unit]
+    return dates.longest_first(warn)
 
 
 def _claims(

@@ -98,12 +98,14 @@ def _claims_in(
     ]
 
 
-def entry_news(story: str, entry: Entry, since: AsOf, as_of: AsOf) -> list[NewsItem]:
+def entry_news(
+    story: str, entry: Entry, since: AsOf, as_of: AsOf, timeline: Timeline
+) -> list[NewsItem]:
     """The news about one entry known at T, in the order it was announced."""
     start, until = since.moment, as_of.moment
     found: list[NewsItem] = []
     if entry.announced is not None and in_window(entry.announced, start, until):
-        now = effective(entry, as_of)
+        now = effective(entry, as_of, timeline)
         found.append(NewsItem(story, entry, NEW, entry.announced, None, now.date, now.status,
                               None, entry.sources))
     current, status = entry.date, "open"
@@ -138,7 +140,7 @@ def news(timeline: Timeline, since: AsOf, as_of: AsOf) -> News:
         info = story_of(timeline, entry)
         if info is None:
             continue
-        per_file[info.path] += entry_news(keys[info.path], entry, since, as_of)
+        per_file[info.path] += entry_news(keys[info.path], entry, since, as_of, timeline)
     stories = []
     for info in timeline.files:
         items = per_file[info.path]

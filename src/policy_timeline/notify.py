@@ -159,7 +159,7 @@ def pending(
         entry = entries.get(name)
         if name in reminded or entry is None or not is_known(entry, as_of):
             continue
-        item = effective(entry, as_of)
+        item = effective(entry, as_of, timeline)
         if item.status == "open" and item.due_day != record.due:
             notices.append(_notice(timeline, item, as_of, MOVED, None, record.due))
     return digest_order(notices)

@@ -48,7 +48,15 @@ def _claims_ordinal(claims: Iterable[Claim], zone: str) -> int | None:
     return min(days) if days else None
 
 
-def summarize(entry: Entry) -> Summary:
+#: Kept whatever T: an entry whose date follows another's, or that others' dates follow.
+ALWAYS: Summary = (None, -(2**62), 0, ())
+
+
+def summarize(entry: Entry, follows_moves: bool = False) -> Summary:
+    """`follows_moves`: its date counts from an entry that news may move (then, and for
+    such a base itself, the summary keeps it whatever T)."""
+    if follows_moves or not entry.reminded:
+        return ALWAYS
     zone = entry.zone
     due = _due_ordinal(entry.date, zone)
     claims = _claims_ordinal(entry.claims, zone)
@@ -63,6 +71,7 @@ def summarize(entry: Entry) -> Summary:
         )
         for change in entry.changes
     )
+    changes = tuple(sorted(changes, key=lambda change: change[0]))  # in announced order
     known = entry.announced.start.timestamp() if entry.announced is not None else None
     longest = max((lead_days_upper(lead) for lead in entry.warn), default=0)
     return known, due, longest, changes
@@ -77,7 +86,7 @@ def might_be_due(summary: Summary, as_of: AsOf, within: Offset | None = None) ->
     status = "open"
     for announced, new_due, claims, new_status in changes:
         if announced > moment:
-            continue  # applied in file order, like schedule.effective
+            continue  # applied in announced order, like schedule.effective
         if new_due is not None:
             due = new_due if claims is None else min(new_due, claims)
         elif claims is not None:

@@ -299,10 +299,6 @@ def safe_link(url: str | None) -> str | None:
     return None
 
 
-def _is_url(reference: str) -> bool:
-    return "://" in reference or reference.startswith("mailto:")
-
-
 @dataclass
 class Footnotes:
     """Sources numbered in the order they are first cited among the entries shown."""
@@ -326,7 +322,9 @@ class Footnotes:
         source = self.timeline.sources.get(reference)
         if source is not None:
             return source.url
-        return reference if _is_url(reference) else None
+        from .safe_text import is_url  # only when there are sources to list
+
+        return reference if is_url(reference) else None
 
     def lines(self, width: int) -> list[Line]:
         if not self.numbers:
@@ -526,7 +524,7 @@ def _due_elsewhere(timeline: Timeline, as_of: AsOf, selection: Sequence[Effectiv
     counts: Counter[str] = Counter()
     for entry in timeline.entries:
         if entry.reminded and id(entry) not in chosen and is_known(entry, as_of):
-            state = standing(effective(entry, as_of), as_of)
+            state = standing(effective(entry, as_of, timeline), as_of)
             if state is not None and state.urgency in (OVERDUE, TODAY, SOON):
                 counts[state.urgency] += 1
     parts = [f"{counts[urgency]} {label}" for urgency, label in (

@@ -142,7 +142,7 @@ def show_document(
         items = sorted_by_effective(known_entries(timeline, as_of))
     else:
         items = [
-            entry if isinstance(entry, Effective) else effective(entry, as_of)
+            entry if isinstance(entry, Effective) else effective(entry, as_of, timeline)
             for entry in entries
             if is_known(entry.entry if isinstance(entry, Effective) else entry, as_of)
         ]

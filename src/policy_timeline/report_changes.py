@@ -84,6 +84,14 @@ def _when(interval: Interval) -> str:
     return human_date(interval)
 
 
+def _md_difference(difference: Difference, as_of: AsOf, sources: dict[str, Source]) -> str:
+    """A difference in Markdown: a source added or removed is a link, the rest text."""
+    if difference.what in (SOURCE_ADDED, SOURCE_REMOVED) and difference.source is not None:
+        verb = "added" if difference.what == SOURCE_ADDED else "removed"
+        return f"source {verb}: {_md_sources([difference.source], sources)}"
+    return escape(difference_text(difference, as_of, sources))
+
+
 def _md_when(interval: Interval) -> str:
     return escape(human_date(interval))
 
@@ -432,10 +440,8 @@ def diff_markdown(found: WorkspaceDiff) -> str:
                 f"- **{item.state.capitalize()}** `{entry.id}` **{escape(entry.title)}**, "
                 f"{_md_when(item.current.date)}"
             )
-            out += [
-                f"  - {escape(difference_text(difference, found.as_of, sources))}"
-                for difference in item.differences
-            ]
+            out += [f"  - {_md_difference(difference, found.as_of, sources)}"
+                    for difference in item.differences]
         out.append("")
     if found.problems:
         out += ["### Problems", ""]

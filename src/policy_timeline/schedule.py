@@ -6,13 +6,14 @@ command line decides what "now" is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from datetime import date as Day  # `Effective.date` shadows `date` inside the class
+from itertools import pairwise
 
-from .dates import Interval, Offset, Precision, get_zone
-from .timeline import Change, Claim, Entry, Timeline
+from .dates import DateError, Interval, Offset, distinct_leads, get_zone, shift
+from .timeline import Change, Claim, Entry, Location, Problem, Timeline
 
 #: Statuses after which a deadline is never reminded again (`missed` is shown, not reminded).
 CLOSED = frozenset({"met", "cancelled", "superseded"})
@@ -36,7 +37,12 @@ class AsOf:
 
     @classmethod
     def of_moment(cls, moment: datetime, zone: str = "UTC") -> AsOf:
-        local = moment.astimezone(get_zone(zone))
+        try:
+            local = moment.astimezone(get_zone(zone))
+        except OverflowError:
+            raise DateError(
+                f"{moment.isoformat()} is outside the years 0001–9999 in {zone}"
+            ) from None
         return cls(local.date(), moment, local.isoformat(timespec="minutes"))
 
     @classmethod
@@ -87,27 +93,12 @@ def due_instant(interval: Interval) -> datetime:
     return interval.start
 
 
-_MONTHS_IN = {Precision.MONTH: 1, Precision.SEASON: 3, Precision.QUARTER: 3, Precision.HALF: 6,
-              Precision.YEAR: 12}
-
-
 def end_start(interval: Interval) -> datetime:
     """The earliest instant of the last unit a date covers: `2025-06/2025-08` → Aug 1.
 
     For a span that is where its second end begins, with that end's own precision.
     """
-    precision = interval.end_precision
-    if precision >= Precision.MINUTE:
-        unit = timedelta(minutes=1) if precision == Precision.MINUTE else timedelta(seconds=1)
-        return max(interval.start, interval.end - unit)
-    last = interval.last_day
-    if precision == Precision.DAY:
-        first = last
-    else:
-        index = last.year * 12 + last.month - 1 - (_MONTHS_IN[precision] - 1)
-        first = date(index // 12, index % 12 + 1, 1)
-    begin = datetime.combine(first, time(), tzinfo=get_zone(interval.zone))
-    return max(interval.start, begin)
+    return interval.last_unit_start
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,15 +119,45 @@ def is_known(entry: Entry, as_of: AsOf) -> bool:
     return entry.announced is None or entry.announced.start <= as_of.moment
 
 
-def effective(entry: Entry, as_of: AsOf) -> Effective:
-    current = entry.date
+def effective(entry: Entry, as_of: AsOf, timeline: Timeline | None) -> Effective:
+    """The entry as known at T (SPEC section 3).
+
+    Changes are applied in `announced` order (equal moments in file order), whatever their
+    order in the file. A relative date (`truce + 7d`) counts from its base's *effective*
+    date at T, found in `timeline`, unless the entry's own applied changes set a date.
+    `timeline` is required so that no caller forgets it; None (only for an entry alone,
+    as in a property test) or a base not in it: the date counts from the written date.
+    """
+    index = timeline.index if timeline is not None else None
+    return _effective(entry, as_of, index, {})
+
+
+def changes_in_order(entry: Entry) -> tuple[Change, ...]:
+    """The entry's changes oldest first by `announced` (a stable sort: ties keep file order)."""
+    changes = entry.changes
+    if all(a.announced.start <= b.announced.start for a, b in pairwise(changes)):
+        return changes
+    return tuple(sorted(changes, key=_announced_start))
+
+
+def _announced_start(change: Change) -> datetime:
+    return change.announced.start
+
+
+def _effective(
+    entry: Entry, as_of: AsOf, index: Mapping[str, Entry] | None, memo: dict[str, Interval]
+) -> Effective:
+    start = entry.date
+    if entry.relative is not None and index is not None:
+        start = _followed(entry, as_of, index, memo)
+    current = start
     status = "open"
     claims = entry.claims
     note = None
     applied: list[Change] = []
-    for change in entry.changes:
+    for change in changes_in_order(entry):
         if change.announced.start > as_of.moment:
-            continue  # not yet known at T (changes are applied in file order)
+            continue  # not yet known at T
         applied.append(change)
         if change.date is not None:
             current = change.date
@@ -161,15 +182,132 @@ def known_claims(claims: Iterable[Claim], as_of: AsOf) -> tuple[Claim, ...]:
     )
 
 
+def _followed(
+    entry: Entry, as_of: AsOf, index: Mapping[str, Entry], memo: dict[str, Interval]
+) -> Interval:
+    """The date a relative entry counts from at T: its base's effective date, shifted.
+
+    Walks the chain of bases without recursion (chains may be long); `memo` keeps the
+    effective dates found on the way, for the other entries of one pass.
+    """
+    chain: list[Entry] = []
+    current: Entry | None = entry
+    seen: set[str] = set()
+    while current is not None and current.relative is not None and current.id not in memo:
+        if current.id in seen:  # a cycle (the loader refuses them): the written dates stand
+            return entry.date
+        seen.add(current.id)
+        chain.append(current)
+        current = index.get(current.relative.ref)
+    start = entry.date
+    for member in reversed(chain):
+        relative = member.relative
+        assert relative is not None
+        base = index.get(relative.ref)
+        start = member.date
+        if base is not None:
+            base_date = memo.get(base.id)
+            if base_date is None:
+                base_date = _effective(base, as_of, None, memo).date  # not relative itself
+                memo[base.id] = base_date
+            if base_date is not base.date:  # the base moved (or follows one that did)
+                try:
+                    start = shift(base_date, relative.sign, relative.offset, member.zone)
+                except ValueError:  # DateError: past the calendar's end, or a skipped day
+                    start = member.date  # the date as loaded, counted from the written one
+        own = _own_date(member, as_of)
+        memo[member.id] = own if own is not None else start
+    return start
+
+
+def _own_date(entry: Entry, as_of: AsOf) -> Interval | None:
+    """The date the entry's own changes known at T set, if any."""
+    found = None
+    for change in changes_in_order(entry):
+        if change.announced.start <= as_of.moment and change.date is not None:
+            found = change.date
+    return found
+
+
+def lead_time_warnings(entry: Entry) -> Iterator[Problem]:
+    """`check`: lead times of the same length named twice (`[28d, 4w]`): one counts."""
+    kept = distinct_leads(entry.warn)
+    if len(kept) == len(entry.warn) or not entry.warn_explicit:
+        return
+    dropped = [lead.text for lead in entry.warn if lead not in kept]
+    yield Problem(
+        entry.location or Location("?", 1, 1),
+        f"lead times {', '.join(dropped)} of '{entry.id}' are as long as ones written before"
+        f" them; reminders and alarms use {', '.join(lead.text for lead in kept)}",
+        "warning",
+        "same-lead-time",
+    )
+
+
+def bases_of(entry: Entry, index: Mapping[str, Entry]) -> list[Entry]:
+    """The entries a relative date counts from, nearest first (none for a written date)."""
+    found: list[Entry] = []
+    seen = {entry.id}
+    current: Entry | None = entry
+    while current is not None and current.relative is not None:
+        current = index.get(current.relative.ref)
+        if current is None or current.id in seen:
+            break
+        seen.add(current.id)
+        found.append(current)
+    return found
+
+
+def follows_moves(entry: Entry, index: Mapping[str, Entry]) -> bool:
+    """Whether news may move this entry through its bases: one of them has a change that
+    sets a date. If not, its date is the one loaded, whatever T."""
+    return any(change.date is not None for base in bases_of(entry, index)
+               for change in base.changes)
+
+
+def needed_for_reminders(timeline: Timeline) -> tuple[Entry, ...]:
+    """The entries `reminders` looks at: the reminded ones and, for those whose date
+    follows a base that news may move, the entries their dates count from."""
+    index = timeline.index
+    wanted: set[str] = set()
+    for entry in timeline.entries:
+        if not entry.reminded:
+            continue
+        wanted.add(entry.id)
+        if entry.relative is not None and follows_moves(entry, index):
+            wanted.update(base.id for base in bases_of(entry, index))
+    return tuple(entry for entry in timeline.entries if entry.id in wanted)
+
+
+def change_order_warnings(entry: Entry) -> Iterator[Problem]:
+    """`check`: a change written after one announced later (it is applied before it)."""
+    latest: Change | None = None
+    for change in entry.changes:
+        if latest is not None and change.announced.start < latest.announced.start:
+            location = change.location or entry.location or Location("?", 1, 1)
+            yield Problem(
+                location,
+                f"this change to '{entry.id}' (announced {change.announced.text}) is written "
+                f"after one announced {latest.announced.text}; changes apply in the order "
+                "they were announced, so it applies first: write the changes oldest first",
+                "warning",
+                "change-order",
+            )
+        elif latest is None or change.announced.start > latest.announced.start:
+            latest = change
+
+
 def known_entries(timeline: Timeline, as_of: AsOf) -> Iterator[Effective]:
     """Every entry known at T, in timeline order, with its effective date.
 
     Entries stay in the order of their *written* dates; use `sorted_by_effective` to
     place moved deadlines where they now fall.
     """
+    index = timeline.index
+    memo: dict[str, Interval] = {}
     for entry in timeline.entries:
         if is_known(entry, as_of):
-            yield effective(entry, as_of)
+            yield _effective(entry, as_of, index, memo)
 
 
 def sorted_by_effective(items: Iterable[Effective]) -> list[Effective]:
@@ -182,12 +320,7 @@ def lead_start(due_day: date, lead: Offset) -> date | None:
     None when that day would fall before the year 1: every representable day is within.
     """
     try:
-        if lead.unit == "d":
-            return due_day - timedelta(days=lead.amount)
-        if lead.unit == "w":
-            return due_day - timedelta(days=7 * lead.amount)
-        start: date = due_day - lead.delta
-        return start
+        return lead.move(due_day, -1)
     except (OverflowError, ValueError):
         return None
 
@@ -212,10 +345,11 @@ def state_of(
     due_day = item.due_day
     days_left = (due_day - as_of.day).days
     if days_left < 0:
-        return Reminder(item, due_day, days_left, OVERDUE, None)
+        # a date on which something starts to apply is not a missed deadline (SPEC §3)
+        return Reminder(item, due_day, days_left, OVERDUE, None) if entry.is_deadline else None
     if days_left == 0:
         return Reminder(item, due_day, 0, TODAY, None)
-    leads = (within,) if within is not None else entry.warn
+    leads = (within,) if within is not None else distinct_leads(entry.warn)
     holding = [lead for lead in leads if lead_reaches(due_day, lead, as_of.day)]
     if not holding:
         return None
@@ -246,6 +380,8 @@ def standing(item: Effective, as_of: AsOf) -> Standing | None:
     if not item.entry.reminded:
         return None
     days_left = (item.due_day - as_of.day).days
+    if days_left < 0 and not item.entry.is_deadline:
+        return None  # past: an entry with its own warn is never overdue, only an event
     if item.status != "open":
         return Standing(item.status, days_left, None)
     reminder = state_of(item, as_of)

@@ -8,9 +8,11 @@ standard library so that they are cheap to import and to cache (the hot path of
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
-from .dates import Interval, Offset
+from .dates import Interval, Offset, Relative
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,7 @@ class Entry:
     consequence: str | None = None
     zone: str = "UTC"  # the zone of the file the entry came from
     location: Location | None = None
+    relative: Relative | None = None  # the date as written when it counts from another entry
 
     @property
     def is_deadline(self) -> bool:
@@ -125,6 +128,8 @@ class Timeline:
     files: tuple[FileInfo, ...]
     entries: tuple[Entry, ...]
     sources: dict[str, Source] = field(default_factory=dict)
+    _index: dict[str, Entry] = field(default_factory=dict, init=False, compare=False,
+                                     repr=False)
 
     @property
     def title(self) -> str:
@@ -139,6 +144,13 @@ class Timeline:
 
     def by_id(self) -> dict[str, Entry]:
         return {entry.id: entry for entry in self.entries}
+
+    @property
+    def index(self) -> Mapping[str, Entry]:
+        """`by_id`, made on first use and kept: a read-only view."""
+        if not self._index and self.entries:
+            self._index.update(self.by_id())
+        return MappingProxyType(self._index)
 
 
 def move_lines(entry: Entry, delta: int) -> None:

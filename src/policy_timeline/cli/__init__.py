@@ -144,6 +144,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("history", "what changed in the story files between git revisions"),
     "notify": ("notify", "deliver reminders to mail, chat and webhooks, each notice once"),
     "completion": ("completion", "print a completion script for bash, zsh or fish"),
+    "build": ("site", "a static site of the workspace: dashboard, pages, calendars, feed"),
+    "serve": ("site", "serve the site on this machine, rebuilt when a story file changes"),
 }
 
 
@@ -369,14 +371,18 @@ def resolve_as_of(text: str | None, zone: str) -> AsOf:
     """`--as-of` as given, or now. The one place that reads the clock."""
     from datetime import datetime
 
-    from ..dates import get_zone
+    from ..dates import DateError, get_zone
     from ..schedule import AsOf
     from .reading import read_human_date
 
     now = datetime.now(get_zone(zone))
     if text is None:
         return AsOf(now.date(), now, now.date().isoformat())
-    return AsOf.of_interval(read_human_date(text, "--as-of", now.date(), zone), zone)
+    interval = read_human_date(text, "--as-of", now.date(), zone)
+    try:
+        return AsOf.of_interval(interval, zone)
+    except DateError as error:
+        raise UsageError(f"--as-of: {error.message}") from None
 
 
 def load_or_fail(
@@ -489,7 +495,10 @@ def run() -> NoReturn:
     code = main()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(BrokenPipeError, ValueError):  # the reader left, or closed
-            stream.flush()
+            try:
+                stream.flush()
+            except OSError as error:  # a full disk or device behind the stream
+                code = _cannot_write(stream, error)
     os._exit(code)
 
 
@@ -511,6 +520,20 @@ def _check_workspace(args: argparse.Namespace) -> None:
     )
 
 
+def _cannot_write(stream: TextIO, error: OSError) -> int:
+    """A failed write to standard output or error: said on standard error if it can be."""
+    import contextlib
+
+    name = "standard output" if stream is sys.stdout else "standard error"
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        # what is left in the buffer cannot be written: let it go, once
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"timeline: error: cannot write to {name}: {error.strerror or error}\n")
+        sys.stderr.flush()
+    return EXIT_INVALID
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: one place where errors become messages and exit codes."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -519,6 +542,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parse_args(argv)
         _check_workspace(args)
         code = int(args.handler(args))
+        sys.stdout.flush()  # a full disk behind standard output is reported here
     except CliError as error:
         print(f"timeline: error: {terminal_safe(error.message)}", file=sys.stderr)
         code = error.exit_code
@@ -530,16 +554,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = EXIT_OK
+    except OSError as error:
+        if error.filename is not None or not _writing_stdout(error):
+            return _internal_error(error)
+        code = _cannot_write(sys.stdout, error)
     except Exception as error:  # the promise is: never a traceback
-        if os.environ.get("TIMELINE_DEBUG"):
-            raise
-        print(
-            f"timeline: internal error: {type(error).__name__}: {terminal_safe(str(error))}\n"
-            "  This is a bug in timeline; rerun with TIMELINE_DEBUG=1 for details and report it.",
-            file=sys.stderr,
-        )
-        code = EXIT_INVALID
+        return _internal_error(error)
     return code
+
+
+def _writing_stdout(error: OSError) -> bool:
+    """Whether a file-less OSError is standard output failing (full disk, device gone)."""
+    import errno
+
+    return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
+
+
+def _internal_error(error: Exception) -> int:
+    if os.environ.get("TIMELINE_DEBUG"):
+        raise error
+    print(
+        f"timeline: internal error: {type(error).__name__}: {terminal_safe(str(error))}\n"
+        "  This is a bug in timeline; rerun with TIMELINE_DEBUG=1 for details and report it.",
+        file=sys.stderr,
+    )
+    return EXIT_INVALID
 
 
 if __name__ == "__main__":

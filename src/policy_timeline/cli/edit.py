@@ -514,7 +514,7 @@ def _new_date(
     if base is None:
         raise CliError(f"--date: no entry with id {ref!r} to count from")
     moment = AsOf.of_interval(parse_edtf(announced, zone), zone)
-    known = effective(base, moment)
+    known = effective(base, moment, timeline)
     try:
         moved = shift(known.date, sign, offset)
     except DateError as error:

@@ -44,7 +44,7 @@ def cmd_show_entry(args: argparse.Namespace) -> int:
             f"{entry.id!r} is announced on {entry.announced.text if entry.announced else '?'}, "
             f"after {as_of.text}: not known yet at that moment"
         )
-    item = effective(entry, as_of)
+    item = effective(entry, as_of, timeline)
     depends_on = _depends_on(entry)
     dependents = _dependents(timeline, entry.id)
     if ctx.format == "json":

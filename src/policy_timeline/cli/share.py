@@ -1,12 +1,14 @@
 """`timeline export FORMAT [-o FILE]`: the exporters on the command line.
 
 The exporters are pure; this module picks the entries (the `show` filters, `--as-of`),
-calls one, and writes the text to stdout or, atomically, to a file.
+calls one, and writes the text to stdout, to a device or pipe, or atomically to a file.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,8 @@ def register(commands: Any) -> None:
                         help="one of: " + ", ".join(FORMATS) + " (default: from the name "
                         "given to -o, or json with --format json)")
     parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE (replaced atomically) instead of stdout; '-' is stdout")
+                        help="write to FILE instead of stdout ('-' is stdout): a regular file is "
+                        "replaced atomically, a device or pipe is written to")
     parser.add_argument("--diagram", choices=("timeline", "gantt"),
                         help="mermaid only: a timeline diagram (default) or a gantt of "
                         "deadlines, extensions and spans")
@@ -64,17 +67,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise UsageError(f"{option} applies to the {fmt} format only")
         options[name] = value
     text = export(args.export_format, timeline, as_of, entries, **options)
-    if args.output in (None, "-"):
-        # newline="" semantics: ICS lines end in CRLF and must stay so
-        stream = getattr(sys.stdout, "buffer", None)
-        if stream is not None and getattr(sys.stdout, "encoding", "").lower() != "utf-8":
-            sys.stdout.flush()
-            stream.write(text.encode("utf-8"))
-            stream.flush()
-        else:
-            sys.stdout.write(text)
-        return 0
-    write_atomically(Path(args.output), text)
+    write_output(args.output, text)
     return 0
 
 
@@ -123,13 +116,71 @@ def _formats() -> list[str]:
     return list(FORMATS)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace FILE atomically (the same guarantee as the editing commands)."""
+def write_output(output: str | None, text: str) -> None:
+    """Write an export where `-o` says, losing nothing that is there.
+
+    No `-o`, `-` and any path that is this process's standard output (`/dev/stdout`, even
+    when it is redirected to a file with `>>`) mean standard output. A regular file (or a
+    new path) is replaced atomically; anything else (a device such as /dev/full, a named
+    pipe, a terminal) is written directly, never replaced by a file.
+    """
+    data = text.encode("utf-8")
+    if output in (None, "-"):
+        _write_stream(sys.stdout, data)
+        return
+    assert output is not None
+    if output == "":
+        raise UsageError("-o needs a file name ('-' for standard output)")
+    try:
+        found = os.stat(output)  # follows symbolic links: what the path resolves to
+    except FileNotFoundError:
+        found = None
+    except OSError as error:
+        raise CliError(f"{output}: cannot write: {error.strerror or error}") from None
+    for stream in (sys.stdout, sys.stderr):
+        if found is not None and _is_stream(found, stream):
+            _write_stream(stream, data)  # `-o /dev/stdout >> log.txt` appends, as `>>` says
+            return
+    if found is not None and stat.S_ISDIR(found.st_mode):
+        raise CliError(f"{output}: is a directory")
+    try:
+        if found is None or stat.S_ISREG(found.st_mode):
+            write_atomically(Path(output), data)
+        else:
+            with open(output, "wb") as target:  # a device or a pipe: written, not replaced
+                target.write(data)
+    except OSError as error:
+        raise CliError(f"{output}: cannot write: {error.strerror or error}") from None
+
+
+def _is_stream(found: os.stat_result, stream: Any) -> bool:
+    try:
+        own = os.fstat(stream.fileno())
+    except (AttributeError, OSError, ValueError):  # not a real file (tests capture output)
+        return False
+    return (own.st_dev, own.st_ino) == (found.st_dev, found.st_ino)
+
+
+def _write_stream(stream: Any, data: bytes) -> None:
+    """Bytes to a text stream, as they are (ICS lines end in CRLF and must stay so)."""
+    buffer = getattr(stream, "buffer", None)
+    try:
+        if buffer is not None:
+            stream.flush()
+            buffer.write(data)
+            buffer.flush()
+        else:
+            stream.write(data.decode("utf-8"))
+            stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        name = "standard output" if stream is sys.stdout else "standard error"
+        raise CliError(f"cannot write to {name}: {error.strerror or error}") from None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace a regular FILE atomically (the same guarantee as the editing commands)."""
     from ..editing import write_atomic
 
-    if path.is_dir():
-        raise CliError(f"{path}: is a directory")
-    try:
-        write_atomic(path, text.encode("utf-8"))
-    except OSError as error:
-        raise CliError(f"{path}: cannot write: {error.strerror or error}") from None
+    write_atomic(path, data)

@@ -15,12 +15,13 @@ import json
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
-from html import escape
+from html import escape, unescape
 from typing import TYPE_CHECKING
 
-from ..dates import Interval, Precision, format_human, get_zone
-from ..schedule import countdown
-from . import clean_text, source_links, standing
+from .. import safe_text
+from ..dates import Interval, Precision, get_zone
+from ..presentation import Presentation, SourceLink, human, period, present
+from . import clean_text, source_links
 
 if TYPE_CHECKING:
     from ..schedule import AsOf, Effective
@@ -156,7 +157,7 @@ SCRIPT = """
 })();
 """
 
-_LINK = re.compile(r"\[([^\]\n]+)\]\(((?:https?://|mailto:)[^\s()<>\"]+)\)")
+_LINK = re.compile(r"\[([^\]\n]+)\]\(([^\s()]+)\)")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _EMPHASIS = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
 _CODE = re.compile(r"`([^`\n]+)`")
@@ -168,7 +169,7 @@ def _hash(text: str) -> str:
 
 def text(value: str) -> str:
     """File text as HTML text: control characters replaced, markup escaped."""
-    return escape(clean_text(value), quote=True)
+    return safe_text.html(value)
 
 
 def markdown(value: str) -> str:
@@ -178,11 +179,19 @@ def markdown(value: str) -> str:
     for paragraph in paragraphs:
         html = escape(paragraph, quote=True)
         html = _CODE.sub(r"<code>\1</code>", html)
-        html = _LINK.sub(r'<a href="\2" rel="noopener noreferrer">\1</a>', html)
+        html = _LINK.sub(_link, html)
         html = _BOLD.sub(r"<strong>\1</strong>", html)
         html = _EMPHASIS.sub(r"<em>\1</em>", html)
         rendered.append(f"<p>{html}</p>")
     return "".join(rendered)
+
+
+def _link(found: re.Match[str]) -> str:
+    """A Markdown link of an escaped summary: an `<a>` only to a safe URL, else as written."""
+    url = safe_text.safe_url(unescape(found.group(2)))
+    if url is None:
+        return found.group(0)
+    return f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer">{found.group(1)}</a>'
 
 
 def _day(day: date) -> str:
@@ -191,14 +200,14 @@ def _day(day: date) -> str:
 
 def group_of(interval: Interval) -> tuple[str, str]:
     """(key, heading): the month of the date, or the whole unit for coarser dates."""
-    first = interval.first_day
-    if interval.precision >= Precision.MONTH:
-        return f"{first:%Y-%m}", f"{MONTHS[first.month - 1]} {first.year}"
-    label = format_human(interval).lstrip("~").rstrip("?")
-    return f"{first:%Y-%m}/{int(interval.precision)}", label
+    return period(interval)
 
 
-def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str:
+def export(
+    timeline: Timeline, as_of: AsOf, entries: Sequence[Effective], preface: str = ""
+) -> str:
+    """The page; `preface` is HTML (already safe) put at the top of `<main>`, before the
+    timeline: a site's story page says there which story it is and what is due."""
     title = text(timeline.title)
     today_start = datetime.combine(as_of.day, datetime.min.time(), get_zone(timeline.timezone))
     rows: list[tuple[tuple[str, str], str]] = []
@@ -212,7 +221,8 @@ def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str
         if not placed and item.date.start > today_start:
             rows.append(today_row)
             placed = True
-        rows.append((group_of(item.date), _entry(timeline, item, as_of)))
+        shown = present(timeline, item, as_of)
+        rows.append(((shown.period_key, shown.period), _entry(timeline, shown)))
     if not placed:
         rows.append(today_row)
 
@@ -271,6 +281,7 @@ def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str
         "</ul>",
         "</header>",
         "<main>",
+        *([preface] if preface else []),
         *sections,
         "</main>",
         f"<footer><p>Exported by policy-timeline as of {_day(as_of.day)}. Dates are the "
@@ -288,9 +299,10 @@ def _select(ident: str, label: str, values: list[str]) -> str:
             "</select></label>")
 
 
-def _entry(timeline: Timeline, item: Effective, as_of: AsOf) -> str:
+def _entry(timeline: Timeline, shown: Presentation) -> str:
+    item = shown.item
     entry = item.entry
-    where = standing(item, as_of)
+    where = shown.standing
     classes = ["entry", f"state-{where.state}"]
     if entry.is_deadline or entry.reminded:
         classes.append("deadline")
@@ -298,7 +310,7 @@ def _entry(timeline: Timeline, item: Effective, as_of: AsOf) -> str:
         classes.append("span")
     tags_json = escape(json.dumps([clean_text(t) for t in entry.tags], ensure_ascii=False))
     actors_json = escape(json.dumps([clean_text(a) for a in entry.actors], ensure_ascii=False))
-    when = format_human(item.date)
+    when = shown.when
     out = [
         f'<li class="{" ".join(classes)}" id="entry-{escape(entry.id)}" '
         f'data-tags="{tags_json}" data-actors="{actors_json}">',
@@ -316,8 +328,8 @@ def _entry(timeline: Timeline, item: Effective, as_of: AsOf) -> str:
     if item.date.precision < Precision.DAY or item.date.approximate or item.date.uncertain:
         badges.append(f'<span class="badge">date: {text(item.date.text)}</span>')
     out.append(f'<p class="badges">{" ".join(badges)}</p>')
-    if where.days_left is not None:
-        line = f"Due {_day(item.due_day)} — {countdown(where.days_left)}"
+    if shown.due is not None:
+        line = f"Due {shown.due} — {where.countdown}"
         if where.window:
             line += f" (within the {escape(where.window)} lead time)"
         out.append(f'<p class="countdown">{line}</p>')
@@ -328,27 +340,25 @@ def _entry(timeline: Timeline, item: Effective, as_of: AsOf) -> str:
                    f"{text(entry.consequence)}</p>")
     if entry.summary:
         out.append(f'<div class="summary">{markdown(entry.summary)}</div>')
-    other = [claim for claim in item.claims if claim.date != item.date]
-    if other:
+    if shown.disputed:
         readings = "; ".join(
-            text(format_human(claim.date)) + _links_inline(timeline, claim.sources)
-            for claim in other
+            text(reading.label) + _links_inline(timeline, reading.claim.sources)
+            for reading in shown.disputed
         )
         out.append(f'<p class="claims"><strong>Disputed:</strong> other sources give '
                    f"{readings}</p>")
-    if item.applied:
+    if shown.history:
         out.append('<p class="history-title">History</p><ul class="history">')
-        previous = entry.date
-        for change in item.applied:
+        for move in shown.history:
+            change = move.change
             what: list[str] = []
-            if change.date is not None:
-                what.append(f"moved from {text(format_human(previous))} to "
-                            f"<strong>{text(format_human(change.date))}</strong>")
-                previous = change.date
+            if move.after is not None:
+                what.append(f"moved from {text(human(move.before))} to "
+                            f"<strong>{text(human(move.after))}</strong>")
             if change.status is not None:
                 what.append(f"marked <strong>{text(change.status)}</strong>")
             line = (f'<li><time datetime="{change.announced.first_day.isoformat()}">'
-                    f"{text(format_human(change.announced))}</time>: "
+                    f"{text(move.announced)}</time>: "
                     f"{', '.join(what) or 'noted'}")
             if change.note:
                 line += f" — {text(change.note)}"
@@ -361,15 +371,19 @@ def _entry(timeline: Timeline, item: Effective, as_of: AsOf) -> str:
         facts.append("Tags: " + ", ".join(text(tag) for tag in entry.tags))
     if facts:
         out.append(f'<p class="facts">{" · ".join(facts)}</p>')
-    if entry.sources:
-        out.append(f'<p class="sources">Sources: {_links(timeline, entry.sources)}</p>')
+    if shown.sources:
+        out.append(f'<p class="sources">Sources: {_format_links(shown.sources)}</p>')
     out.append("</article></li>")
     return "\n".join(out)
 
 
 def _links(timeline: Timeline, references: Sequence[str]) -> str:
+    return _format_links(source_links(timeline, references))
+
+
+def _format_links(links: Sequence[SourceLink]) -> str:
     rendered = []
-    for link in source_links(timeline, references):
+    for link in links:
         if link.url:
             rendered.append(f'<a href="{escape(link.url, quote=True)}" '
                             f'rel="noopener noreferrer">{escape(link.label)}</a>')

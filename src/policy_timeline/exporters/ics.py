@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from icalendar import Alarm, Calendar, Event, Timezone
+from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 
-from ..dates import Interval, Offset, Precision, format_human, get_zone
+from ..dates import Interval, Offset, Precision, distinct_leads, get_zone
+from ..presentation import disputed, history, human
+from ..safe_text import is_url
 from . import clean_text, source_links
 
 if TYPE_CHECKING:
@@ -40,7 +43,22 @@ _UNITS = {"d": ("day", "days"), "w": ("week", "weeks"), "mo": ("month", "months"
           "y": ("year", "years")}
 
 
-def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str:
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """Calendar-level properties of a published feed: its name (RFC 7986 `NAME`, and
+    `X-WR-CALNAME` for older clients) and how often clients should fetch it again
+    (`REFRESH-INTERVAL`, and `X-PUBLISHED-TTL` for Outlook and Google)."""
+
+    name: str
+    refresh: timedelta = timedelta(hours=12)
+
+
+def export(
+    timeline: Timeline,
+    as_of: AsOf,
+    entries: Sequence[Effective],
+    subscription: Subscription | None = None,
+) -> str:
     """The calendar, written an event at a time: each event is serialized as soon as it
     is built and dropped, so 100,000 entries never exist as icalendar objects all at
     once (they took 2 GB that way)."""
@@ -49,7 +67,14 @@ def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", one_line(timeline.title))
+    if subscription is None:
+        calendar.add("x-wr-calname", one_line(timeline.title))
+    else:
+        calendar.add("name", one_line(subscription.name))
+        calendar.add("x-wr-calname", one_line(subscription.name))
+        calendar.add("refresh-interval", vDuration(subscription.refresh),
+                     parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(subscription.refresh))
     stamp = as_of.moment.astimezone(UTC).replace(microsecond=0)
     end = b"END:VCALENDAR\r\n"
     head = calendar.to_ical()
@@ -113,7 +138,7 @@ def _summary(item: Effective) -> str:
     if entry.is_deadline:
         text = f"Deadline: {text}"
     if is_partial(item.date):
-        text += f" ({format_human(item.date)})"
+        text += f" ({human(item.date)})"
     if item.status != "open":
         text += f" [{item.status}]"
     return text
@@ -143,8 +168,13 @@ def _event(timeline: Timeline, item: Effective, stamp: datetime) -> Event:
     if urls:
         event.add("url", urls[0])
     if entry.reminded and item.status == "open":
-        for lead in entry.warn:
-            event.add_component(_alarm(item, lead))
+        triggers: set[timedelta] = set()
+        for lead in distinct_leads(entry.warn):  # of two firing together, the longer stays
+            alarm = _alarm(item, lead)
+            trigger = alarm.decoded("trigger")
+            if trigger not in triggers:
+                triggers.add(trigger)
+                event.add_component(alarm)
     return event
 
 
@@ -176,9 +206,12 @@ def _instant(interval: Interval, moment: datetime) -> datetime:
 
 
 def _alarm(item: Effective, lead: Offset) -> Alarm:
-    """Fires at the start of the day the lead time begins, in the entry's zone."""
+    """Fires at the start of the day the lead time begins, in the entry's zone (the first
+    day of the calendar when the lead time reaches back further, as `remind` counts it)."""
+    from ..schedule import lead_start
+
     entry = item.entry
-    alarm_day: date = item.due_day - lead.delta
+    alarm_day = lead_start(item.due_day, lead) or date.min
     if item.date.timed:
         dtstart = _instant(item.date, item.date.start)
         fire = datetime.combine(alarm_day, time(), get_zone(entry.zone))
@@ -204,7 +237,7 @@ def _description(timeline: Timeline, item: Effective) -> str:
     lines: list[str] = []
     if entry.summary:
         lines += [clean_text(entry.summary).strip(), ""]
-    date_line = f"Date: {format_human(item.date)}"
+    date_line = f"Date: {human(item.date)}"
     if is_partial(item.date) and not item.date.timed:
         precision = item.date.precision.name.lower()
         earliest = _day(item.date.first_day)
@@ -215,7 +248,7 @@ def _description(timeline: Timeline, item: Effective) -> str:
         if entry.consequence:
             lines.append(f"If missed: {clean_text(entry.consequence).strip()}")
         if entry.warn:
-            leads = ", ".join(lead_text(lead) for lead in entry.warn)
+            leads = ", ".join(lead_text(lead) for lead in distinct_leads(entry.warn))
             lines.append(
                 f"Reminders: {leads} before the due day, counted in calendar days in "
                 f"{entry.zone}; none once it is met, missed, cancelled or superseded."
@@ -223,23 +256,23 @@ def _description(timeline: Timeline, item: Effective) -> str:
     if item.status != "open":
         status = f"Status: {item.status}"
         lines.append(f"{status} ({clean_text(item.note)})" if item.note else status)
-    other = [claim for claim in item.claims if claim.date != item.date]
-    if other:
+    readings = disputed(item)
+    if readings:
         lines.append("Other dates reported:")
-        for claim in other:
-            refs = ", ".join(_link_text(timeline, claim.sources))
-            lines.append(f"- {format_human(claim.date)}" + (f" ({refs})" if refs else ""))
-    if item.applied:
+        for reading in readings:
+            refs = ", ".join(_link_text(timeline, reading.claim.sources))
+            lines.append(f"- {reading.label}" + (f" ({refs})" if refs else ""))
+    moves = history(item)
+    if moves:
         lines.append("History:")
-        previous = entry.date
-        for change in item.applied:
+        for move in moves:
+            change = move.change
             what: list[str] = []
-            if change.date is not None:
-                what.append(f"moved from {format_human(previous)} to {format_human(change.date)}")
-                previous = change.date
+            if move.after is not None:
+                what.append(f"moved from {human(move.before)} to {human(move.after)}")
             if change.status is not None:
                 what.append(f"status {change.status}")
-            line = f"- {format_human(change.announced)}: {', '.join(what) or 'noted'}"
+            line = f"- {move.announced}: {', '.join(what) or 'noted'}"
             if change.note:
                 line += f" ({clean_text(change.note)})"
             refs = ", ".join(_link_text(timeline, change.sources))
@@ -260,9 +293,9 @@ def _description(timeline: Timeline, item: Effective) -> str:
 
 def _link_text(timeline: Timeline, references: Sequence[str]) -> list[str]:
     return [
-        f"{link.label} <{link.url}>" if link.url and link.url != link.label else link.label
+        f"{link.label} <{link.url}>" if link.url and not is_url(link.label) else link.label
         for link in source_links(timeline, references)
     ]
 
 
-__all__ = ["export", "uid"]
+__all__ = ["Subscription", "export", "uid"]

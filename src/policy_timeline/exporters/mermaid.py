@@ -31,10 +31,12 @@ from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from ..dates import MONTH_ABBREVIATIONS, Interval, format_human
-from ..schedule import CLOSED, AsOf, Effective, countdown, sorted_by_effective, state_of
+from ..dates import MONTH_ABBREVIATIONS, Interval
+from ..presentation import history, human, standing
+from ..presentation import period as period_of
+from ..schedule import CLOSED, AsOf, Effective, sorted_by_effective, state_of
 from . import clean_text
-from .markdown import month_label, section_label
+from .markdown import month_label
 
 if TYPE_CHECKING:
     from ..timeline import Timeline
@@ -83,10 +85,8 @@ def _day(day: date) -> str:
 
 
 def _state(item: Effective, as_of: AsOf) -> str:
-    """`in 13 days`, `2 days overdue`, `cancelled`: a deadline's standing at T."""
-    if item.status != "open":
-        return item.status
-    return countdown((item.due_day - as_of.day).days)
+    """`in 13 days`, `2 days overdue`, `cancelled`, `passed`: a deadline's standing at T."""
+    return standing(item, as_of).countdown or "passed"
 
 
 def _event_text(item: Effective, as_of: AsOf) -> str:
@@ -107,7 +107,7 @@ def timeline_diagram(timeline: Timeline, as_of: AsOf, entries: Sequence[Effectiv
         if not placed and item.date.first_day > as_of.day:
             rows.append(today)
             placed = True
-        rows.append((section_label(item.date), mermaid_text(format_human(item.date)),
+        rows.append((period_of(item.date)[1], mermaid_text(human(item.date)),
                      _event_text(item, as_of)))
     if not placed:
         rows.append(today)
@@ -146,16 +146,15 @@ def _milestone(name: str, day: date, tags: str = "milestone") -> str:
 
 def _deadline_tasks(item: Effective, as_of: AsOf) -> Iterator[str]:
     entry = item.entry
-    previous: Interval = entry.date
-    for change in item.applied:
-        if change.date is None:
+    for move in history(item):
+        if move.after is None:
             continue
-        old, new = _due(previous), _due(change.date)
+        old, new = _due(move.before), _due(move.after)
         if new != old:
+            change = move.change
             note = f" — {change.note}" if change.note else ""
             verb = "extended" if new > old else "brought forward"
             yield _bar(f"{entry.title} {verb}{note}", min(old, new), max(old, new), "active")
-        previous = change.date
     yield _milestone(f"{entry.title} ({_state(item, as_of)})", item.due_day,
                      _deadline_tags(item, as_of))
 

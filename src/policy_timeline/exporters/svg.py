@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape as _xml_escape
 
+from .. import safe_text
 from ..dates import Interval, Precision, format_human
-from ..schedule import countdown
-from . import clean_text, standing
+from ..presentation import history, standing
+from . import clean_text
 
 if TYPE_CHECKING:
     from ..schedule import AsOf, Effective
@@ -59,7 +59,7 @@ text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans",
 
 def xml(text: str) -> str:
     """File text as XML character data (control characters replaced, markup escaped)."""
-    return _xml_escape(clean_text(text), {'"': "&quot;", "'": "&apos;"})
+    return safe_text.xml(text)
 
 
 def text_width(text: str, size: float = FONT) -> float:
@@ -134,17 +134,26 @@ def _month_start(day: date) -> date:
 
 
 def _next_month(day: date) -> date:
+    """The first of the next month; the last day of the calendar after December 9999."""
+    if (day.year, day.month) == (9999, 12):
+        return date.max
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
+_MARGIN_DAYS = timedelta(days=3)
+
+
 def _bounds(entries: Sequence[Effective], as_of: AsOf) -> tuple[date, date]:
+    """The months the chart covers, a few days beyond its first and last dates (within the
+    calendar: 0001-01-01 to 9999-12-31)."""
     days = [as_of.day]
     for item in entries:
         days += [item.date.first_day, item.date.last_day, item.due_day]
         days += [change.date.first_day for change in item.applied if change.date is not None]
         days.append(item.entry.date.first_day)
-    first = _month_start(min(days) - timedelta(days=3))
-    after = _next_month(max(days) + timedelta(days=3))
+    low, high = min(days), max(days)
+    first = _month_start(low - _MARGIN_DAYS) if low - date.min > _MARGIN_DAYS else date.min
+    after = _next_month(high + _MARGIN_DAYS) if date.max - high > _MARGIN_DAYS else date.max
     return first, after
 
 
@@ -161,11 +170,7 @@ def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str
     marks: list[_Mark] = []
     for item in entries:
         where = standing(item, as_of)
-        note = ""
-        if where.days_left is not None:
-            note = countdown(where.days_left)
-        elif where.state not in ("event", "open"):
-            note = where.state
+        note = where.countdown or ""
         interval = item.date
         band = None
         if interval.span:
@@ -179,11 +184,10 @@ def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str
                 band = (scale.x(interval.first_day),
                         scale.x(interval.last_day + timedelta(days=1)))
         mark = _Mark(item, where.state, shorten(item.entry.title), note, x, x_end, band)
-        previous = item.entry.date
-        for change in item.applied:
-            if change.date is not None and change.date != previous:
-                mark.moves.append((scale.mid(previous.first_day), scale.mid(change.date.first_day)))
-                previous = change.date
+        for move in history(item):
+            if move.after is not None and move.moved:
+                mark.moves.append((scale.mid(move.before.first_day),
+                                   scale.mid(move.after.first_day)))
         marks.append(mark)
 
     lanes: list[float] = []  # the right end of what each lane holds so far
@@ -236,16 +240,17 @@ def _day(day: date) -> str:
 
 
 def _axis(scale: _Scale, first: date, after: date, bottom: float) -> list[str]:
-    months_per_tick = 1
     month_px = scale.per_day * 30.4
-    while month_px * months_per_tick < 44 and months_per_tick < 12:
-        months_per_tick = {1: 3, 3: 6, 6: 12}[months_per_tick]
+    steps = (1, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000, 24000, 60000)
+    for months_per_tick in steps:  # ticks far enough apart for their labels, even over ages
+        if month_px * months_per_tick >= 44:
+            break
     out = [f'<line class="axis" x1="{MARGIN}" y1="{TOP - 14}" x2="{scale.x(after):.1f}" '
            f'y2="{TOP - 14}"/>']
     month = first
     index = 0
     while month < after:
-        if (month.month - 1) % months_per_tick == 0 or index == 0:
+        if (month.year * 12 + month.month - 1) % months_per_tick == 0 or index == 0:
             x = scale.x(month)
             out.append(f'<line class="grid" x1="{x:.1f}" y1="{TOP - 20}" x2="{x:.1f}" '
                        f'y2="{bottom:.1f}"/>')
@@ -254,9 +259,19 @@ def _axis(scale: _Scale, first: date, after: date, bottom: float) -> list[str]:
             else:
                 label, css = MONTHS[month.month - 1], "month muted"
             out.append(f'<text class="{css}" x="{x + 3:.1f}" y="{TOP - 20}">{label}</text>')
-        month = _next_month(month)
+        if month == date.max:
+            break
+        coarse = months_per_tick >= 12
+        month = _after_months(month, months_per_tick) if coarse else _next_month(month)
         index += 1
     return out
+
+
+def _after_months(month: date, months: int) -> date:
+    """The next first of a month whose index is a multiple of `months` (coarse axes)."""
+    index = (month.year * 12 + month.month - 1) // months * months + months
+    year, month_index = divmod(index, 12)
+    return date(year, month_index + 1, 1) if year <= 9999 else date.max
 
 
 def _diamond(x: float, y: float, r: float) -> str:

@@ -27,12 +27,13 @@ from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING
 
-from ..dates import MONTH_ABBREVIATIONS, Interval, Precision, format_human, get_zone
-from ..schedule import CLOSED, AsOf, Effective, countdown, end_start, sorted_by_effective
+from ..dates import MONTH_ABBREVIATIONS, Interval, Precision, get_zone
+from ..presentation import Move, Reading, SourceLink, human, present
+from ..schedule import AsOf, Effective, end_start, sorted_by_effective
 from . import clean_text, source_links
 
 if TYPE_CHECKING:
-    from ..timeline import Change, Claim, Timeline
+    from ..timeline import Timeline
 
 GROUPINGS = ("kind", "actor")
 
@@ -97,28 +98,27 @@ def _dates(interval: Interval) -> dict[str, object]:
     if interval.span or end != start:
         fields["end_date"] = end
     if _needs_display_date(interval):
-        fields["display_date"] = _plain(format_human(interval))
+        fields["display_date"] = _plain(human(interval))
     return fields
 
 
 def _sources(timeline: Timeline, references: Sequence[str]) -> str:
+    return _links(source_links(timeline, references))
+
+
+def _links(links: Sequence[SourceLink]) -> str:
     parts = []
-    for link in source_links(timeline, references):
+    for link in links:
         label = _html(link.label)
         parts.append(f'<a href="{_html(link.url)}">{label}</a>' if link.url else label)
     return ", ".join(parts)
 
 
-def _state(item: Effective, as_of: AsOf) -> str:
-    if item.status in CLOSED or item.status == "missed":
-        return item.status
-    return countdown((item.due_day - as_of.day).days)
-
-
-def _change(timeline: Timeline, change: Change) -> str:
-    text = f"{_html(format_human(change.announced))}:"
-    if change.date is not None:
-        text += f" moved to {_html(format_human(change.date))}"
+def _change(timeline: Timeline, move: Move) -> str:
+    change = move.change
+    text = f"{_html(move.announced)}:"
+    if move.after is not None:
+        text += f" moved to {_html(human(move.after))}"
     if change.status is not None:
         text += f" status {_html(change.status)}"
     if change.note:
@@ -128,8 +128,9 @@ def _change(timeline: Timeline, change: Change) -> str:
     return text
 
 
-def _claim(timeline: Timeline, claim: Claim) -> str:
-    text = _html(format_human(claim.date))
+def _claim(timeline: Timeline, reading: Reading) -> str:
+    claim = reading.claim
+    text = _html(reading.label)
     if claim.note:
         text += f" — {_html(claim.note)}"
     if claim.sources:
@@ -138,6 +139,7 @@ def _claim(timeline: Timeline, claim: Claim) -> str:
 
 
 def _body(timeline: Timeline, item: Effective, as_of: AsOf) -> str:
+    shown = present(timeline, item, as_of)
     entry = item.entry
     facts = [entry.kind, *([", ".join(entry.actors)] if entry.actors else [])]
     if entry.confidence != "confirmed":
@@ -145,25 +147,26 @@ def _body(timeline: Timeline, item: Effective, as_of: AsOf) -> str:
     if item.status != "open":
         facts.append(item.status)
     parts = [f"<p><em>{' · '.join(_html(fact) for fact in facts)}</em></p>"]
-    if entry.reminded:
-        parts.append(f"<p><strong>Due {_day(item.due_day)}: {_state(item, as_of)}</strong></p>")
+    where = shown.standing
+    if entry.reminded and where.state != "event":  # an entry's own warn: not once it passed
+        state = where.countdown
+        parts.append(f"<p><strong>Due {_day(item.due_day)}: {state}</strong></p>")
     if entry.consequence:
         parts.append(f"<p>If it passes: {_html(entry.consequence)}</p>")
     if entry.summary:
         parts.append(f"<p>{_html(entry.summary)}</p>")
-    if item.applied:
-        if item.moved:
-            parts.append(f"<p>First dated {_html(format_human(entry.date))}.</p>")
-        changes = "".join(f"<li>{_change(timeline, change)}</li>" for change in item.applied)
+    if shown.history:
+        if shown.first_dated is not None:
+            parts.append(f"<p>First dated {_html(shown.first_dated)}.</p>")
+        changes = "".join(f"<li>{_change(timeline, move)}</li>" for move in shown.history)
         parts.append(f"<p>Changes:</p><ul>{changes}</ul>")
-    readings = [claim for claim in item.claims if claim.date != item.date]
-    if readings:
+    if shown.disputed:
         parts.append("<p>Disputed: also dated "
-                     + "; ".join(_claim(timeline, claim) for claim in readings) + "</p>")
+                     + "; ".join(_claim(timeline, r) for r in shown.disputed) + "</p>")
     if entry.tags:
         parts.append(f"<p>Tags: {', '.join(_html(tag) for tag in entry.tags)}</p>")
-    if entry.sources:
-        parts.append(f"<p>Sources: {_sources(timeline, entry.sources)}</p>")
+    if shown.sources:
+        parts.append(f"<p>Sources: {_links(shown.sources)}</p>")
     return "".join(parts)
 
 

@@ -141,7 +141,7 @@ def plan(
                 if found is not None and as_of is not None and isinstance(interval, dates.Interval):
                     # an export says the date as of its own moment: compare at that moment
                     at = as_of if item.known_at is None else AsOfType.of_moment(item.known_at, zone)
-                    now = effective(found, at).date
+                    now = effective(found, at, timeline).date
                     if (now.start, now.end) != (interval.start, interval.end):
                         result.moved.append(
                             Moved(existing, now.text, str(item.fields["date"]), item)
