@@ -10,9 +10,7 @@ next `$ ` line, are what it prints (stdout and stderr, as a terminal shows them)
 command runs from a fresh copy of the repository's example files (timeline.yaml,
 examples/, tests/fixtures/), the commands of one block one after another in the same
 folder, with COLUMNS=100 and NO_COLOR=1. Illustrations that are not to be run go in
-```sh blocks. A ```json block laid out by hand, after a line `<!-- output of: timeline ... -->`,
-is compared with that command's output as JSON by the tests (and kept up to date by hand).
-`--check` changes nothing and exits 1 when a file is stale; the tests in
+```sh blocks. `--check` changes nothing and exits 1 when a file is stale; the tests in
 tests/test_docs.py do the same.
 """
 
@@ -264,21 +262,6 @@ def _block(path: Path, lines: list[str], start: int, end: int) -> Block:
         text = " ".join(part.rstrip("\\").strip() for part in source)[2:]
         commands.append(Command(path, start + first + 1, text.strip(), source, output, blank_after))
     return Block(path, start, end, prologue, commands)
-
-
-_OUTPUT_OF = re.compile(r"^<!-- output of: (timeline .*) -->$")
-
-
-def json_examples(path: Path) -> Iterator[Block]:
-    """The ```json blocks laid out by hand that say which command prints them, on the line
-    before: `<!-- output of: timeline ... -->`. They are compared as JSON, not as text."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for index, line in enumerate(lines[:-1]):
-        said = _OUTPUT_OF.match(line)
-        if said and lines[index + 1] == "```json":
-            end = lines.index("```", index + 2)
-            command = Command(path, index + 1, said.group(1), [], lines[index + 2 : end], 0)
-            yield Block(path, index + 2, end, [], [command])
 
 
 def example_environment(home: Path) -> dict[str, str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import re
 import subprocess
 import sys
@@ -111,24 +110,6 @@ def test_console_example_prints_what_the_page_shows(block: generate.Block) -> No
     for command, output in zip(block.commands, generate.run_block(block), strict=True):
         assert not any("Traceback" in line for line in output), command.where
         assert output == command.output, f"{command.where}: {REGENERATE}"
-
-
-JSON_EXAMPLES = [block for path in generate.doc_files() for block in generate.json_examples(path)]
-
-
-@pytest.mark.parametrize(
-    "block", JSON_EXAMPLES, ids=[f"{b.path.relative_to(ROOT)}:{b.start}" for b in JSON_EXAMPLES]
-)
-def test_a_json_example_is_what_its_command_prints(block: generate.Block) -> None:
-    """A hand-laid-out JSON example: the same document as the command prints (by hand)."""
-    (command,) = block.commands
-    assert generate.problems_of(command) == []
-    (output,) = generate.run_block(block)
-    assert json.loads("\n".join(output)) == json.loads("\n".join(command.output)), command.where
-
-
-def test_json_examples_are_found() -> None:
-    assert any(block.path.name == "news-and-diff.md" for block in JSON_EXAMPLES)
 
 
 def test_a_console_example_with_a_wrong_output_is_caught(tmp_path: Path) -> None:
