@@ -33,7 +33,6 @@ Nothing here imports PyYAML, pydantic or rich: a warm `timeline remind` needs no
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import operator
 import os
@@ -41,6 +40,7 @@ import pickle
 import re
 import struct
 import sys
+import time
 import zlib
 from array import array
 from bisect import bisect_right
@@ -67,21 +67,10 @@ _SEGMENT_NAME = re.compile(r"segment-[0-9a-f]{32}")
 _HEADER = struct.Struct("<8sQQQIII")  # magic, the three sections' lengths, their CRC-32s
 SWEEP_GRACE_NS = 3600 * 10**9  # unused cache files younger than this are left alone
 MERGE_SEGMENTS = 8  # at most this many segments per payload (see `_plan`)
-_CODE = (
-    "prefilter.py",
-    "__init__.py",
-    "cache.py",
-    "dates.py",
-    "loader.py",
-    "model.py",
-    "result.py",
-    "scan.py",
-    "timeline.py",
-)
 
 
 def directory() -> str | None:
-    """The cache folder, or None when caching is turned off.
+    """The cache folder as configured, or None when caching is turned off.
 
     Paths here are plain strings (`os.path`): pathlib costs a warm `remind` 3 ms to import.
     """
@@ -94,6 +83,39 @@ def directory() -> str | None:
     return os.path.join(base, "policy-timeline")
 
 
+def refusal(folder: str | None = None) -> str | None:
+    """Why the cache folder must not be used (SPEC section 6), or None when it may be.
+
+    A folder that another user owns, or that group or others can write, could hold files
+    planted to change the answers: it is refused, and commands run uncached.
+    """
+    folder = directory() if folder is None else folder
+    if folder is None:
+        return None
+    try:
+        stat = os.lstat(folder)
+    except OSError:
+        return None  # not there yet: it is made private when first written
+    import stat as stat_module
+
+    if not stat_module.S_ISDIR(stat.st_mode):
+        return f"the cache folder {folder} is not a folder"
+    if stat.st_uid != os.getuid():
+        return f"the cache folder {folder} belongs to another user"
+    if stat.st_mode & 0o022:
+        return (
+            f"the cache folder {folder} can be written by group or others "
+            f"(chmod 700 it, or set TIMELINE_CACHE_DIR)"
+        )
+    return None
+
+
+def _usable() -> str | None:
+    """The cache folder when it is turned on and safe to use, else None."""
+    folder = directory()
+    return folder if folder is not None and refusal(folder) is None else None
+
+
 # ----------------------------------------------------------------------- keys
 
 
@@ -101,16 +123,31 @@ def _stat_key(stat: os.stat_result) -> tuple[int, ...]:
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
+_PROGRAM: list[str] = []  # the fingerprint, computed once per process
+
+
 def _code_key() -> str:
-    """The package version, Python, and the loader's code as installed (size and mtime)."""
-    here = os.path.dirname(__file__)
+    """The program as installed: the package version, Python, the cache format, and every
+    file of the package (path, size, mtime), so that any change to any module is a miss."""
+    if not _PROGRAM:
+        _PROGRAM.append(program_fingerprint(os.path.dirname(os.path.abspath(__file__))))
+    return _PROGRAM[0]
+
+
+def program_fingerprint(package: str) -> str:
+    """Every file under the folder `package` (but compiled bytecode) with its size and
+    mtime, beside the version of the program and of Python."""
     parts = [__version__, sys.version, str(FORMAT)]
-    for name in _CODE:
-        try:
-            stat = os.stat(os.path.join(here, name))
-            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{name}:-")
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                parts.append(f"{path}:-")
+                continue
+            parts.append(f"{os.path.relpath(path, package)}:{stat.st_size}:{stat.st_mtime_ns}")
     return "\n".join(parts)
 
 
@@ -238,15 +275,59 @@ def _pickler(stream: Any) -> pickle.Pickler:
     return pickler
 
 
-def _loads(data: bytes) -> Any:
-    # unpickling makes many objects at once, which would run the collector over and over
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.loads(data)
-    finally:
-        if was_enabled:
-            gc.enable()
+# What a cache file may name when it is read back: the standard types our records hold and
+# our own record classes, nothing else (SPEC section 6: nothing read from a cache runs).
+_STANDARD = {
+    ("datetime", "datetime"),
+    ("datetime", "date"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+    ("array", "array"),
+    ("array", "_array_reconstructor"),
+}
+
+
+def _records_of(module: Any) -> set[str]:
+    """The names of the record classes (dataclasses, enums) a module defines."""
+    from enum import Enum
+
+    return {
+        name
+        for name, value in vars(module).items()
+        if isinstance(value, type)
+        and value.__module__ == module.__name__
+        and (hasattr(value, "__dataclass_fields__") or issubclass(value, Enum))
+    }
+
+
+_ALLOWED: dict[str, set[str]] = {}
+
+
+def _allowed() -> dict[str, set[str]]:
+    if not _ALLOWED:
+        from . import dates, timeline
+
+        _ALLOWED[timeline.__name__] = _records_of(timeline)
+        _ALLOWED[dates.__name__] = _records_of(dates)
+        _ALLOWED[__name__] = {"_Segment", "_rebuild"}
+    return _ALLOWED
+
+
+class _Unpickler(pickle.Unpickler):
+    """Unpickles only data: `find_class` admits the standard types our records hold and
+    our own record classes; anything else a file names (a function to call, a class with
+    side effects) makes the file unreadable, a miss."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _STANDARD or name in _allowed().get(module, ()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"a cache file names {module}.{name}: not read")
+
+
+def _loads(data: bytes | memoryview) -> Any:
+    from io import BytesIO
+
+    return _Unpickler(BytesIO(data)).load()
 
 
 # ---------------------------------------------------------------------- payloads
@@ -342,20 +423,14 @@ def _read_reminded(data: bytes, keep: Keep | None) -> LoadResult:
     wanted = keep(files[0].timezone if files else "UTC") if keep is not None else None
     view = memoryview(data)[start:]
     entries: list[Entry] = []
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        begin = 0
-        for summary, end, delta in zip(summaries, ends, moves, strict=True):
-            if wanted is None or wanted(summary):
-                entry = pickle.loads(view[begin:end])
-                if delta:
-                    move_lines(entry, delta)
-                entries.append(entry)
-            begin = end
-    finally:
-        if was_enabled:
-            gc.enable()
+    begin = 0
+    for summary, end, delta in zip(summaries, ends, moves, strict=True):
+        if wanted is None or wanted(summary):
+            entry = _loads(view[begin:end])
+            if delta:
+                move_lines(entry, delta)
+            entries.append(entry)
+        begin = end
     result = LoadResult(Timeline(files, tuple(entries), sources), problems)
     if not isinstance(result.timeline.files, tuple) or not all(
         isinstance(e, Entry) for e in entries
@@ -430,14 +505,30 @@ def _read_blobs(folder: str, name: str) -> dict[tuple[str, int], tuple[bytes, An
     return blobs
 
 
-def _read_index(folder: str, name: str) -> tuple[list[_Record], str] | None:
+class _Index(NamedTuple):
+    """What an index file holds: each file's record, the payload, the files' absolute
+    paths (to forget timelines that no longer exist), and when it was last used."""
+
+    records: list[_Record]
+    payload: str
+    paths: list[str]
+    used_ns: int  # the index file's mtime: refreshed at most once an hour by a hit
+
+
+def _read_index(folder: str, name: str) -> _Index | None:
     try:
         with open(os.path.join(folder, name), "rb") as stream:
             data = stream.read()
-        records, payload = pickle.loads(data)
-        if not isinstance(payload, str) or not isinstance(records, list):
+            used = os.fstat(stream.fileno()).st_mtime_ns
+        records, payload, paths = _loads(data)
+        if (
+            not isinstance(payload, str)
+            or not isinstance(records, list)
+            or not isinstance(paths, list)
+            or not all(isinstance(path, str) for path in paths)
+        ):
             return None
-        return [_Record(*record) for record in records], payload
+        return _Index([_Record(*record) for record in records], payload, paths, used)
     except Exception:  # a broken index is a miss, whatever broke it
         return None
 
@@ -456,7 +547,7 @@ def lookup(
     `keep` too, only those of them that it keeps (see `prefilter`).
     """
     found = Lookup(None, [os.fspath(p) for p in paths], {}, {})
-    folder = directory()
+    folder = _usable()
     if folder is None:
         return found
     code = _code_key()
@@ -468,7 +559,11 @@ def lookup(
         except OSError:
             return found
         found.stats[path] = stat
-        record = index[0][position] if index is not None and position < len(index[0]) else None
+        record = (
+            index.records[position]
+            if index is not None and position < len(index.records)
+            else None
+        )
         if record is not None and record.trusted and record.stat == _stat_key(stat):
             digests.append(record.digest)
             continue
@@ -481,19 +576,22 @@ def lookup(
             return found
         found.contents[path] = data
         digests.append(_digest(data))
-    if index is None or len(index[0]) != len(found.paths):
+    if index is None or len(index.records) != len(found.paths):
         return found
-    if [r.digest for r in index[0]] != digests:
-        found.previous = index[1]
+    if [r.digest for r in index.records] != digests:
+        found.previous = index.payload
         return found
     payload = _payload_name(found.paths, digests, code)
-    if payload != index[1]:
+    if payload != index.payload:
         return found
     result = _read_payload(folder, payload, reminded_only, keep)
     if result is not None and found.contents:
         # the files were hashed (touched, or recorded too soon after a change): record
         # their stat again, so that the next run can trust it
         _write_index(folder, found, digests, payload, code)
+    elif result is not None and time.time_ns() - index.used_ns > REFRESH_NS:
+        with contextlib.suppress(OSError):  # mark it used, for `sweep`
+            os.utime(os.path.join(folder, _index_name(found.paths, code)))
     found.result = result
     return found
 
@@ -502,7 +600,7 @@ def _previous(found: Lookup) -> tuple[dict[str, Chunks], _Stored] | None:
     """What the last error-free load of these files kept, to parse only the entries that
     changed since and to store only what is new; None when there is none (or it is
     unreadable)."""
-    folder = directory()
+    folder = _usable()
     name = found.previous
     if folder is None or name is None or not _PAYLOAD_NAME.fullmatch(name):
         return None
@@ -720,7 +818,8 @@ def _write_index(
             stat = found.stats[path]
             last_change = max(stat.st_mtime_ns, stat.st_ctime_ns)
             records.append((_stat_key(stat), digest, probe - last_change > RACY_NS))
-        data = pickle.dumps((records, payload), protocol=pickle.HIGHEST_PROTOCOL)
+        paths = [os.path.abspath(path) for path in found.paths]
+        data = pickle.dumps((records, payload, paths), protocol=pickle.HIGHEST_PROTOCOL)
         _write_atomically(folder, _index_name(found.paths, code), [data])
     except Exception:  # a cache that cannot be written is only slower
         return
@@ -731,22 +830,20 @@ def store(
 ) -> None:
     """Remember an error-free load of exactly the bytes whose SHA-256 are `hashes`;
     `stored` is what the previous payload of these files held, when it was read."""
-    folder = directory()
+    folder = _usable()
     if folder is None or result.errors or set(hashes) != set(found.paths):
         return
     code = _code_key()
     digests = [hashes[path] for path in found.paths]
     payload = _payload_name(found.paths, digests, code)
-    was_enabled = gc.isenabled()
-    gc.disable()
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         previous = _read_index(folder, _index_name(found.paths, code))
         used = _write_payload(folder, payload, result, stored)
         _write_index(folder, found, digests, payload, code)
-        if previous is not None and previous[1] != payload:
+        if previous is not None and previous.payload != payload:
             with contextlib.suppress(FileNotFoundError):  # the content it described is gone
-                os.unlink(os.path.join(folder, previous[1]))
+                os.unlink(os.path.join(folder, previous.payload))
         if stored is not None and stored.name != payload:
             keep = {segment.name for segment in used}
             for segment in stored.table:
@@ -757,31 +854,39 @@ def store(
             sweep(folder)  # a load from scratch is slow anyway: the time to tidy up
     except Exception:  # a cache that cannot be written is only slower
         return
-    finally:
-        if was_enabled:
-            gc.enable()
+
+
+MAX_TIMELINES = 32  # lists of files remembered at once; the least recently used go first
+REFRESH_NS = 3600 * 10**9  # a hit marks its index as used at most this often
 
 
 def sweep(folder: str, grace_ns: int = SWEEP_GRACE_NS) -> None:
-    """Delete the cache files that no index leads to any more and that are older than
-    `grace_ns`: left by a process that was killed while writing, or by two that stored
-    after the same edit at once. A younger file may be one another process is writing."""
-    import time
-
+    """Bound the cache: forget the lists of files of which one no longer exists, and all
+    but the `MAX_TIMELINES` most recently used; then delete every file that no index leads
+    to any more. A file nothing leads to that is younger than `grace_ns` is left alone
+    (another process may be writing it), unless what led to it was just forgotten."""
     names = os.listdir(folder)
-    payloads: set[str] = set()
+    live: list[tuple[int, str, _Index]] = []
+    forgotten: set[str] = set()
     for name in names:
-        if name.startswith("index-"):
-            index = _read_index(folder, name)
-            if index is not None:
-                payloads.add(index[1])
-    segments: set[str] = set()
-    for name in payloads:
-        try:
-            table = _loads(_read_section(folder, name, 1))[3]
-            segments.update(segment.name for segment in table)
-        except Exception:  # unreadable: what it refers to may go (it is a miss anyway)
+        if not name.startswith("index-"):
             continue
+        index = _read_index(folder, name)
+        if index is None or not all(os.path.exists(path) for path in index.paths):
+            if index is not None:
+                forgotten.add(index.payload)
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))
+            continue
+        live.append((index.used_ns, name, index))
+    live.sort(reverse=True)
+    for _, name, index in live[MAX_TIMELINES:]:
+        forgotten.add(index.payload)
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(folder, name))
+    payloads = {index.payload for _, _, index in live[:MAX_TIMELINES]}
+    segments = _segments_of(folder, payloads)
+    forgotten_segments = _segments_of(folder, forgotten - payloads) - segments
     cutoff = time.time_ns() - grace_ns
     for name in names:
         unused = (
@@ -789,38 +894,37 @@ def sweep(folder: str, grace_ns: int = SWEEP_GRACE_NS) -> None:
             or (name.startswith("timeline-") and name not in payloads)
             or name.startswith(".tmp-")
         )
+        if not unused:
+            continue
         path = os.path.join(folder, name)
+        gone = name in forgotten or name in forgotten_segments
         with contextlib.suppress(OSError):
-            if unused and os.stat(path).st_mtime_ns < cutoff:
+            if gone or os.stat(path).st_mtime_ns < cutoff:
                 os.unlink(path)
 
 
+def _segments_of(folder: str, payloads: set[str]) -> set[str]:
+    segments: set[str] = set()
+    for name in payloads:
+        try:
+            table = _loads(_read_section(folder, name, 1))[3]
+            segments.update(segment.name for segment in table)
+        except Exception:  # unreadable: what it refers to may go (it is a miss anyway)
+            continue
+    return segments
+
+
 def load(
-    paths: Sequence[str],
-    *,
-    reminded_only: bool = False,
-    keep: Keep | None = None,
-    hold: Callable[[LoadResult], object] | None = None,
+    paths: Sequence[str], *, reminded_only: bool = False, keep: Keep | None = None
 ) -> LoadResult:
     """Like `loader.load`, through the cache: the same result, faster when nothing changed.
 
-    `reminded_only` and `keep`: see `lookup`; a miss returns every reminded entry, and
-    gives the whole load to `hold` (a caller that would rather keep it than pay for
-    freeing it)."""
+    `reminded_only` and `keep`: see `lookup`."""
     found = lookup(paths, reminded_only=reminded_only, keep=keep)
     if found.result is not None:
         return found.result
-    # reading the previous load, loading and storing make many objects and no cycles
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        result = _load_and_store(found)
-    finally:
-        if was_enabled:
-            gc.enable()
+    result = _load_and_store(found)
     if reminded_only and not result.errors:
-        if hold is not None:
-            hold(result)
         return LoadResult(reminded_subset(result.timeline), list(result.problems))
     return result
 
