@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .dates import Interval, Offset
+from .dates import Interval, Offset, Relative
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +98,11 @@ class Entry:
     consequence: str | None = None
     zone: str = "UTC"  # the zone of the file the entry came from
     location: Location | None = None
+    relative: Relative | None = None  # the date as written relative to another entry
 
     @property
     def is_deadline(self) -> bool:
-        return self.kind == "deadline"
+        return self.kind.lower() == "deadline"
 
     @property
     def reminded(self) -> bool:
