@@ -1125,8 +1125,8 @@ def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
         interval = resolved.get(cast(str, record.entry_id))
         entry: Entry | None = None
         if interval is not None and record.fields is not None:
-            relative = cast(Relative, record.parsed)
-            entry = Entry(date=interval, relative=relative, **record.fields)
+            written = cast(Relative, record.parsed)
+            entry = Entry(date=interval, relative=written, **record.fields)
         elif before is not None and interval is not None:
             # a reused entry whose relative date counts from a date that moved: a new one
             entry = before if before.date == interval else replace(before, date=interval)
