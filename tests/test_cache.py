@@ -86,33 +86,22 @@ def test_cached_result_equals_loaded_result() -> None:
     assert reminded.timeline.entries == tuple(e for e in cold.timeline.entries if e.reminded)
 
 
-@pytest.mark.parametrize("twins", [True, False], ids=["twins", "constructors"])
-def test_pickled_entries_load_as_the_same_objects(
-    twins: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """What `_rebuild` makes is equal to the original, of its real (frozen) class, and
-    hashes alike; also where an interpreter refuses the twin (the constructor is used)."""
-    import io
+def test_cached_entries_are_the_same_frozen_records() -> None:
+    """Entries read from the cache are equal to the loaded ones, of the same classes,
+    hash alike, and cannot be changed."""
     from dataclasses import FrozenInstanceError
 
-    entries = cold_load([str(EXAMPLE)]).timeline.entries
+    path = str(EXAMPLE)
+    entries = cold_load([path]).timeline.entries
     assert any(e.changes for e in entries) and any(e.claims for e in entries)
-    monkeypatch.setattr(cache, "_TWINS", {})
-    if not twins:
-        real = cache._twin
-
-        def refused(name: str) -> tuple[type, None]:
-            cache._TWINS[name] = known = (real(name)[0], None)
-            return known
-
-        monkeypatch.setattr(cache, "_twin", refused)
-    stream = io.BytesIO()
-    cache._pickler(stream).dump(entries)
-    loaded = cache._loads(stream.getvalue())
+    assert any(e.relative is not None for e in entries)
+    cache.load([path])
+    found = cache.lookup([path]).result
+    assert found is not None
+    loaded = found.timeline.entries
     assert loaded == entries
     assert all(type(a) is type(b) for a, b in zip(loaded, entries, strict=True))
     assert [hash(e.date) for e in loaded] == [hash(e.date) for e in entries]
-    assert all((twin is None) != twins for _, twin in cache._TWINS.values())
     with pytest.raises(FrozenInstanceError):
         loaded[0].title = "changed"  # type: ignore[misc]
 

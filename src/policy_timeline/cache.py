@@ -51,7 +51,7 @@ from typing import Any, NamedTuple
 
 from . import __version__
 from .result import Chunks, LoadResult
-from .timeline import Entry, Timeline, move_lines
+from .timeline import Entry, Timeline, moved
 
 #: Given the timeline's zone, which reminded entries to read (by their `prefilter`
 #: summary); the others are left pickled. Only for `reminded_only` reads.
@@ -199,60 +199,14 @@ class Lookup:
 
 
 def _reducer(cls: type) -> Callable[[Any], tuple[Any, tuple[Any, ...]]]:
-    """Dump a frozen dataclass as its fields, read by one `attrgetter` (the quickest way),
-    to be loaded by `_rebuild`."""
-    name = f"{cls.__module__}.{cls.__qualname__}"
+    """Write one of our frozen dataclasses as its class and its fields' values: read back,
+    the class is called with them (quicker than pickle's default, which sets each slot)."""
     names = [f.name for f in fields(cls) if f.init]
     if len(names) == 1:
         only = names[0]
-        return lambda obj: (_rebuild, (name, getattr(obj, only)))
+        return lambda obj: (cls, (getattr(obj, only),))
     getter = operator.attrgetter(*names)
-    return lambda obj: (_rebuild, (name, *getter(obj)))
-
-
-_TWINS: dict[str, tuple[type, type | None]] = {}
-
-
-def _rebuild(name: str, *values: Any) -> Any:
-    """Load one of our frozen dataclasses from its fields, five times faster than its
-    constructor (whose frozen `__setattr__` calls and checks are most of a warm load).
-
-    The object is made as its *twin*, a plain class with the same slots, then given its
-    real class: the fields of data we wrote ourselves need no checking. Where Python
-    does not allow that, the constructor is called.
-    """
-    known = _TWINS.get(name) or _twin(name)
-    cls, twin = known
-    if twin is None:
-        return cls(*values)
-    obj = twin(*values)
-    obj.__class__ = cls
-    return obj
-
-
-def _twin(name: str) -> tuple[type, type | None]:
-    import importlib
-
-    module, _, qualname = name.rpartition(".")
-    if module not in (f"{__package__}.timeline", f"{__package__}.dates"):
-        raise pickle.UnpicklingError(f"not a class of ours: {name}")
-    cls = getattr(importlib.import_module(module), qualname)
-    names = tuple(f.name for f in fields(cls))
-    twin: type | None = None
-    if getattr(cls, "__slots__", None) == names:
-        source = "def __init__(self, {}):\n{}\n".format(
-            ", ".join(names), "\n".join(f"    self.{n} = {n}" for n in names)
-        )
-        namespace: dict[str, Any] = {}
-        exec(source, namespace)  # as `dataclasses` makes an __init__: the fields are ours
-        twin = type(f"_{cls.__name__}Twin", (), {"__slots__": names, **namespace})
-        try:
-            probe: Any = object.__new__(twin)
-            probe.__class__ = cls
-        except TypeError:  # an interpreter that does not allow it: the constructor, then
-            twin = None
-    _TWINS[name] = cls, twin
-    return cls, twin
+    return lambda obj: (cls, getter(obj))
 
 
 def _pickler(stream: Any) -> pickle.Pickler:
@@ -309,7 +263,7 @@ def _allowed() -> dict[str, set[str]]:
 
         _ALLOWED[timeline.__name__] = _records_of(timeline)
         _ALLOWED[dates.__name__] = _records_of(dates)
-        _ALLOWED[__name__] = {"_Segment", "_rebuild"}
+        _ALLOWED[__name__] = {"_Segment", "_Table", "_Full", "_Reminded", "_Trailer"}
     return _ALLOWED
 
 
@@ -362,22 +316,59 @@ class _Segment(NamedTuple):
     size: int  # entries
 
 
+class _Table(NamedTuple):
+    """What the loader's `Chunks` of one file need beside the entries (see `result`)."""
+
+    context: tuple[str, tuple[Any, ...]]
+    digests: bytes
+    lines: array[int]
+    relative: dict[int, Any]
+    ranks: array[int]
+
+
+class _Reminded(NamedTuple):
+    """The head of the reminded section; each reminded entry's pickle follows it."""
+
+    files: tuple[Any, ...]
+    sources: dict[str, Any]
+    problems: list[Any]
+    summaries: list[Any]  # each entry's `prefilter` summary
+    ends: list[int]  # where each entry's pickle ends, from the end of this head
+    moves: list[int]  # how many lines each entry's text moved since it was pickled
+
+
+class _Full(NamedTuple):
+    """The full section: the load but its entries, and where those are in the segments."""
+
+    files: tuple[Any, ...]
+    sources: dict[str, Any]
+    problems: list[Any]
+    table: list[_Segment]
+    order: array[int]  # each entry's place in the segments, in timeline order
+    moves: array[int]  # how many lines each entry's text moved since it was pickled
+    tables: dict[str, _Table]  # per file read by chunks
+
+
+class _Trailer(NamedTuple):
+    """For each reminded entry: the stored entry it was pickled from, and at which line."""
+
+    keys: list[tuple[str, int]]  # (segment, place)
+    lines: list[int]
+
+
 class _Stored:
     """What a payload held, read back to write the next one cheaply (see above)."""
 
-    __slots__ = ("blobs", "dates", "entries", "name", "order", "pickled", "table")
+    __slots__ = ("blobs", "name", "order", "pickled", "table")
 
     def __init__(
         self,
         name: str,
         table: list[_Segment],
-        entries: list[Entry],  # timeline order; holds them alive, so their `id()`s stay theirs
         order: array[int],  # each entry's place in the concatenated segments
         pickled: list[int],  # each entry's line as pickled in its segment
-        dates: list[Any],  # each entry's date as read (a relative one may be replaced later)
     ) -> None:
-        self.name, self.table, self.entries, self.order = name, table, entries, order
-        self.pickled, self.dates = pickled, dates
+        self.name, self.table, self.order, self.pickled = name, table, order, pickled
         # reminded entries' pickles by (segment, place): bytes, prefilter summary, line
         self.blobs: dict[tuple[str, int], tuple[bytes, Any, int]] = {}
 
@@ -409,43 +400,42 @@ def _read_section(folder: str, name: str, which: int) -> bytes:
     return data
 
 
-def _reminded_meta(data: bytes) -> tuple[Any, int]:
-    """The reminded section's small pickle (files, sources, problems, summaries, where
-    each entry's pickle ends, how far to move it) and where the entries' pickles start."""
-    (meta_length,) = _LENGTH.unpack_from(data)
-    start = _LENGTH.size + meta_length
-    return _loads(data[_LENGTH.size : start]), start
+def _reminded_head(data: bytes) -> tuple[_Reminded, int]:
+    """The head of the reminded section and where the entries' pickles start."""
+    (head_length,) = _LENGTH.unpack_from(data)
+    start = _LENGTH.size + head_length
+    head = _loads(data[_LENGTH.size : start])
+    if not isinstance(head, _Reminded):
+        raise _Broken
+    return head, start
 
 
 def _read_reminded(data: bytes, keep: Keep | None) -> LoadResult:
     """The reminded section; with `keep`, only the entries it asks for are unpickled."""
-    (files, sources, problems, summaries, ends, moves), start = _reminded_meta(data)
+    head, start = _reminded_head(data)
+    files = head.files
     wanted = keep(files[0].timezone if files else "UTC") if keep is not None else None
     view = memoryview(data)[start:]
     entries: list[Entry] = []
     begin = 0
-    for summary, end, delta in zip(summaries, ends, moves, strict=True):
+    for summary, end, lines in zip(head.summaries, head.ends, head.moves, strict=True):
         if wanted is None or wanted(summary):
-            entry = _loads(view[begin:end])
-            if delta:
-                move_lines(entry, delta)
-            entries.append(entry)
+            entries.append(moved(_loads(view[begin:end]), lines))
         begin = end
-    result = LoadResult(Timeline(files, tuple(entries), sources), problems)
-    if not isinstance(result.timeline.files, tuple) or not all(
-        isinstance(e, Entry) for e in entries
-    ):
+    if not isinstance(files, tuple) or not all(isinstance(e, Entry) for e in entries):
         raise _Broken
-    return result
+    return LoadResult(Timeline(files, tuple(entries), head.sources), head.problems)
 
 
 def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[LoadResult, _Stored]:
     """The whole load, its entries read from the segments; with `keep_state`, also what
     writing the next payload from it needs, and the entries are where they were pickled
-    (only for the loader, as `previous`)."""
-    files, sources, problems, table, order, moves, tables = _loads(data)
+    (only for the loader, as `previous`: it moves each by how far its text moved)."""
+    full = _loads(data)
+    if not isinstance(full, _Full):
+        raise _Broken
     pool: list[Entry] = []
-    for segment in table:
+    for segment in full.table:
         if not isinstance(segment, _Segment) or not _SEGMENT_NAME.fullmatch(segment.name):
             raise _Broken
         with open(os.path.join(folder, segment.name), "rb") as stream:
@@ -456,35 +446,35 @@ def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[Load
         if not isinstance(part, list) or len(part) != segment.size:
             raise _Broken
         pool.extend(part)
-    entries = [pool[place] for place in order]
+    entries = [pool[place] for place in full.order]
     del pool  # entries no longer used (merged away later) go now
+    moves = full.moves
     if len(entries) != len(moves) or not all(isinstance(e, Entry) for e in entries):
         raise _Broken
     pickled: list[int] = []
-    dates: list[Any] = []
     if keep_state:
-        # the entries are left where they were pickled, and so are the chunks' lines: the
-        # loader moves each entry once, by how far its text moved since
         pickled = [_line(entry) for entry in entries]
-        dates = [entry.date for entry in entries]
     else:
-        for entry, delta in zip(entries, moves, strict=True):
-            if delta:
-                move_lines(entry, delta)
+        entries = [moved(entry, lines) for entry, lines in zip(entries, moves, strict=True)]
     chunks: dict[str, Chunks] = {}
-    for path, (context, digests, lines, relative, ranks) in tables.items():
-        if keep_state:
-            lines = array(
-                "q", [line - moves[rank] for line, rank in zip(lines, ranks, strict=True)]
-            )
+    for path, table in full.tables.items():
+        lines = table.lines
+        if keep_state:  # where each chunk began when its entry was pickled
+            ranks = table.ranks
+            lines = array("q", [line - moves[rank] for line, rank in zip(lines, ranks, strict=True)])
         chunks[path] = Chunks(
-            context, digests, lines, tuple(entries[rank] for rank in ranks), relative, ranks
+            table.context,
+            table.digests,
+            lines,
+            tuple(entries[rank] for rank in table.ranks),
+            table.relative,
+            table.ranks,
         )
-    timeline = Timeline(files, tuple(entries), sources)
-    if not isinstance(files, tuple) or not isinstance(problems, list):
+    if not isinstance(full.files, tuple) or not isinstance(full.problems, list):
         raise _Broken
-    state = _Stored("", list(table), entries, order, pickled, dates)
-    return LoadResult(timeline, problems, chunks), state
+    timeline = Timeline(full.files, tuple(entries), full.sources)
+    state = _Stored("", list(full.table), full.order, pickled)
+    return LoadResult(timeline, full.problems, chunks), state
 
 
 def _line(entry: Entry) -> int:
@@ -494,12 +484,14 @@ def _line(entry: Entry) -> int:
 def _read_blobs(folder: str, name: str) -> dict[tuple[str, int], tuple[bytes, Any, int]]:
     """The reminded entries' pickles by the stored entry they were made from (see `_Stored`)."""
     data = _read_section(folder, name, 0)
-    keys, lines = _loads(_read_section(folder, name, 2))
-    meta, start = _reminded_meta(data)
-    summaries, ends = meta[3:5]
+    trailer = _loads(_read_section(folder, name, 2))
+    if not isinstance(trailer, _Trailer):
+        raise _Broken
+    head, start = _reminded_head(data)
     blobs: dict[tuple[str, int], tuple[bytes, Any, int]] = {}
     begin = start
-    for key, line, summary, end in zip(keys, lines, summaries, ends, strict=True):
+    entries = zip(trailer.keys, trailer.lines, head.summaries, head.ends, strict=True)
+    for key, line, summary, end in entries:
         blobs[key] = (data[begin : start + end], summary, line)
         begin = start + end
     return blobs
@@ -676,7 +668,17 @@ class _Plan:
         self.pickled, self.fresh = pickled, fresh
 
 
-def _plan(entries: Sequence[Entry], stored: _Stored | None) -> _Plan:
+def _origins(result: LoadResult) -> list[int]:
+    """For each entry (in timeline order), its place in the previous load's timeline when
+    the loader took it from there unchanged (its text the same, its date the same), or -1."""
+    origins = [-1] * len(result.timeline.entries)
+    for chunks in result.chunks.values():
+        for rank, origin in zip(chunks.ranks, chunks.origins, strict=True):
+            origins[rank] = origin
+    return origins
+
+
+def _plan(entries: Sequence[Entry], origins: Sequence[int], stored: _Stored | None) -> _Plan:
     """Keep the stored entries whose content is unchanged where they are (only their lines
     may have moved); the others go to a new segment. A segment of which at most half is
     still used is merged into the new one, and so are all but the biggest when there
@@ -688,18 +690,13 @@ def _plan(entries: Sequence[Entry], stored: _Stored | None) -> _Plan:
     table = stored.table if stored is not None else []
     if stored is not None:
         bases = list(accumulate((s.size for s in table), initial=0))
-        where = {id(entry): n for n, entry in enumerate(stored.entries)}
-        for position, entry in enumerate(entries):
-            n = where.get(id(entry))
-            if n is None:
+        for position, origin in enumerate(origins):
+            if origin < 0 or origin >= len(stored.order):
                 continue
-            before = stored.dates[n]
-            if before is not entry.date and before != entry.date:
-                continue  # a relative date that moved with the entry it counts from
-            at = stored.order[n]
+            at = stored.order[origin]
             which = bisect_right(bases, at) - 1
             segment[position], place[position] = which, at - bases[which]
-            pickled[position] = stored.pickled[n]
+            pickled[position] = stored.pickled[origin]
     used = [0] * len(table)
     for which in segment:
         if which >= 0:
@@ -730,7 +727,7 @@ def _write_payload(
     """Write the payload (and a segment for what is new); returns the segments it uses."""
     timeline = result.timeline
     entries = timeline.entries
-    plan = _plan(entries, stored)
+    plan = _plan(entries, _origins(result) if stored is not None else [], stored)
     if plan.fresh or not plan.table:
         segment = _write_segment(folder, [entries[n] for n in plan.fresh])
         for place, position in enumerate(plan.fresh):
@@ -741,11 +738,11 @@ def _write_payload(
     order = array("q", [bases[s] + p for s, p in zip(plan.segment, plan.place, strict=True)])
     moves = array("q", [_line(e) - line for e, line in zip(entries, plan.pickled, strict=True)])
     tables = {
-        path: (c.context, c.digests, c.lines, c.relative, c.ranks)
+        path: _Table(c.context, c.digests, c.lines, c.relative, c.ranks)
         for path, c in result.chunks.items()
     }
     full = _dumps(
-        (timeline.files, timeline.sources, result.problems, plan.table, order, moves, tables)
+        _Full(timeline.files, timeline.sources, result.problems, plan.table, order, moves, tables)
     )
     reminded, trailer = _reminded_sections(result, plan, stored)
     sections = [reminded, full, trailer]
@@ -798,9 +795,11 @@ def _reminded_sections(
         moves.append(_line(entry) - line)
         keys.append(key)
         lines.append(line)
-    meta = _dumps((timeline.files, timeline.sources, result.problems, summaries, ends, moves))
-    reminded = b"".join((_LENGTH.pack(len(meta)), meta, blobs.getvalue()))
-    return reminded, _dumps((keys, lines))
+    head = _dumps(
+        _Reminded(timeline.files, timeline.sources, result.problems, summaries, ends, moves)
+    )
+    reminded = b"".join((_LENGTH.pack(len(head)), head, blobs.getvalue()))
+    return reminded, _dumps(_Trailer(keys, lines))
 
 
 def _write_index(
@@ -907,8 +906,8 @@ def _segments_of(folder: str, payloads: set[str]) -> set[str]:
     segments: set[str] = set()
     for name in payloads:
         try:
-            table = _loads(_read_section(folder, name, 1))[3]
-            segments.update(segment.name for segment in table)
+            full = _loads(_read_section(folder, name, 1))
+            segments.update(segment.name for segment in full.table)
         except Exception:  # unreadable: what it refers to may go (it is a miss anyway)
             continue
     return segments

@@ -38,7 +38,7 @@ from .timeline import (
     Problem,
     Source,
     Timeline,
-    move_lines,
+    moved,
 )
 
 if TYPE_CHECKING:
@@ -626,6 +626,7 @@ class _Record:
     first_line: int = 0
     reused: bool = False  # taken from the previous load: its entry's date is from then
     rank: int = -1  # where its entry was in the (previous, once resolved) sorted timeline
+    origin: int = -1  # reused unchanged: where its entry was in the previous timeline
 
     def locate(self, keys: Sequence[str | int]) -> Location:
         root, index = self.root, self.index
@@ -692,6 +693,7 @@ def _chunks(file: _FileLoad) -> Chunks:
         entries,
         {n: r.parsed for n, r in enumerate(records) if isinstance(r.parsed, Relative)},
         array("q", [r.rank for r in records]),
+        array("q", [r.origin for r in records]),
     )
 
 
@@ -995,10 +997,7 @@ def _reused(
 ) -> _Record:
     """The record of an unchanged chunk (`data[start:end]`, now from line `line`), from
     what the previous load kept of it; made in one call, as there are 100,000s."""
-    entry = previous.entries[position]
-    delta = line - previous.lines[position]
-    if delta:
-        move_lines(entry, delta)
+    entry = moved(previous.entries[position], line - previous.lines[position])
     parsed = previous.relative.get(position) or entry.date
     rank = previous.ranks[position]
     return _Record(
@@ -1014,6 +1013,7 @@ def _reused(
         first_line=line,
         reused=True,
         rank=rank,
+        origin=rank,
     )
 
 
@@ -1130,6 +1130,8 @@ def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
         elif before is not None and interval is not None:
             # a reused entry whose relative date counts from a date that moved: a new one
             entry = before if before.date == interval else replace(before, date=interval)
+        if entry is not before:
+            record.origin = -1  # not as the previous load stored it
         record.entry, record.fields = entry, None
         if entry is None:
             continue

@@ -8,7 +8,7 @@ standard library so that they are cheap to import and to cache (the hot path of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .dates import Interval, Offset, Relative
 
@@ -141,24 +141,27 @@ class Timeline:
         return {entry.id: entry for entry in self.entries}
 
 
-def move_lines(entry: Entry, delta: int) -> None:
-    """Move an entry's locations `delta` lines, in place (its text moved in the file).
+def moved(entry: Entry, lines: int) -> Entry:
+    """The same entry with its text `lines` further down the file (up, when negative): a
+    new record, with every location in it moved."""
+    if not lines:
+        return entry
+    return replace(
+        entry,
+        location=_moved(entry.location, lines),
+        claims=tuple(replace(c, location=_moved(c.location, lines)) for c in entry.claims),
+        changes=tuple(
+            replace(
+                change,
+                location=_moved(change.location, lines),
+                claims=tuple(replace(c, location=_moved(c.location, lines)) for c in change.claims),
+            )
+            for change in entry.changes
+        ),
+    )
 
-    Only for an entry made for the current load (unpickled from the cache) that nothing
-    else holds yet: building a new one for every entry below an inserted line would cost
-    more than the rest of the load.
-    """
-    move = object.__setattr__
-    move(entry, "location", _moved(entry.location, delta))
-    for claim in entry.claims:
-        move(claim, "location", _moved(claim.location, delta))
-    for change in entry.changes:
-        move(change, "location", _moved(change.location, delta))
-        for claim in change.claims:
-            move(claim, "location", _moved(claim.location, delta))
 
-
-def _moved(location: Location | None, delta: int) -> Location | None:
+def _moved(location: Location | None, lines: int) -> Location | None:
     if location is None:
         return None
-    return Location(location.path, location.line + delta, location.column)
+    return Location(location.path, location.line + lines, location.column)
