@@ -460,8 +460,8 @@ def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[Load
     for path, table in full.tables.items():
         lines = table.lines
         if keep_state:  # where each chunk began when its entry was pickled
-            ranks = table.ranks
-            lines = array("q", [line - moves[rank] for line, rank in zip(lines, ranks, strict=True)])
+            pairs = zip(lines, table.ranks, strict=True)
+            lines = array("q", [line - moves[rank] for line, rank in pairs])
         chunks[path] = Chunks(
             table.context,
             table.digests,
