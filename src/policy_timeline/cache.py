@@ -1,32 +1,40 @@
 """A content-addressed cache of loaded timelines, so an unchanged file is parsed once.
 
 Where: `$TIMELINE_CACHE_DIR`, else `$XDG_CACHE_HOME/policy-timeline`, else
-`~/.cache/policy-timeline`; `TIMELINE_NO_CACHE=1` turns it off.
+`~/.cache/policy-timeline`; `TIMELINE_NO_CACHE=1` turns it off. A convenience, never an
+authority (SPEC section 6):
+
+- nothing read from it runs: files are unpickled by `_Unpickler`, whose `find_class`
+  admits only our own record classes and the standard types they hold;
+- any change to the timeline files or to the program is a miss: every name includes a
+  fingerprint of every file of the installed package, the package version and Python's;
+- a folder that another user owns, or that group or others can write, is not used
+  (`refusal` says why, and the command runs uncached);
+- it stays bounded: `sweep` forgets the lists of files of which one no longer exists,
+  and all but the `MAX_TIMELINES` most recently used, with everything only they used.
 
 Three kinds of files live there:
 
 - an *index* per list of files as given (`-f a.yaml -f b.yaml`), recording for each file
-  its `stat` (device, inode, size, mtime, ctime) and the SHA-256 of its bytes, and the
-  name of the payload;
-- a *payload* per content: the name is a hash of the package's code and version, the
-  Python version, and every file's path and content hash. It holds the entries that can
-  ever be reminded (what `timeline remind` needs, a tenth of a typical file), each
-  pickled on its own beside a `prefilter` summary so that `remind` unpickles only those
-  that might be due at T; and the rest of the `LoadResult`, whose entries it finds in
-  *segments*;
+  its `stat` (device, inode, size, mtime, ctime) and the SHA-256 of its bytes, the files'
+  absolute paths, and the name of the payload;
+- a *payload* per content: the name is a hash of the program's fingerprint and every
+  file's path and content hash. It holds the entries that can ever be reminded (what
+  `timeline remind` needs, a tenth of a typical file), each pickled on its own beside a
+  `prefilter` summary so that `remind` unpickles only those that might be due at T; and
+  the rest of the `LoadResult`, whose entries it finds in *segments*;
 - *segments*: pickled lists of entries, written once, shared by a payload and the next
   one. After an edit only the entries whose text changed are pickled again, into a new
-  segment, and an entry that only moved down the file is moved when it is read (see
-  "payloads" below).
+  segment; an entry whose text only moved down the file is stored once, and read back as
+  a new record moved by as many lines (see "payloads" below).
 
 Never stale: a file whose `stat` differs from the record is hashed, and only its content
 decides. `stat` alone is trusted only when the record was written well after the file's
 last change (a change within the same clock tick as the record could keep size, mtime and
 ctime: git's "racy clean" problem), otherwise the file is hashed too. Only error-free loads
 are stored. Files are written to a temporary name and renamed, so readers see a whole file
-or none; anything unreadable, truncated or corrupt is a miss and a normal load follows.
-A payload that is replaced is deleted with the segments only it used; what a killed or
-concurrent writer leaves behind is swept by the next load from scratch (`sweep`).
+or none; anything unreadable, truncated, corrupt or naming what it may not is a miss and a
+normal load follows. A payload that is replaced is deleted with the segments only it used.
 Nothing here imports PyYAML, pydantic or rich: a warm `timeline remind` needs none of them.
 """
 

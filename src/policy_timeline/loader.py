@@ -661,8 +661,8 @@ def load(
     `contents` holds bytes already read for some paths (the cache hashes exactly the
     bytes that are parsed); other paths are read here. `previous` holds what an earlier
     load of a path kept (`LoadResult.chunks`): its entries whose text is unchanged are
-    taken over (their locations and relative dates updated in place, so that earlier
-    result must not be used any more) instead of being parsed again.
+    taken over instead of being parsed again (as new records when their text moved or
+    the date they count from changed; nothing of that earlier result is changed).
     """
     problems: list[Problem] = []
     loaded: list[_FileLoad] = []
@@ -1218,9 +1218,9 @@ def _resolve_relative(
         assert isinstance(relative, Relative)
         base = resolved[relative.ref]
         target = seen[relative.ref]
-        if member.reused and target.reused and member.entry and base is _date_before(target):
-            # both texts unchanged and the date it counts from is the very one from the
-            # previous load: so is this one (shifting dates is the slow part of a load)
+        if member.reused and target.reused and member.entry and base == _date_before(target):
+            # both texts unchanged and the date it counts from is the one of the previous
+            # load: so is this one (shifting dates is the slow part of a load)
             resolved[cast(str, member.entry_id)] = member.entry.date
             continue
         try:
