@@ -412,3 +412,18 @@ def test_an_entry_keeps_its_relative_date_as_written(write: Callable[[str], Path
     assert relative is not None and (relative.ref, relative.sign, relative.text) == ("a", 1, "a + 2w")
     assert (relative.offset.amount, relative.offset.unit) == (2, "w")
     assert by_id["b"].date.start.date().isoformat() == "2025-08-24"
+
+
+def test_moving_an_entry_keeps_every_field() -> None:
+    """`moved` makes a new record with every location moved and nothing else changed."""
+    from policy_timeline.timeline import moved
+
+    entries = load([Path(__file__).resolve().parent.parent / "examples" / "truce-extended.yaml"])
+    for entry in entries.timeline.entries:
+        there = moved(entry, 7)
+        assert there is not entry and moved(there, -7) == entry
+        assert there.location is not None and entry.location is not None
+        assert there.location.line == entry.location.line + 7
+        lines = [c.location.line for c in there.changes if c.location is not None]
+        assert lines == [c.location.line + 7 for c in entry.changes if c.location is not None]
+    assert moved(entry, 0) is entry

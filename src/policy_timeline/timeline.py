@@ -8,7 +8,10 @@ standard library so that they are cheap to import and to cache (the hot path of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from .dates import Interval, Offset, Relative
 
@@ -146,22 +149,41 @@ def moved(entry: Entry, lines: int) -> Entry:
     new record, with every location in it moved."""
     if not lines:
         return entry
-    return replace(
-        entry,
-        location=_moved(entry.location, lines),
-        claims=tuple(replace(c, location=_moved(c.location, lines)) for c in entry.claims),
-        changes=tuple(
-            replace(
+    claims = entry.claims
+    if claims:
+        claims = tuple(_with(c, location=_moved(c.location, lines)) for c in claims)
+    changes = entry.changes
+    if changes:
+        changes = tuple(
+            _with(
                 change,
                 location=_moved(change.location, lines),
-                claims=tuple(replace(c, location=_moved(c.location, lines)) for c in change.claims),
+                claims=tuple(_with(c, location=_moved(c.location, lines)) for c in change.claims),
             )
-            for change in entry.changes
-        ),
-    )
+            for change in changes
+        )
+    return _with(entry, location=_moved(entry.location, lines), claims=claims, changes=changes)
 
 
 def _moved(location: Location | None, lines: int) -> Location | None:
     if location is None:
         return None
     return Location(location.path, location.line + lines, location.column)
+
+
+_T = TypeVar("_T")
+_GETTERS: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
+
+
+def _with(record: _T, **changes: Any) -> _T:
+    """`dataclasses.replace` for our records, a few times quicker (moving the entries of a
+    big file is done 100,000 times): every field read at once, the class called with them."""
+    cls = type(record)
+    known = _GETTERS.get(cls)
+    if known is None:
+        names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+        known = _GETTERS[cls] = names, attrgetter(*names)
+    names, getter = known
+    values = dict(zip(names, getter(record), strict=True))
+    values.update(changes)
+    return cls(**values)
