@@ -505,3 +505,31 @@ def test_the_cache_remembers_a_bounded_number_of_timelines(
     assert len(files) <= 3 * (5 + 1), sorted(p.name for p in files)
     assert cache.lookup([str(paths[-1])]).result is not None  # the latest is still there
     assert cache.lookup([str(paths[0])]).result is None  # the oldest went
+
+
+def test_a_well_formed_payload_that_names_a_function_is_never_run(
+    run: Callable[..., Run], write: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """A planted payload with the right magic, lengths and checksums, whose sections are
+    pickles that call `os.system`: the checksums pass, the unpickler still refuses."""
+    import pickle
+    import zlib
+
+    path = write(SMALL)
+    argv = ("-f", str(path), "--as-of", "2025-07-28", "remind", "--format", "json")
+    expected = run(*argv)
+    marker = tmp_path / "executed"
+    planted = pickle.dumps(_Hostile(marker))
+    reminded = cache._LENGTH.pack(len(planted)) + planted
+    sections = [reminded, planted, planted]
+    header = cache._HEADER.pack(
+        cache._MAGIC, *(len(s) for s in sections), *(zlib.crc32(s) for s in sections)
+    )
+    [payload] = cache_dir().glob("timeline-*")
+    payload.write_bytes(header + b"".join(sections))
+    for command in (argv, ("-f", str(path), "--as-of", "2025-07-28", "show", "--all")):
+        again = run(*command)
+        assert again.code == 0
+    again = run(*argv)
+    assert not marker.exists(), "a cache file ran code"
+    assert (again.code, again.out) == (expected.code, expected.out)

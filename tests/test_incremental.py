@@ -408,7 +408,7 @@ def stored_table() -> list[cache._Segment]:
     folder = cache.directory()
     assert folder is not None
     [payload] = [p.name for p in Path(folder).glob("timeline-*")]
-    return list(cache._loads(cache._read_section(folder, payload, 1)).table)
+    return list(cache._loads(cache._read_section(folder, payload, cache.FULL)).table)
 
 
 def test_after_an_edit_only_the_changed_entry_is_pickled_again(

@@ -73,6 +73,7 @@ _PAYLOAD_NAME = re.compile(r"timeline-[0-9a-f]{40}")
 _LENGTH = struct.Struct("<Q")
 _SEGMENT_NAME = re.compile(r"segment-[0-9a-f]{32}")
 _HEADER = struct.Struct("<8sQQQIII")  # magic, the three sections' lengths, their CRC-32s
+REMINDED, FULL, TRAILER = 0, 1, 2  # a payload's sections, in the order they are written
 SWEEP_GRACE_NS = 3600 * 10**9  # unused cache files younger than this are left alone
 MERGE_SEGMENTS = 8  # at most this many segments per payload (see `_plan`)
 
@@ -386,13 +387,14 @@ def _read_payload(
 ) -> LoadResult | None:
     try:
         if reminded_only:
-            return _read_reminded(_read_section(folder, name, 0), keep)
-        return _read_full(folder, _read_section(folder, name, 1))[0]
+            return _read_reminded(_read_section(folder, name, REMINDED), keep)
+        return _read_full(folder, _read_section(folder, name, FULL))[0]
     except Exception:  # a broken payload is a miss, whatever broke it
         return None
 
 
 def _read_section(folder: str, name: str, which: int) -> bytes:
+    """One section of a payload (`REMINDED`, `FULL` or `TRAILER`), checked."""
     with open(os.path.join(folder, name), "rb") as stream:
         header = stream.read(_HEADER.size)
         if len(header) != _HEADER.size:
@@ -491,8 +493,8 @@ def _line(entry: Entry) -> int:
 
 def _read_blobs(folder: str, name: str) -> dict[tuple[str, int], tuple[bytes, Any, int]]:
     """The reminded entries' pickles by the stored entry they were made from (see `_Stored`)."""
-    data = _read_section(folder, name, 0)
-    trailer = _loads(_read_section(folder, name, 2))
+    data = _read_section(folder, name, REMINDED)
+    trailer = _loads(_read_section(folder, name, TRAILER))
     if not isinstance(trailer, _Trailer):
         raise _Broken
     head, start = _reminded_head(data)
@@ -605,7 +607,7 @@ def _previous(found: Lookup) -> tuple[dict[str, Chunks], _Stored] | None:
     if folder is None or name is None or not _PAYLOAD_NAME.fullmatch(name):
         return None
     try:
-        result, stored = _read_full(folder, _read_section(folder, name, 1), keep_state=True)
+        result, stored = _read_full(folder, _read_section(folder, name, FULL), keep_state=True)
         stored.name = name
         try:
             stored.blobs = _read_blobs(folder, name)
@@ -914,7 +916,7 @@ def _segments_of(folder: str, payloads: set[str]) -> set[str]:
     segments: set[str] = set()
     for name in payloads:
         try:
-            full = _loads(_read_section(folder, name, 1))
+            full = _loads(_read_section(folder, name, FULL))
             segments.update(segment.name for segment in full.table)
         except Exception:  # unreadable: what it refers to may go (it is a miss anyway)
             continue
