@@ -362,3 +362,13 @@ def test_khal_keeps_tricky_text(khal: Callable[..., str], tmp_path: Path) -> Non
     assert "<script>console.error('injected')</script> Zölle, Gespräche; 关税 ✓" in listed
     assert "Line one, with commas; semicolons" in listed
     assert "2025-03-10 07:00|Deadline: Vote at noon" in listed  # noon in Berlin, in New York
+
+
+def test_a_written_backslash_n_stays_text_not_a_line_break() -> None:
+    """icalendar's own escaping reads a literal `\\N` as a line break; ours does not."""
+    entry = Entry(id="x", title="a \\N b", date=parse_edtf("2025-05-12"), date_text="2025-05-12")
+    timeline = Timeline((FileInfo("t.yaml", "T", "UTC", ()),), (entry,))
+    as_of = AsOf.of_day(date(2025, 5, 1))
+    text = export("ics", timeline, as_of, list(known_entries(timeline, as_of)))
+    assert "SUMMARY:a \\\\N b\r\n" in text
+    assert _property(text, "x", "SUMMARY") == "a \\N b"

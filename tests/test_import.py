@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BUNDLED
+from conftest import BUNDLED, Run
 from policy_timeline import importers
 from policy_timeline.dates import DateError, parse_edtf, parse_offset
 from policy_timeline.loader import load
@@ -350,3 +351,24 @@ def test_our_export_passed_through_another_calendar_is_still_ours(tmp_path: Path
     expiry = by_title["90-day tariff freeze expires"]
     assert expiry.fields["kind"] == "deadline" and expiry.fields["warn"] == ["14d", "3d"]
     assert expiry.preferred_id == "truce-expiry"
+
+
+def test_backslashes_before_n_comma_and_semicolon_come_back_as_written(
+    run: Callable[..., Run], tmp_path: Path
+) -> None:
+    """icalendar alone reads an escaped backslash before N as a line break."""
+    title = "\\N and \\, and \\; end\\"
+    source = tmp_path / "a.yaml"
+    source.write_text(
+        "title: A\nevents:\n  - id: a\n    title: '" + title + "'\n    date: 2025-05-12\n",
+        encoding="utf-8",
+    )
+    calendar = tmp_path / "a.ics"
+    assert run("-f", str(source), "--as-of", "2025-01-01", "export", "ics",
+               "-o", str(calendar)).code == 0
+    target = tmp_path / "b.yaml"
+    target.write_text("title: B\nevents: []\n", encoding="utf-8")
+    done = run("-f", str(target), "--as-of", "2025-01-01", "import", str(calendar))
+    assert done.code == 0, done.err
+    [entry] = load([target]).timeline.entries
+    assert entry.title == title

@@ -371,3 +371,91 @@ def test_bundled_file_loads_clean() -> None:
         result = load([path])
         assert result.problems == [], [str(p) for p in result.problems]
         assert len(result.timeline.entries) >= 10
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "message"),
+    [
+        ("entry", "staus", "unknown key 'staus': entries have no 'status'; a status is set by a change"),
+        ("entry", "status", "unknown key 'status': entries have no 'status'; a status is set by a change"),
+        ("entry", "tittle", "unknown key 'tittle' (did you mean 'title'?)"),
+        ("entry", "url", "unknown key 'url': entries have no 'url'; a URL belongs to a source"),
+        ("change", "stauts", "unknown key 'stauts' (did you mean 'status'?)"),
+        ("change", "titl", "unknown key 'titl'"),
+    ],
+)
+def test_an_unknown_key_suggests_only_what_belongs_there(
+    write: Callable[[str], Path], where: str, key: str, message: str
+) -> None:
+    """A suggestion is a key valid at that place; a key that belongs elsewhere is said to."""
+    text = "events:\n  - id: a\n    title: A\n    date: 2025-01-01\n"
+    if where == "entry":
+        text += f"    {key}: x\n"
+    else:
+        text += f"    changes:\n      - announced: 2025-01-02\n        note: n\n        {key}: x\n"
+    [problem] = load([write(text)]).problems
+    assert problem.message.startswith(message), problem.message
+    if message.endswith("'?)") or message.endswith(f"'{key}'"):
+        assert problem.message == message
+
+
+def test_an_entry_keeps_its_relative_date_as_written(write: Callable[[str], Path]) -> None:
+    path = write(
+        "events:\n  - id: a\n    title: A\n    kind: Deadline\n    date: 2025-08-10\n"
+        "  - id: b\n    title: B\n    date: a + 2w\n"
+    )
+    result = load([path])
+    assert not result.problems
+    by_id = result.timeline.by_id()
+    assert by_id["a"].relative is None and by_id["a"].is_deadline
+    relative = by_id["b"].relative
+    assert relative is not None and (relative.ref, relative.sign, relative.text) == ("a", 1, "a + 2w")
+    assert (relative.offset.amount, relative.offset.unit) == (2, "w")
+    assert by_id["b"].date.start.date().isoformat() == "2025-08-24"
+
+
+def test_moving_an_entry_keeps_every_field() -> None:
+    """`moved` makes a new record with every location moved and nothing else changed."""
+    from policy_timeline.timeline import moved
+
+    entries = load([Path(__file__).resolve().parent.parent / "examples" / "truce-extended.yaml"])
+    for entry in entries.timeline.entries:
+        there = moved(entry, 7)
+        assert there is not entry and moved(there, -7) == entry
+        assert there.location is not None and entry.location is not None
+        assert there.location.line == entry.location.line + 7
+        lines = [c.location.line for c in there.changes if c.location is not None]
+        assert lines == [c.location.line + 7 for c in entry.changes if c.location is not None]
+    assert moved(entry, 0) is entry
+
+
+def test_moving_keeps_every_field_of_an_entry_that_sets_them_all() -> None:
+    """Every field of `Entry` set (a field added later must be set here too), moved there
+    and back: the same entry; moved once, only the locations differ."""
+    from dataclasses import MISSING, fields
+
+    from policy_timeline.dates import Offset, parse_date
+    from policy_timeline.timeline import Change, Claim, Entry, Location, moved
+
+    day = parse_date("2025-08-10", "UTC")
+    known = parse_date("2025-07-01", "UTC")
+    relative = parse_date("a + 2d", "UTC")
+    here = Location("t.yaml", 10, 5)
+    claim = Claim(day, ("s",), "n", Location("t.yaml", 12, 9))
+    change = Change(day, day, "met", "n", ("s",), (claim,), Location("t.yaml", 14, 9))
+    entry = Entry(
+        id="b", title="B", date=day, date_text="a + 2d", kind="deadline", tags=("t",),
+        actors=("US",), summary="s", sources=("w",), confidence="reported", announced=known,
+        warn=(Offset(3, "d"),), warn_explicit=True, claims=(claim,), changes=(change,),
+        consequence="c", zone="Europe/Paris", location=here, relative=relative,  # type: ignore[arg-type]
+    )  # fmt: skip
+    for spec in fields(Entry):
+        default = spec.default if spec.default is not MISSING else None
+        assert getattr(entry, spec.name) != default, f"set {spec.name} in this test"
+    there = moved(entry, 5)
+    assert moved(there, -5) == entry
+    assert there.location == Location("t.yaml", 15, 5)
+    assert there.changes[0].claims[0].location == Location("t.yaml", 17, 9)
+    for spec in fields(Entry):
+        if spec.name not in ("location", "claims", "changes"):
+            assert getattr(there, spec.name) == getattr(entry, spec.name), spec.name

@@ -15,7 +15,6 @@ neither side's entry locations are used by the diff.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 
 from .diff import Revision, StoryDiff, Version, WorkspaceDiff, story_diff
@@ -57,13 +56,9 @@ def _pair(
     new_first = new == on_disk or old != on_disk  # the side the cache may hold, else the newer
     first_bytes, second_bytes = (new, old) if new_first else (old, new)
     first = _load(path, first_bytes, on_disk)
-    dates = [(entry, entry.date) for entry in first.timeline.entries]
+    # the other side reuses the entries of the first whose text did not change (records
+    # are immutable: reusing them changes nothing of the first side)
     second = load([path], {path: second_bytes}, first.chunks or None)
-    restored = tuple(
-        entry if entry.date is written else dataclasses.replace(entry, date=written)
-        for entry, written in dates
-    )
-    first = LoadResult(dataclasses.replace(first.timeline, entries=restored), first.problems)
     first_version, second_version = _version(path, first), _version(path, second)
     if new_first:
         return second_version, first_version

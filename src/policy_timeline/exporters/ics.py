@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from icalendar import Alarm, Calendar, Event, Timezone, vDuration
+from icalendar import Alarm, Calendar, Event, Timezone, vDuration, vText
 
 from ..dates import Interval, Offset, Precision, distinct_leads, get_zone
 from ..presentation import disputed, history, human
@@ -132,6 +132,15 @@ def lead_text(lead: Offset) -> str:
     return f"{lead.amount} {one if lead.amount == 1 else many}"
 
 
+class _Text(vText):  # type: ignore[misc]
+    """TEXT escaped as RFC 5545 section 3.3.11 says, backslash first. icalendar's own
+    escaping first reads a written `\\N` as a line break, which changes the text."""
+
+    def to_ical(self) -> bytes:
+        text = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        return text.replace("\r\n", "\\n").replace("\n", "\\n").encode(self.encoding)
+
+
 def _summary(item: Effective) -> str:
     entry = item.entry
     text = one_line(entry.title)
@@ -150,7 +159,7 @@ def _event(timeline: Timeline, item: Effective, stamp: datetime) -> Event:
     event.add("uid", uid(timeline, entry))
     event.add("dtstamp", stamp)
     event.add("sequence", item.changed)
-    event.add("summary", _summary(item))
+    event.add("summary", _Text(_summary(item)))
     for name, value in _dates(item.date):
         event.add(name, value)
     if item.status in _CANCELLED:
@@ -163,7 +172,7 @@ def _event(timeline: Timeline, item: Effective, stamp: datetime) -> Event:
     categories = [one_line(word) for word in (entry.kind, *entry.tags) if one_line(word)]
     if categories:
         event.add("categories", categories)
-    event.add("description", _description(timeline, item))
+    event.add("description", _Text(_description(timeline, item)))
     urls = [link.url for link in source_links(timeline, entry.sources) if link.url]
     if urls:
         event.add("url", urls[0])

@@ -33,8 +33,12 @@ def parse(text: str, path: str, zone: str = "UTC") -> Parsed:
 
     result = Parsed()
     unknown = _unknown_zones(text)
+    # icalendar unescapes TEXT in an order that reads an escaped backslash before n, N, ','
+    # or ';' as that escape (`\\N` becomes a line break): escaped backslashes are set
+    # aside as a character the file does not hold, and given back in what is read
+    mark = _unused_character(text)
     try:
-        calendar = Calendar.from_ical(text)
+        calendar = Calendar.from_ical(text.replace("\\\\", mark))
     except Exception as error:
         result.problems.append(
             Problem(Location(path, 1, 1), f"not an iCalendar file: {error}", "error", "import-ics")
@@ -58,8 +62,27 @@ def parse(text: str, path: str, zone: str = "UTC") -> Parsed:
             )
             continue
         if imported is not None:
-            result.entries.append(imported)
+            result.entries.append(_backslashes_back(imported, mark))
     return result
+
+
+def _unused_character(text: str) -> str:
+    """A private-use character that `text` does not contain."""
+    return next(chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
+
+
+def _backslashes_back(imported: Imported, mark: str) -> Imported:
+    def back(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace(mark, "\\")
+        if isinstance(value, list):
+            return [back(item) for item in value]
+        return value
+
+    imported.fields = {name: back(value) for name, value in imported.fields.items()}
+    imported.uid = back(imported.uid)
+    imported.preferred_id = back(imported.preferred_id)
+    return imported
 
 
 def _event(
