@@ -248,7 +248,7 @@ def test_a_one_day_move_draws_a_chevron_not_a_loop(tmp_path: Path) -> None:
     assert nudged.findall("svg:path[@class='ghost']", NS) == []
     assert len(nudged.findall("svg:path[@class='nudge']", NS)) == 1
     tooltip = nudged.find("svg:title", NS)
-    assert tooltip is not None and "Moved from 2025-06-10 to 2025-06-11" in (tooltip.text or "")
+    assert tooltip is not None and "Moved from Jun 10, 2025 to Jun 11, 2025 (announced Jun 1, 2025)" in (tooltip.text or "")
     assert "moved by a few days" in text
 
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from .. import safe_text
 from ..dates import Interval, Precision
-from ..presentation import Presentation, day_label, present
+from ..presentation import Presentation, day_label, human, present
 
 if TYPE_CHECKING:
     from ..schedule import AsOf, Effective
@@ -446,7 +446,8 @@ def _tooltip(one: Presentation) -> str:
         text += f" — {one.standing.countdown}"
     for move in one.history:
         if move.moved and move.after is not None:
-            text += f". Moved from {move.before.text} to {move.after.text} ({move.announced})"
+            text += (f". Moved from {human(move.before)} to {human(move.after)} "
+                     f"(announced {move.announced})")
     for reading in one.disputed:
         text += f". Also reported: {reading.label}"
     if entry.consequence:
