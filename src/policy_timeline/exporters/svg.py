@@ -200,7 +200,8 @@ class _Entry:
     moves: list[tuple[float, float]] = field(default_factory=list)  # old x → new x, apart
     nudges: list[int] = field(default_factory=list)  # moves too small to see: -1 or +1
     readings: list[tuple[float, str]] = field(default_factory=list)  # other readings
-    label: TextBox | None = None
+    label: TextBox | None = None  # where the label's estimated box starts
+    anchor_end: float | None = None  # a label left of its marks: the x it ends at
     note: TextBox | None = None
     lane: int = 0
 
@@ -294,8 +295,9 @@ def _place_label(entry: _Entry, left_edge: float, right_edge: float) -> None:
     else:
         start, end = max(places, key=lambda place: place[1] - place[0])
         title = fit(title, end - start - note_width)
-    if (start, end) == places[1]:  # left of the marks: ending next to them
+    if (start, end) == places[1]:  # left of the marks: anchored at its end, next to them
         start = end - text_width(title) - note_width
+        entry.anchor_end = end
     entry.label = TextBox(title, start, LABEL_SIZE * 0.36, LABEL_SIZE)
     if note:
         entry.note = TextBox(note, start + text_width(title) + NOTE_GAP, LABEL_SIZE * 0.36,
@@ -499,7 +501,10 @@ def _draw(entry: _Entry, lanes_top: float) -> list[str]:
         if entry.note is not None:
             note = (f'<tspan class="note" dx="{NOTE_GAP:g}" font-size="{entry.note.size:g}" '
                     f'fill="{colour}">{xml(entry.note.text)}</tspan>')
-        out.append(f'<text class="label fg" x="{name.x:.1f}" y="{name.baseline + y:.1f}" '
+        at = f'x="{name.x:.1f}"'
+        if entry.anchor_end is not None:  # the real text, narrower than estimated, ends here
+            at = f'x="{entry.anchor_end:.1f}" text-anchor="end"'
+        out.append(f'<text class="label fg" {at} y="{name.baseline + y:.1f}" '
                    f'font-size="{name.size:g}"><tspan class="name">{xml(name.text)}</tspan>'
                    f"{note}</text>")
     out.append("</g>")
