@@ -501,10 +501,10 @@ def _draw(entry: _Entry, lanes_top: float) -> list[str]:
         if entry.note is not None:
             note = (f'<tspan class="note" dx="{NOTE_GAP:g}" font-size="{entry.note.size:g}" '
                     f'fill="{colour}">{xml(entry.note.text)}</tspan>')
-        at = f'x="{name.x:.1f}"'
+        where = f'x="{name.x:.1f}"'
         if entry.anchor_end is not None:  # the real text, narrower than estimated, ends here
-            at = f'x="{entry.anchor_end:.1f}" text-anchor="end"'
-        out.append(f'<text class="label fg" {at} y="{name.baseline + y:.1f}" '
+            where = f'x="{entry.anchor_end:.1f}" text-anchor="end"'
+        out.append(f'<text class="label fg" {where} y="{name.baseline + y:.1f}" '
                    f'font-size="{name.size:g}"><tspan class="name">{xml(name.text)}</tspan>'
                    f"{note}</text>")
     out.append("</g>")
