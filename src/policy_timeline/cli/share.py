@@ -43,6 +43,9 @@ def register(commands: Any) -> None:
                         "deadlines, extensions and spans")
     parser.add_argument("--group-by", choices=("kind", "actor"),
                         help="timelinejs only: group slides by kind (default) or actor")
+    parser.add_argument("--width", type=int, metavar="PX",
+                        help="svg only: the chart's width in px, laid out for it "
+                        "(default 1200)")
     add_filter_options(parser)
 
 
@@ -58,14 +61,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     selection = selection_from_args(args, as_of, timeline.timezone)
     entries = select(timeline, as_of, selection)
     options: dict[str, str] = {}
-    own_options = (("--diagram", "diagram", "mermaid"), ("--group-by", "group_by", "timelinejs"))
+    own_options = (("--diagram", "diagram", "mermaid"), ("--group-by", "group_by", "timelinejs"),
+                   ("--width", "width", "svg"))
     for option, name, fmt in own_options:
         value = getattr(args, name, None)
         if value is None:
             continue
         if args.export_format != fmt:
             raise UsageError(f"{option} applies to the {fmt} format only")
-        options[name] = value
+        options[name] = str(value)
+    if "width" in options:
+        from ..exporters.svg import MAX_WIDTH, MIN_WIDTH
+
+        if not MIN_WIDTH <= int(options["width"]) <= MAX_WIDTH:
+            raise UsageError(f"--width must be {MIN_WIDTH} to {MAX_WIDTH} px, "
+                             f"not {options['width']}")
     text = export(args.export_format, timeline, as_of, entries, **options)
     write_output(args.output, text)
     return 0
