@@ -86,48 +86,24 @@ def test_cached_result_equals_loaded_result() -> None:
     assert reminded.timeline.entries == tuple(e for e in cold.timeline.entries if e.reminded)
 
 
-@pytest.mark.parametrize("twins", [True, False], ids=["twins", "constructors"])
-def test_pickled_entries_load_as_the_same_objects(
-    twins: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """What `_rebuild` makes is equal to the original, of its real (frozen) class, and
-    hashes alike; also where an interpreter refuses the twin (the constructor is used)."""
-    import io
+def test_cached_entries_are_the_same_frozen_records() -> None:
+    """Entries read from the cache are equal to the loaded ones, of the same classes,
+    hash alike, and cannot be changed."""
     from dataclasses import FrozenInstanceError
 
-    entries = cold_load([str(EXAMPLE)]).timeline.entries
+    path = str(EXAMPLE)
+    entries = cold_load([path]).timeline.entries
     assert any(e.changes for e in entries) and any(e.claims for e in entries)
-    monkeypatch.setattr(cache, "_TWINS", {})
-    if not twins:
-        real = cache._twin
-
-        def refused(name: str) -> tuple[type, None]:
-            cache._TWINS[name] = known = (real(name)[0], None)
-            return known
-
-        monkeypatch.setattr(cache, "_twin", refused)
-    stream = io.BytesIO()
-    cache._pickler(stream).dump(entries)
-    loaded = cache._loads(stream.getvalue())
+    assert any(e.relative is not None for e in entries)
+    cache.load([path])
+    found = cache.lookup([path]).result
+    assert found is not None
+    loaded = found.timeline.entries
     assert loaded == entries
     assert all(type(a) is type(b) for a, b in zip(loaded, entries, strict=True))
     assert [hash(e.date) for e in loaded] == [hash(e.date) for e in entries]
-    assert all((twin is None) != twins for _, twin in cache._TWINS.values())
     with pytest.raises(FrozenInstanceError):
         loaded[0].title = "changed"  # type: ignore[misc]
-
-
-def test_a_miss_for_reminders_hands_the_whole_load_to_hold() -> None:
-    """`remind` keeps the whole load of a miss alive (freeing it is only time); a hit has
-    nothing more to give."""
-    held: list[object] = []
-    first = cache.load([str(EXAMPLE)], reminded_only=True, hold=held.append)
-    whole = cold_load([str(EXAMPLE)])
-    assert len(held) == 1
-    assert held[0].timeline == whole.timeline  # type: ignore[attr-defined]
-    assert first.timeline.entries == tuple(e for e in whole.timeline.entries if e.reminded)
-    cache.load([str(EXAMPLE)], reminded_only=True, hold=held.append)
-    assert len(held) == 1
 
 
 def test_reminded_only_gives_the_same_reminders() -> None:
@@ -369,3 +345,191 @@ def test_warm_remind_imports_no_heavy_package(tmp_path: Path) -> None:
             [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
         )
     assert "HEAVY [] 0" in completed.stdout, completed.stdout
+
+
+# ------------------------------------------------ a convenience, never an authority
+
+FAR_DEADLINE = """\
+title: T
+events:
+  - id: far
+    title: Far deadline
+    kind: deadline
+    date: 2026-01-10
+    warn: [14d]
+"""
+# the due-date rule changed in the program: every deadline is due a year earlier
+CHANGED_RULE = """
+
+def due_instant(interval):
+    return interval.start.replace(year=interval.start.year - 1)
+"""
+
+
+def _copy_of_the_program(tmp_path: Path) -> Path:
+    """This checkout's package copied under `tmp_path`, to be edited like an upgrade would."""
+    import shutil
+
+    import policy_timeline
+
+    root = tmp_path / "program"
+    shutil.copytree(
+        Path(policy_timeline.__file__).parent,
+        root / "policy_timeline",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    return root
+
+
+def test_a_change_to_any_module_of_the_program_is_never_served_stale(
+    write: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """The hole of issue 12: `schedule.py` was not in the cache's code fingerprint, so a
+    changed due-date rule was answered from the cache with the old rule."""
+    program = _copy_of_the_program(tmp_path)
+    path = write(FAR_DEADLINE)
+    env = process_env(PYTHONPATH=str(program), TIMELINE_CACHE_DIR=str(tmp_path / "c"))
+    argv = [sys.executable, "-m", "policy_timeline", "-f", str(path), "--as-of", "2025-07-28"]
+
+    def remind(**extra: str) -> str:
+        done = subprocess.run(
+            [*argv, "remind"], env={**env, **extra}, capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    assert remind() == "" and remind() == ""  # cached, and served warm
+    with (program / "policy_timeline" / "schedule.py").open("a", encoding="utf-8") as module:
+        module.write(CHANGED_RULE)
+    uncached = remind(TIMELINE_NO_CACHE="1")
+    assert "Far deadline" in uncached and "overdue" in uncached
+    assert remind() == uncached
+
+
+class _Hostile:
+    """A pickle that, when loaded without restriction, creates the file `marker`."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_planted_cache_file_is_never_executed(
+    run: Callable[..., Run], write: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """The other hole of issue 12: every file of the cache folder replaced by a pickle
+    that runs a command when loaded. The command never runs; the answers stay right."""
+    import pickle
+
+    path = write(SMALL)
+    argv = ("-f", str(path), "--as-of", "2025-07-28", "remind", "--format", "json")
+    expected = run(*argv)
+    assert json.loads(expected.out)["reminders"]
+    marker = tmp_path / "executed"
+    planted = pickle.dumps(_Hostile(marker))
+    files = [p for p in cache_dir().rglob("*") if p.is_file()]
+    assert files
+    for target in files:
+        target.write_bytes(planted)
+    for command in (argv, argv[:-2], ("-f", str(path), "check")):
+        again = run(*command)
+        assert again.code == 0
+    again = run(*argv)
+    assert not marker.exists(), "a cache file ran code"
+    assert (again.code, again.out) == (expected.code, expected.out)
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o722], ids=["others", "group", "write-only"])
+def test_a_cache_folder_others_can_write_is_refused(
+    run: Callable[..., Run], write: Callable[[str], Path], mode: int
+) -> None:
+    folder = cache_dir()
+    folder.mkdir(exist_ok=True)
+    folder.chmod(mode)
+    path = write(SMALL)
+    argv = ("-f", str(path), "--as-of", "2025-07-28", "remind")
+    cold = run(*argv, env={"TIMELINE_NO_CACHE": "1"})
+    for _ in range(2):
+        result = run(*argv, env={"TIMELINE_NO_CACHE": "0"})
+        assert (result.code, result.out) == (cold.code, cold.out)
+        [line] = result.err.splitlines()
+        assert line.startswith("timeline: warning: not using the cache: ")
+        assert "group or others" in line and str(folder) in line
+    assert not any(folder.iterdir()), "the refused folder was written"
+    folder.chmod(0o700)
+    assert run(*argv).err == ""
+
+
+def test_a_cache_folder_of_another_user_is_refused(
+    run: Callable[..., Run], write: Callable[[str], Path]
+) -> None:
+    if os.getuid() != 0:
+        pytest.skip("only root can give a folder to another user")
+    folder = cache_dir()
+    folder.mkdir(exist_ok=True)
+    os.chown(folder, 4321, -1)
+    result = run("-f", str(write(SMALL)), "--as-of", "2025-07-28", "remind")
+    assert "belongs to another user" in result.err and "Deadline A" in result.out
+    assert not any(folder.iterdir())
+
+
+def test_deleted_timelines_leave_nothing_behind(
+    run: Callable[..., Run], tmp_path: Path
+) -> None:
+    """40 temporary timelines, each loaded then deleted, once left 120 cache files."""
+    for number in range(40):
+        path = tmp_path / f"temporary-{number}.yaml"
+        path.write_text(SMALL.replace("Deadline A", f"Deadline {number}"), encoding="utf-8")
+        assert run("-f", str(path), "--as-of", "2025-07-28", "remind").code == 0
+        path.unlink()
+    kept = tmp_path / "kept.yaml"
+    kept.write_text(SMALL, encoding="utf-8")
+    assert run("-f", str(kept), "--as-of", "2025-07-28", "remind").code == 0
+    left = sorted(p.name for p in cache_dir().iterdir() if not p.name.startswith("."))
+    assert len(left) == 3, left  # the kept timeline's index, payload and segment
+    assert cache.lookup([str(kept)]).result is not None
+
+
+def test_the_cache_remembers_a_bounded_number_of_timelines(
+    run: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "MAX_TIMELINES", 5)
+    paths = []
+    for number in range(12):
+        path = tmp_path / f"t{number}.yaml"
+        path.write_text(SMALL.replace("Deadline A", f"Deadline {number}"), encoding="utf-8")
+        paths.append(path)
+        assert run("-f", str(path), "--as-of", "2025-07-28", "remind").code == 0
+    files = [p for p in cache_dir().iterdir() if not p.name.startswith(".")]
+    assert len(files) <= 3 * (5 + 1), sorted(p.name for p in files)
+    assert cache.lookup([str(paths[-1])]).result is not None  # the latest is still there
+    assert cache.lookup([str(paths[0])]).result is None  # the oldest went
+
+
+def test_a_well_formed_payload_that_names_a_function_is_never_run(
+    run: Callable[..., Run], write: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """A planted payload with the right magic, lengths and checksums, whose sections are
+    pickles that call `os.system`: the checksums pass, the unpickler still refuses."""
+    import pickle
+    import zlib
+
+    path = write(SMALL)
+    argv = ("-f", str(path), "--as-of", "2025-07-28", "remind", "--format", "json")
+    expected = run(*argv)
+    marker = tmp_path / "executed"
+    planted = pickle.dumps(_Hostile(marker))
+    reminded = cache._LENGTH.pack(len(planted)) + planted
+    sections = [reminded, planted, planted]
+    header = cache._HEADER.pack(
+        cache._MAGIC, *(len(s) for s in sections), *(zlib.crc32(s) for s in sections)
+    )
+    [payload] = cache_dir().glob("timeline-*")
+    payload.write_bytes(header + b"".join(sections))
+    for command in (argv, ("-f", str(path), "--as-of", "2025-07-28", "show", "--all")):
+        again = run(*command)
+        assert again.code == 0
+    again = run(*argv)
+    assert not marker.exists(), "a cache file ran code"
+    assert (again.code, again.out) == (expected.code, expected.out)

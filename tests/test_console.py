@@ -1,8 +1,7 @@
 """The console script as a user runs it: a real process, output through a pipe.
 
-`cli.run` ends the process with `os._exit` once `main` has returned and the output is
-flushed (freeing a big timeline object by object is only time): nothing may be lost on
-the way, and exit codes must come through.
+Nothing may be lost on the way out, exit codes must come through, and the interpreter
+ends as usual (exit handlers run).
 """
 
 from __future__ import annotations
@@ -92,23 +91,19 @@ def test_a_reader_that_leaves_early_is_no_error(write: Callable[[str, str], Path
     assert err == ""
 
 
-def test_what_is_retained_under_a_paused_collector_is_set_aside() -> None:
-    """`run` pauses the collector; `retain` (given the loaded timeline) freezes what was
-    made so far and resumes it. With the collector running, as under `main` alone, it
-    only keeps the value."""
-    import gc
-
-    from policy_timeline import cli
-
-    kept = [object()]
-    was_enabled = gc.isenabled()
-    try:
-        gc.enable()
-        assert cli.retain(kept) is kept and gc.get_freeze_count() == 0
-        gc.disable()
-        cli.retain(kept)
-        assert gc.isenabled() and gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
-        cli._RETAINED.clear()
-        (gc.enable if was_enabled else gc.disable)()
+def test_the_console_script_runs_exit_handlers(write: Callable[[str, str], Path]) -> None:
+    """`cli.run` ends like any Python program: atexit handlers run, the exit code comes
+    through (it once left with `os._exit`, skipping them)."""
+    broken = write("events:\n  - id: a\n    title: A\n    date: 2025-13-01\n", "t.yaml")
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('handler ran', flush=True))\n"
+        f"sys.argv = ['timeline', '-f', {str(broken)!r}, 'check']\n"
+        "from policy_timeline.cli import run\n"
+        "run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environment()
+    )
+    assert done.returncode == 1
+    assert done.stdout.endswith("handler ran\n") and "bad date" in done.stdout

@@ -408,7 +408,7 @@ def stored_table() -> list[cache._Segment]:
     folder = cache.directory()
     assert folder is not None
     [payload] = [p.name for p in Path(folder).glob("timeline-*")]
-    return list(cache._loads(cache._read_section(folder, payload, 1))[3])
+    return list(cache._loads(cache._read_section(folder, payload, cache.FULL)).table)
 
 
 def test_after_an_edit_only_the_changed_entry_is_pickled_again(
@@ -587,3 +587,145 @@ def test_a_file_that_stops_and_starts_being_read_by_chunks(
         path.write_text(step, encoding="utf-8")
         assert answers(path) == cold(path)
         assert answers(path) == cold(path)
+
+
+# ------------------------------------------------------------ generated comparisons
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# pieces an entry's text is made of: right and wrong, so that problems are compared too
+_DATES = st.sampled_from(
+    ["2025-08-10", "2025-08", "2025", "2025-Q3", "2025-06~", "2025-06-09/2025-06-10",
+     "2025-08-12T00:01-04:00", "2025-02-30", "'2025-07-01'"]
+)  # fmt: skip
+_EXTRAS = st.lists(
+    st.sampled_from(
+        [
+            "    kind: deadline\n",
+            "    kind: Deadline\n",
+            "    warn: [14d, 2d]\n",
+            "    warn: [soon]\n",
+            "    tags: [trade, ai]\n",
+            "    summary: |\n      Two lines\n      of text.\n",
+            "    # a comment inside\n",
+            "    claims:\n      - date: 2025-09-01\n        sources: [https://example.org/a]\n",
+            "    changes:\n      - announced: 2025-07-01\n        date: 2025-10-01\n",
+            "    changes:\n      - announced: 2025-07-01\n        status: met\n",
+            "    changes:\n      - announced: 2025-07-01\n",
+            "    tittle: typo\n",
+            "    announced: 2025-07-20\n",
+        ]
+    ),
+    max_size=3,
+    unique=True,
+)
+
+
+@st.composite
+def _entry(draw: st.DrawFn, number: int, ids: list[str]) -> str:
+    """One entry: its id (sometimes one used already), a date (sometimes relative to an
+    earlier entry, or to one that does not exist), and a few extras."""
+    entry_id = draw(st.sampled_from(ids)) if ids and draw(st.integers(0, 15)) == 0 else f"e{number}"
+    if ids and draw(st.booleans()):
+        target = draw(st.sampled_from([*ids, "nowhere"]))
+        date = f"{target} + {draw(st.integers(1, 40))}{draw(st.sampled_from(['d', 'w', 'mo']))}"
+    else:
+        date = draw(_DATES)
+    text = f"  - id: {entry_id}\n    title: Entry {number}\n    date: {date}\n"
+    text += "".join(draw(_EXTRAS))
+    return text + draw(st.sampled_from(["", "\n", "  # between entries\n"]))
+
+
+@st.composite
+def _entries(draw: st.DrawFn, count: int = 12) -> list[str]:
+    ids: list[str] = []
+    texts = []
+    for number in range(draw(st.integers(1, count))):
+        texts.append(draw(_entry(number, ids)))
+        ids.append(f"e{number}")
+    return texts
+
+
+_HEADERS = st.sampled_from(
+    [
+        "title: G\n",
+        "title: G\ntimezone: America/New_York\nwarn: [30d, 7d]\n",
+        "# a comment\ntitle: G\ntimezone: Asia/Tokyo\n",
+    ]
+)
+
+
+def _text(header: str, entries: list[str]) -> str:
+    return header + "events:\n" + "".join(entries)
+
+
+def _same(a: object, b: object) -> None:
+    from policy_timeline.result import LoadResult
+
+    assert isinstance(a, LoadResult) and isinstance(b, LoadResult)
+    assert [str(p) for p in a.problems] == [str(p) for p in b.problems]
+    assert a.timeline == b.timeline
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=_HEADERS, entries=_entries())
+def test_loading_by_chunks_gives_what_loading_whole_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, header: str, entries: list[str]
+) -> None:
+    """Random files, with and without problems: reading an entry at a time gives the
+    same timeline and the same problems, at the same places, as reading the whole file."""
+    path = tmp_path / "g.yaml"
+    path.write_text(_text(header, entries), encoding="utf-8")
+    assert scan.split_events(path.read_bytes()) is not None  # read by chunks indeed
+    by_chunks = load([path])
+    with monkeypatch.context() as patch:
+        patch.setattr(scan, "split_events", lambda data: None)
+        whole = load([path])
+    _same(by_chunks, whole)
+
+
+_EDITS = st.sampled_from(["insert", "remove", "retitle", "redate", "comment", "header", "swap"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    header=_HEADERS,
+    entries=_entries(),
+    edits=st.lists(st.tuples(_EDITS, st.integers(0, 99), _entry(50, ["e0", "e1"])), max_size=6),
+)
+def test_warm_answers_equal_cold_after_random_edits(
+    tmp_path: Path,
+    header: str,
+    entries: list[str],
+    edits: list[tuple[str, int, str]],
+) -> None:
+    """A random file through a random chain of edits: after each, what the cache gives
+    (the whole load, and the reminded entries a warm `remind` reads) is what a load
+    without any cache gives."""
+    path = tmp_path / "w.yaml"
+    entries = list(entries)
+    for step, (edit, at, new) in enumerate([("none", 0, ""), *edits]):
+        where = at % (len(entries) + 1)
+        if edit == "insert":
+            entries.insert(where, new.replace("e50", f"n{step}"))
+        elif edit == "remove" and len(entries) > 1:
+            entries.pop(where % len(entries))
+        elif edit == "retitle" and entries:
+            entries[where % len(entries)] += "    consequence: changed\n"
+        elif edit == "redate" and entries:
+            index = where % len(entries)
+            entries[index] = entries[index].replace("2025-", "2026-", 1)
+        elif edit == "comment":
+            entries.insert(where, "  # a comment\n\n")
+        elif edit == "header":
+            header = "# moved down\n" + header
+        elif edit == "swap" and len(entries) > 1:
+            entries[0], entries[-1] = entries[-1], entries[0]
+        path.write_text(_text(header, entries), encoding="utf-8")
+        cold = load([path])
+        _same(cache.load([str(path)]), cold)
+        _same(cache.load([str(path)]), cold)  # and warm
+        if not cold.errors:
+            reminded = cache.load([str(path)], reminded_only=True).timeline.entries
+            assert reminded == cache.reminded_subset(cold.timeline).entries

@@ -371,3 +371,59 @@ def test_bundled_file_loads_clean() -> None:
         result = load([path])
         assert result.problems == [], [str(p) for p in result.problems]
         assert len(result.timeline.entries) >= 10
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "message"),
+    [
+        ("entry", "staus", "unknown key 'staus': entries have no 'status'; a status is set by a change"),
+        ("entry", "status", "unknown key 'status': entries have no 'status'; a status is set by a change"),
+        ("entry", "tittle", "unknown key 'tittle' (did you mean 'title'?)"),
+        ("entry", "url", "unknown key 'url': entries have no 'url'; a URL belongs to a source"),
+        ("change", "stauts", "unknown key 'stauts' (did you mean 'status'?)"),
+        ("change", "titl", "unknown key 'titl'"),
+    ],
+)
+def test_an_unknown_key_suggests_only_what_belongs_there(
+    write: Callable[[str], Path], where: str, key: str, message: str
+) -> None:
+    """A suggestion is a key valid at that place; a key that belongs elsewhere is said to."""
+    text = "events:\n  - id: a\n    title: A\n    date: 2025-01-01\n"
+    if where == "entry":
+        text += f"    {key}: x\n"
+    else:
+        text += f"    changes:\n      - announced: 2025-01-02\n        note: n\n        {key}: x\n"
+    [problem] = load([write(text)]).problems
+    assert problem.message.startswith(message), problem.message
+    if message.endswith("'?)") or message.endswith(f"'{key}'"):
+        assert problem.message == message
+
+
+def test_an_entry_keeps_its_relative_date_as_written(write: Callable[[str], Path]) -> None:
+    path = write(
+        "events:\n  - id: a\n    title: A\n    kind: Deadline\n    date: 2025-08-10\n"
+        "  - id: b\n    title: B\n    date: a + 2w\n"
+    )
+    result = load([path])
+    assert not result.problems
+    by_id = result.timeline.by_id()
+    assert by_id["a"].relative is None and by_id["a"].is_deadline
+    relative = by_id["b"].relative
+    assert relative is not None and (relative.ref, relative.sign, relative.text) == ("a", 1, "a + 2w")
+    assert (relative.offset.amount, relative.offset.unit) == (2, "w")
+    assert by_id["b"].date.start.date().isoformat() == "2025-08-24"
+
+
+def test_moving_an_entry_keeps_every_field() -> None:
+    """`moved` makes a new record with every location moved and nothing else changed."""
+    from policy_timeline.timeline import moved
+
+    entries = load([Path(__file__).resolve().parent.parent / "examples" / "truce-extended.yaml"])
+    for entry in entries.timeline.entries:
+        there = moved(entry, 7)
+        assert there is not entry and moved(there, -7) == entry
+        assert there.location is not None and entry.location is not None
+        assert there.location.line == entry.location.line + 7
+        lines = [c.location.line for c in there.changes if c.location is not None]
+        assert lines == [c.location.line + 7 for c in entry.changes if c.location is not None]
+    assert moved(entry, 0) is entry

@@ -1,39 +1,46 @@
 """A content-addressed cache of loaded timelines, so an unchanged file is parsed once.
 
 Where: `$TIMELINE_CACHE_DIR`, else `$XDG_CACHE_HOME/policy-timeline`, else
-`~/.cache/policy-timeline`; `TIMELINE_NO_CACHE=1` turns it off.
+`~/.cache/policy-timeline`; `TIMELINE_NO_CACHE=1` turns it off. A convenience, never an
+authority (SPEC section 6):
+
+- nothing read from it runs: files are unpickled by `_Unpickler`, whose `find_class`
+  admits only our own record classes and the standard types they hold;
+- any change to the timeline files or to the program is a miss: every name includes a
+  fingerprint of every file of the installed package, the package version and Python's;
+- a folder that another user owns, or that group or others can write, is not used
+  (`refusal` says why, and the command runs uncached);
+- it stays bounded: `sweep` forgets the lists of files of which one no longer exists,
+  and all but the `MAX_TIMELINES` most recently used, with everything only they used.
 
 Three kinds of files live there:
 
 - an *index* per list of files as given (`-f a.yaml -f b.yaml`), recording for each file
-  its `stat` (device, inode, size, mtime, ctime) and the SHA-256 of its bytes, and the
-  name of the payload;
-- a *payload* per content: the name is a hash of the package's code and version, the
-  Python version, and every file's path and content hash. It holds the entries that can
-  ever be reminded (what `timeline remind` needs, a tenth of a typical file), each
-  pickled on its own beside a `prefilter` summary so that `remind` unpickles only those
-  that might be due at T; and the rest of the `LoadResult`, whose entries it finds in
-  *segments*;
+  its `stat` (device, inode, size, mtime, ctime) and the SHA-256 of its bytes, the files'
+  absolute paths, and the name of the payload;
+- a *payload* per content: the name is a hash of the program's fingerprint and every
+  file's path and content hash. It holds the entries that can ever be reminded (what
+  `timeline remind` needs, a tenth of a typical file), each pickled on its own beside a
+  `prefilter` summary so that `remind` unpickles only those that might be due at T; and
+  the rest of the `LoadResult`, whose entries it finds in *segments*;
 - *segments*: pickled lists of entries, written once, shared by a payload and the next
   one. After an edit only the entries whose text changed are pickled again, into a new
-  segment, and an entry that only moved down the file is moved when it is read (see
-  "payloads" below).
+  segment; an entry whose text only moved down the file is stored once, and read back as
+  a new record moved by as many lines (see "payloads" below).
 
 Never stale: a file whose `stat` differs from the record is hashed, and only its content
 decides. `stat` alone is trusted only when the record was written well after the file's
 last change (a change within the same clock tick as the record could keep size, mtime and
 ctime: git's "racy clean" problem), otherwise the file is hashed too. Only error-free loads
 are stored. Files are written to a temporary name and renamed, so readers see a whole file
-or none; anything unreadable, truncated or corrupt is a miss and a normal load follows.
-A payload that is replaced is deleted with the segments only it used; what a killed or
-concurrent writer leaves behind is swept by the next load from scratch (`sweep`).
+or none; anything unreadable, truncated, corrupt or naming what it may not is a miss and a
+normal load follows. A payload that is replaced is deleted with the segments only it used.
 Nothing here imports PyYAML, pydantic or rich: a warm `timeline remind` needs none of them.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import operator
 import os
@@ -41,6 +48,7 @@ import pickle
 import re
 import struct
 import sys
+import time
 import zlib
 from array import array
 from bisect import bisect_right
@@ -51,7 +59,7 @@ from typing import Any, NamedTuple
 
 from . import __version__
 from .result import Chunks, LoadResult
-from .timeline import Entry, Timeline, move_lines
+from .timeline import Entry, Timeline, moved
 
 #: Given the timeline's zone, which reminded entries to read (by their `prefilter`
 #: summary); the others are left pickled. Only for `reminded_only` reads.
@@ -65,23 +73,13 @@ _PAYLOAD_NAME = re.compile(r"timeline-[0-9a-f]{40}")
 _LENGTH = struct.Struct("<Q")
 _SEGMENT_NAME = re.compile(r"segment-[0-9a-f]{32}")
 _HEADER = struct.Struct("<8sQQQIII")  # magic, the three sections' lengths, their CRC-32s
+REMINDED, FULL, TRAILER = 0, 1, 2  # a payload's sections, in the order they are written
 SWEEP_GRACE_NS = 3600 * 10**9  # unused cache files younger than this are left alone
 MERGE_SEGMENTS = 8  # at most this many segments per payload (see `_plan`)
-_CODE = (
-    "prefilter.py",
-    "__init__.py",
-    "cache.py",
-    "dates.py",
-    "loader.py",
-    "model.py",
-    "result.py",
-    "scan.py",
-    "timeline.py",
-)
 
 
 def directory() -> str | None:
-    """The cache folder, or None when caching is turned off.
+    """The cache folder as configured, or None when caching is turned off.
 
     Paths here are plain strings (`os.path`): pathlib costs a warm `remind` 3 ms to import.
     """
@@ -94,6 +92,39 @@ def directory() -> str | None:
     return os.path.join(base, "policy-timeline")
 
 
+def refusal(folder: str | None = None) -> str | None:
+    """Why the cache folder must not be used (SPEC section 6), or None when it may be.
+
+    A folder that another user owns, or that group or others can write, could hold files
+    planted to change the answers: it is refused, and commands run uncached.
+    """
+    folder = directory() if folder is None else folder
+    if folder is None:
+        return None
+    try:
+        stat = os.lstat(folder)
+    except OSError:
+        return None  # not there yet: it is made private when first written
+    import stat as stat_module
+
+    if not stat_module.S_ISDIR(stat.st_mode):
+        return f"the cache folder {folder} is not a folder"
+    if stat.st_uid != os.getuid():
+        return f"the cache folder {folder} belongs to another user"
+    if stat.st_mode & 0o022:
+        return (
+            f"the cache folder {folder} can be written by group or others "
+            f"(chmod 700 it, or set TIMELINE_CACHE_DIR)"
+        )
+    return None
+
+
+def _usable() -> str | None:
+    """The cache folder when it is turned on and safe to use, else None."""
+    folder = directory()
+    return folder if folder is not None and refusal(folder) is None else None
+
+
 # ----------------------------------------------------------------------- keys
 
 
@@ -101,16 +132,31 @@ def _stat_key(stat: os.stat_result) -> tuple[int, ...]:
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
+_PROGRAM: list[str] = []  # the fingerprint, computed once per process
+
+
 def _code_key() -> str:
-    """The package version, Python, and the loader's code as installed (size and mtime)."""
-    here = os.path.dirname(__file__)
+    """The program as installed: the package version, Python, the cache format, and every
+    file of the package (path, size, mtime), so that any change to any module is a miss."""
+    if not _PROGRAM:
+        _PROGRAM.append(program_fingerprint(os.path.dirname(os.path.abspath(__file__))))
+    return _PROGRAM[0]
+
+
+def program_fingerprint(package: str) -> str:
+    """Every file under the folder `package` (but compiled bytecode) with its size and
+    mtime, beside the version of the program and of Python."""
     parts = [__version__, sys.version, str(FORMAT)]
-    for name in _CODE:
-        try:
-            stat = os.stat(os.path.join(here, name))
-            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{name}:-")
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                parts.append(f"{path}:-")
+                continue
+            parts.append(f"{os.path.relpath(path, package)}:{stat.st_size}:{stat.st_mtime_ns}")
     return "\n".join(parts)
 
 
@@ -162,60 +208,14 @@ class Lookup:
 
 
 def _reducer(cls: type) -> Callable[[Any], tuple[Any, tuple[Any, ...]]]:
-    """Dump a frozen dataclass as its fields, read by one `attrgetter` (the quickest way),
-    to be loaded by `_rebuild`."""
-    name = f"{cls.__module__}.{cls.__qualname__}"
+    """Write one of our frozen dataclasses as its class and its fields' values: read back,
+    the class is called with them (quicker than pickle's default, which sets each slot)."""
     names = [f.name for f in fields(cls) if f.init]
     if len(names) == 1:
         only = names[0]
-        return lambda obj: (_rebuild, (name, getattr(obj, only)))
+        return lambda obj: (cls, (getattr(obj, only),))
     getter = operator.attrgetter(*names)
-    return lambda obj: (_rebuild, (name, *getter(obj)))
-
-
-_TWINS: dict[str, tuple[type, type | None]] = {}
-
-
-def _rebuild(name: str, *values: Any) -> Any:
-    """Load one of our frozen dataclasses from its fields, five times faster than its
-    constructor (whose frozen `__setattr__` calls and checks are most of a warm load).
-
-    The object is made as its *twin*, a plain class with the same slots, then given its
-    real class: the fields of data we wrote ourselves need no checking. Where Python
-    does not allow that, the constructor is called.
-    """
-    known = _TWINS.get(name) or _twin(name)
-    cls, twin = known
-    if twin is None:
-        return cls(*values)
-    obj = twin(*values)
-    obj.__class__ = cls
-    return obj
-
-
-def _twin(name: str) -> tuple[type, type | None]:
-    import importlib
-
-    module, _, qualname = name.rpartition(".")
-    if module not in (f"{__package__}.timeline", f"{__package__}.dates"):
-        raise pickle.UnpicklingError(f"not a class of ours: {name}")
-    cls = getattr(importlib.import_module(module), qualname)
-    names = tuple(f.name for f in fields(cls))
-    twin: type | None = None
-    if getattr(cls, "__slots__", None) == names:
-        source = "def __init__(self, {}):\n{}\n".format(
-            ", ".join(names), "\n".join(f"    self.{n} = {n}" for n in names)
-        )
-        namespace: dict[str, Any] = {}
-        exec(source, namespace)  # as `dataclasses` makes an __init__: the fields are ours
-        twin = type(f"_{cls.__name__}Twin", (), {"__slots__": names, **namespace})
-        try:
-            probe: Any = object.__new__(twin)
-            probe.__class__ = cls
-        except TypeError:  # an interpreter that does not allow it: the constructor, then
-            twin = None
-    _TWINS[name] = cls, twin
-    return cls, twin
+    return lambda obj: (cls, getter(obj))
 
 
 def _pickler(stream: Any) -> pickle.Pickler:
@@ -238,15 +238,59 @@ def _pickler(stream: Any) -> pickle.Pickler:
     return pickler
 
 
-def _loads(data: bytes) -> Any:
-    # unpickling makes many objects at once, which would run the collector over and over
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.loads(data)
-    finally:
-        if was_enabled:
-            gc.enable()
+# What a cache file may name when it is read back: the standard types our records hold and
+# our own record classes, nothing else (SPEC section 6: nothing read from a cache runs).
+_STANDARD = {
+    ("datetime", "datetime"),
+    ("datetime", "date"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+    ("array", "array"),
+    ("array", "_array_reconstructor"),
+}
+
+
+def _records_of(module: Any) -> set[str]:
+    """The names of the record classes (dataclasses, enums) a module defines."""
+    from enum import Enum
+
+    return {
+        name
+        for name, value in vars(module).items()
+        if isinstance(value, type)
+        and value.__module__ == module.__name__
+        and (hasattr(value, "__dataclass_fields__") or issubclass(value, Enum))
+    }
+
+
+_ALLOWED: dict[str, set[str]] = {}
+
+
+def _allowed() -> dict[str, set[str]]:
+    if not _ALLOWED:
+        from . import dates, timeline
+
+        _ALLOWED[timeline.__name__] = _records_of(timeline)
+        _ALLOWED[dates.__name__] = _records_of(dates)
+        _ALLOWED[__name__] = {"_Segment", "_Table", "_Full", "_Reminded", "_Trailer"}
+    return _ALLOWED
+
+
+class _Unpickler(pickle.Unpickler):
+    """Unpickles only data: `find_class` admits the standard types our records hold and
+    our own record classes; anything else a file names (a function to call, a class with
+    side effects) makes the file unreadable, a miss."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _STANDARD or name in _allowed().get(module, ()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"a cache file names {module}.{name}: not read")
+
+
+def _loads(data: bytes | memoryview) -> Any:
+    from io import BytesIO
+
+    return _Unpickler(BytesIO(data)).load()
 
 
 # ---------------------------------------------------------------------- payloads
@@ -281,22 +325,59 @@ class _Segment(NamedTuple):
     size: int  # entries
 
 
+class _Table(NamedTuple):
+    """What the loader's `Chunks` of one file need beside the entries (see `result`)."""
+
+    context: tuple[str, tuple[Any, ...]]
+    digests: bytes
+    lines: array[int]
+    relative: dict[int, Any]
+    ranks: array[int]
+
+
+class _Reminded(NamedTuple):
+    """The head of the reminded section; each reminded entry's pickle follows it."""
+
+    files: tuple[Any, ...]
+    sources: dict[str, Any]
+    problems: list[Any]
+    summaries: list[Any]  # each entry's `prefilter` summary
+    ends: list[int]  # where each entry's pickle ends, from the end of this head
+    moves: list[int]  # how many lines each entry's text moved since it was pickled
+
+
+class _Full(NamedTuple):
+    """The full section: the load but its entries, and where those are in the segments."""
+
+    files: tuple[Any, ...]
+    sources: dict[str, Any]
+    problems: list[Any]
+    table: list[_Segment]
+    order: array[int]  # each entry's place in the segments, in timeline order
+    moves: array[int]  # how many lines each entry's text moved since it was pickled
+    tables: dict[str, _Table]  # per file read by chunks
+
+
+class _Trailer(NamedTuple):
+    """For each reminded entry: the stored entry it was pickled from, and at which line."""
+
+    keys: list[tuple[str, int]]  # (segment, place)
+    lines: list[int]
+
+
 class _Stored:
     """What a payload held, read back to write the next one cheaply (see above)."""
 
-    __slots__ = ("blobs", "dates", "entries", "name", "order", "pickled", "table")
+    __slots__ = ("blobs", "name", "order", "pickled", "table")
 
     def __init__(
         self,
         name: str,
         table: list[_Segment],
-        entries: list[Entry],  # timeline order; holds them alive, so their `id()`s stay theirs
         order: array[int],  # each entry's place in the concatenated segments
         pickled: list[int],  # each entry's line as pickled in its segment
-        dates: list[Any],  # each entry's date as read (a relative one may be replaced later)
     ) -> None:
-        self.name, self.table, self.entries, self.order = name, table, entries, order
-        self.pickled, self.dates = pickled, dates
+        self.name, self.table, self.order, self.pickled = name, table, order, pickled
         # reminded entries' pickles by (segment, place): bytes, prefilter summary, line
         self.blobs: dict[tuple[str, int], tuple[bytes, Any, int]] = {}
 
@@ -306,13 +387,14 @@ def _read_payload(
 ) -> LoadResult | None:
     try:
         if reminded_only:
-            return _read_reminded(_read_section(folder, name, 0), keep)
-        return _read_full(folder, _read_section(folder, name, 1))[0]
+            return _read_reminded(_read_section(folder, name, REMINDED), keep)
+        return _read_full(folder, _read_section(folder, name, FULL))[0]
     except Exception:  # a broken payload is a miss, whatever broke it
         return None
 
 
 def _read_section(folder: str, name: str, which: int) -> bytes:
+    """One section of a payload (`REMINDED`, `FULL` or `TRAILER`), checked."""
     with open(os.path.join(folder, name), "rb") as stream:
         header = stream.read(_HEADER.size)
         if len(header) != _HEADER.size:
@@ -328,49 +410,42 @@ def _read_section(folder: str, name: str, which: int) -> bytes:
     return data
 
 
-def _reminded_meta(data: bytes) -> tuple[Any, int]:
-    """The reminded section's small pickle (files, sources, problems, summaries, where
-    each entry's pickle ends, how far to move it) and where the entries' pickles start."""
-    (meta_length,) = _LENGTH.unpack_from(data)
-    start = _LENGTH.size + meta_length
-    return _loads(data[_LENGTH.size : start]), start
+def _reminded_head(data: bytes) -> tuple[_Reminded, int]:
+    """The head of the reminded section and where the entries' pickles start."""
+    (head_length,) = _LENGTH.unpack_from(data)
+    start = _LENGTH.size + head_length
+    head = _loads(data[_LENGTH.size : start])
+    if not isinstance(head, _Reminded):
+        raise _Broken
+    return head, start
 
 
 def _read_reminded(data: bytes, keep: Keep | None) -> LoadResult:
     """The reminded section; with `keep`, only the entries it asks for are unpickled."""
-    (files, sources, problems, summaries, ends, moves), start = _reminded_meta(data)
+    head, start = _reminded_head(data)
+    files = head.files
     wanted = keep(files[0].timezone if files else "UTC") if keep is not None else None
     view = memoryview(data)[start:]
     entries: list[Entry] = []
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        begin = 0
-        for summary, end, delta in zip(summaries, ends, moves, strict=True):
-            if wanted is None or wanted(summary):
-                entry = pickle.loads(view[begin:end])
-                if delta:
-                    move_lines(entry, delta)
-                entries.append(entry)
-            begin = end
-    finally:
-        if was_enabled:
-            gc.enable()
-    result = LoadResult(Timeline(files, tuple(entries), sources), problems)
-    if not isinstance(result.timeline.files, tuple) or not all(
-        isinstance(e, Entry) for e in entries
-    ):
+    begin = 0
+    for summary, end, lines in zip(head.summaries, head.ends, head.moves, strict=True):
+        if wanted is None or wanted(summary):
+            entries.append(moved(_loads(view[begin:end]), lines))
+        begin = end
+    if not isinstance(files, tuple) or not all(isinstance(e, Entry) for e in entries):
         raise _Broken
-    return result
+    return LoadResult(Timeline(files, tuple(entries), head.sources), head.problems)
 
 
 def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[LoadResult, _Stored]:
     """The whole load, its entries read from the segments; with `keep_state`, also what
     writing the next payload from it needs, and the entries are where they were pickled
-    (only for the loader, as `previous`)."""
-    files, sources, problems, table, order, moves, tables = _loads(data)
+    (only for the loader, as `previous`: it moves each by how far its text moved)."""
+    full = _loads(data)
+    if not isinstance(full, _Full):
+        raise _Broken
     pool: list[Entry] = []
-    for segment in table:
+    for segment in full.table:
         if not isinstance(segment, _Segment) or not _SEGMENT_NAME.fullmatch(segment.name):
             raise _Broken
         with open(os.path.join(folder, segment.name), "rb") as stream:
@@ -381,35 +456,35 @@ def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[Load
         if not isinstance(part, list) or len(part) != segment.size:
             raise _Broken
         pool.extend(part)
-    entries = [pool[place] for place in order]
+    entries = [pool[place] for place in full.order]
     del pool  # entries no longer used (merged away later) go now
+    moves = full.moves
     if len(entries) != len(moves) or not all(isinstance(e, Entry) for e in entries):
         raise _Broken
     pickled: list[int] = []
-    dates: list[Any] = []
     if keep_state:
-        # the entries are left where they were pickled, and so are the chunks' lines: the
-        # loader moves each entry once, by how far its text moved since
         pickled = [_line(entry) for entry in entries]
-        dates = [entry.date for entry in entries]
     else:
-        for entry, delta in zip(entries, moves, strict=True):
-            if delta:
-                move_lines(entry, delta)
+        entries = [moved(entry, lines) for entry, lines in zip(entries, moves, strict=True)]
     chunks: dict[str, Chunks] = {}
-    for path, (context, digests, lines, relative, ranks) in tables.items():
-        if keep_state:
-            lines = array(
-                "q", [line - moves[rank] for line, rank in zip(lines, ranks, strict=True)]
-            )
+    for path, table in full.tables.items():
+        lines = table.lines
+        if keep_state:  # where each chunk began when its entry was pickled
+            pairs = zip(lines, table.ranks, strict=True)
+            lines = array("q", [line - moves[rank] for line, rank in pairs])
         chunks[path] = Chunks(
-            context, digests, lines, tuple(entries[rank] for rank in ranks), relative, ranks
+            table.context,
+            table.digests,
+            lines,
+            tuple(entries[rank] for rank in table.ranks),
+            table.relative,
+            table.ranks,
         )
-    timeline = Timeline(files, tuple(entries), sources)
-    if not isinstance(files, tuple) or not isinstance(problems, list):
+    if not isinstance(full.files, tuple) or not isinstance(full.problems, list):
         raise _Broken
-    state = _Stored("", list(table), entries, order, pickled, dates)
-    return LoadResult(timeline, problems, chunks), state
+    timeline = Timeline(full.files, tuple(entries), full.sources)
+    state = _Stored("", list(full.table), full.order, pickled)
+    return LoadResult(timeline, full.problems, chunks), state
 
 
 def _line(entry: Entry) -> int:
@@ -418,26 +493,44 @@ def _line(entry: Entry) -> int:
 
 def _read_blobs(folder: str, name: str) -> dict[tuple[str, int], tuple[bytes, Any, int]]:
     """The reminded entries' pickles by the stored entry they were made from (see `_Stored`)."""
-    data = _read_section(folder, name, 0)
-    keys, lines = _loads(_read_section(folder, name, 2))
-    meta, start = _reminded_meta(data)
-    summaries, ends = meta[3:5]
+    data = _read_section(folder, name, REMINDED)
+    trailer = _loads(_read_section(folder, name, TRAILER))
+    if not isinstance(trailer, _Trailer):
+        raise _Broken
+    head, start = _reminded_head(data)
     blobs: dict[tuple[str, int], tuple[bytes, Any, int]] = {}
     begin = start
-    for key, line, summary, end in zip(keys, lines, summaries, ends, strict=True):
+    entries = zip(trailer.keys, trailer.lines, head.summaries, head.ends, strict=True)
+    for key, line, summary, end in entries:
         blobs[key] = (data[begin : start + end], summary, line)
         begin = start + end
     return blobs
 
 
-def _read_index(folder: str, name: str) -> tuple[list[_Record], str] | None:
+class _Index(NamedTuple):
+    """What an index file holds: each file's record, the payload, the files' absolute
+    paths (to forget timelines that no longer exist), and when it was last used."""
+
+    records: list[_Record]
+    payload: str
+    paths: list[str]
+    used_ns: int  # the index file's mtime: refreshed at most once an hour by a hit
+
+
+def _read_index(folder: str, name: str) -> _Index | None:
     try:
         with open(os.path.join(folder, name), "rb") as stream:
             data = stream.read()
-        records, payload = pickle.loads(data)
-        if not isinstance(payload, str) or not isinstance(records, list):
+            used = os.fstat(stream.fileno()).st_mtime_ns
+        records, payload, paths = _loads(data)
+        if (
+            not isinstance(payload, str)
+            or not isinstance(records, list)
+            or not isinstance(paths, list)
+            or not all(isinstance(path, str) for path in paths)
+        ):
             return None
-        return [_Record(*record) for record in records], payload
+        return _Index([_Record(*record) for record in records], payload, paths, used)
     except Exception:  # a broken index is a miss, whatever broke it
         return None
 
@@ -456,7 +549,7 @@ def lookup(
     `keep` too, only those of them that it keeps (see `prefilter`).
     """
     found = Lookup(None, [os.fspath(p) for p in paths], {}, {})
-    folder = directory()
+    folder = _usable()
     if folder is None:
         return found
     code = _code_key()
@@ -468,7 +561,11 @@ def lookup(
         except OSError:
             return found
         found.stats[path] = stat
-        record = index[0][position] if index is not None and position < len(index[0]) else None
+        record = (
+            index.records[position]
+            if index is not None and position < len(index.records)
+            else None
+        )
         if record is not None and record.trusted and record.stat == _stat_key(stat):
             digests.append(record.digest)
             continue
@@ -481,19 +578,22 @@ def lookup(
             return found
         found.contents[path] = data
         digests.append(_digest(data))
-    if index is None or len(index[0]) != len(found.paths):
+    if index is None or len(index.records) != len(found.paths):
         return found
-    if [r.digest for r in index[0]] != digests:
-        found.previous = index[1]
+    if [r.digest for r in index.records] != digests:
+        found.previous = index.payload
         return found
     payload = _payload_name(found.paths, digests, code)
-    if payload != index[1]:
+    if payload != index.payload:
         return found
     result = _read_payload(folder, payload, reminded_only, keep)
     if result is not None and found.contents:
         # the files were hashed (touched, or recorded too soon after a change): record
         # their stat again, so that the next run can trust it
         _write_index(folder, found, digests, payload, code)
+    elif result is not None and time.time_ns() - index.used_ns > REFRESH_NS:
+        with contextlib.suppress(OSError):  # mark it used, for `sweep`
+            os.utime(os.path.join(folder, _index_name(found.paths, code)))
     found.result = result
     return found
 
@@ -502,12 +602,12 @@ def _previous(found: Lookup) -> tuple[dict[str, Chunks], _Stored] | None:
     """What the last error-free load of these files kept, to parse only the entries that
     changed since and to store only what is new; None when there is none (or it is
     unreadable)."""
-    folder = directory()
+    folder = _usable()
     name = found.previous
     if folder is None or name is None or not _PAYLOAD_NAME.fullmatch(name):
         return None
     try:
-        result, stored = _read_full(folder, _read_section(folder, name, 1), keep_state=True)
+        result, stored = _read_full(folder, _read_section(folder, name, FULL), keep_state=True)
         stored.name = name
         try:
             stored.blobs = _read_blobs(folder, name)
@@ -578,7 +678,17 @@ class _Plan:
         self.pickled, self.fresh = pickled, fresh
 
 
-def _plan(entries: Sequence[Entry], stored: _Stored | None) -> _Plan:
+def _origins(result: LoadResult) -> list[int]:
+    """For each entry (in timeline order), its place in the previous load's timeline when
+    the loader took it from there unchanged (its text the same, its date the same), or -1."""
+    origins = [-1] * len(result.timeline.entries)
+    for chunks in result.chunks.values():
+        for rank, origin in zip(chunks.ranks, chunks.origins, strict=True):
+            origins[rank] = origin
+    return origins
+
+
+def _plan(entries: Sequence[Entry], origins: Sequence[int], stored: _Stored | None) -> _Plan:
     """Keep the stored entries whose content is unchanged where they are (only their lines
     may have moved); the others go to a new segment. A segment of which at most half is
     still used is merged into the new one, and so are all but the biggest when there
@@ -590,18 +700,13 @@ def _plan(entries: Sequence[Entry], stored: _Stored | None) -> _Plan:
     table = stored.table if stored is not None else []
     if stored is not None:
         bases = list(accumulate((s.size for s in table), initial=0))
-        where = {id(entry): n for n, entry in enumerate(stored.entries)}
-        for position, entry in enumerate(entries):
-            n = where.get(id(entry))
-            if n is None:
+        for position, origin in enumerate(origins):
+            if origin < 0 or origin >= len(stored.order):
                 continue
-            before = stored.dates[n]
-            if before is not entry.date and before != entry.date:
-                continue  # a relative date that moved with the entry it counts from
-            at = stored.order[n]
+            at = stored.order[origin]
             which = bisect_right(bases, at) - 1
             segment[position], place[position] = which, at - bases[which]
-            pickled[position] = stored.pickled[n]
+            pickled[position] = stored.pickled[origin]
     used = [0] * len(table)
     for which in segment:
         if which >= 0:
@@ -632,7 +737,7 @@ def _write_payload(
     """Write the payload (and a segment for what is new); returns the segments it uses."""
     timeline = result.timeline
     entries = timeline.entries
-    plan = _plan(entries, stored)
+    plan = _plan(entries, _origins(result) if stored is not None else [], stored)
     if plan.fresh or not plan.table:
         segment = _write_segment(folder, [entries[n] for n in plan.fresh])
         for place, position in enumerate(plan.fresh):
@@ -643,11 +748,11 @@ def _write_payload(
     order = array("q", [bases[s] + p for s, p in zip(plan.segment, plan.place, strict=True)])
     moves = array("q", [_line(e) - line for e, line in zip(entries, plan.pickled, strict=True)])
     tables = {
-        path: (c.context, c.digests, c.lines, c.relative, c.ranks)
+        path: _Table(c.context, c.digests, c.lines, c.relative, c.ranks)
         for path, c in result.chunks.items()
     }
     full = _dumps(
-        (timeline.files, timeline.sources, result.problems, plan.table, order, moves, tables)
+        _Full(timeline.files, timeline.sources, result.problems, plan.table, order, moves, tables)
     )
     reminded, trailer = _reminded_sections(result, plan, stored)
     sections = [reminded, full, trailer]
@@ -700,9 +805,11 @@ def _reminded_sections(
         moves.append(_line(entry) - line)
         keys.append(key)
         lines.append(line)
-    meta = _dumps((timeline.files, timeline.sources, result.problems, summaries, ends, moves))
-    reminded = b"".join((_LENGTH.pack(len(meta)), meta, blobs.getvalue()))
-    return reminded, _dumps((keys, lines))
+    head = _dumps(
+        _Reminded(timeline.files, timeline.sources, result.problems, summaries, ends, moves)
+    )
+    reminded = b"".join((_LENGTH.pack(len(head)), head, blobs.getvalue()))
+    return reminded, _dumps(_Trailer(keys, lines))
 
 
 def _write_index(
@@ -720,7 +827,8 @@ def _write_index(
             stat = found.stats[path]
             last_change = max(stat.st_mtime_ns, stat.st_ctime_ns)
             records.append((_stat_key(stat), digest, probe - last_change > RACY_NS))
-        data = pickle.dumps((records, payload), protocol=pickle.HIGHEST_PROTOCOL)
+        paths = [os.path.abspath(path) for path in found.paths]
+        data = pickle.dumps((records, payload, paths), protocol=pickle.HIGHEST_PROTOCOL)
         _write_atomically(folder, _index_name(found.paths, code), [data])
     except Exception:  # a cache that cannot be written is only slower
         return
@@ -731,22 +839,20 @@ def store(
 ) -> None:
     """Remember an error-free load of exactly the bytes whose SHA-256 are `hashes`;
     `stored` is what the previous payload of these files held, when it was read."""
-    folder = directory()
+    folder = _usable()
     if folder is None or result.errors or set(hashes) != set(found.paths):
         return
     code = _code_key()
     digests = [hashes[path] for path in found.paths]
     payload = _payload_name(found.paths, digests, code)
-    was_enabled = gc.isenabled()
-    gc.disable()
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         previous = _read_index(folder, _index_name(found.paths, code))
         used = _write_payload(folder, payload, result, stored)
         _write_index(folder, found, digests, payload, code)
-        if previous is not None and previous[1] != payload:
+        if previous is not None and previous.payload != payload:
             with contextlib.suppress(FileNotFoundError):  # the content it described is gone
-                os.unlink(os.path.join(folder, previous[1]))
+                os.unlink(os.path.join(folder, previous.payload))
         if stored is not None and stored.name != payload:
             keep = {segment.name for segment in used}
             for segment in stored.table:
@@ -757,31 +863,39 @@ def store(
             sweep(folder)  # a load from scratch is slow anyway: the time to tidy up
     except Exception:  # a cache that cannot be written is only slower
         return
-    finally:
-        if was_enabled:
-            gc.enable()
+
+
+MAX_TIMELINES = 32  # lists of files remembered at once; the least recently used go first
+REFRESH_NS = 3600 * 10**9  # a hit marks its index as used at most this often
 
 
 def sweep(folder: str, grace_ns: int = SWEEP_GRACE_NS) -> None:
-    """Delete the cache files that no index leads to any more and that are older than
-    `grace_ns`: left by a process that was killed while writing, or by two that stored
-    after the same edit at once. A younger file may be one another process is writing."""
-    import time
-
+    """Bound the cache: forget the lists of files of which one no longer exists, and all
+    but the `MAX_TIMELINES` most recently used; then delete every file that no index leads
+    to any more. A file nothing leads to that is younger than `grace_ns` is left alone
+    (another process may be writing it), unless what led to it was just forgotten."""
     names = os.listdir(folder)
-    payloads: set[str] = set()
+    live: list[tuple[int, str, _Index]] = []
+    forgotten: set[str] = set()
     for name in names:
-        if name.startswith("index-"):
-            index = _read_index(folder, name)
-            if index is not None:
-                payloads.add(index[1])
-    segments: set[str] = set()
-    for name in payloads:
-        try:
-            table = _loads(_read_section(folder, name, 1))[3]
-            segments.update(segment.name for segment in table)
-        except Exception:  # unreadable: what it refers to may go (it is a miss anyway)
+        if not name.startswith("index-"):
             continue
+        index = _read_index(folder, name)
+        if index is None or not all(os.path.exists(path) for path in index.paths):
+            if index is not None:
+                forgotten.add(index.payload)
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))
+            continue
+        live.append((index.used_ns, name, index))
+    live.sort(reverse=True)
+    for _, name, index in live[MAX_TIMELINES:]:
+        forgotten.add(index.payload)
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(folder, name))
+    payloads = {index.payload for _, _, index in live[:MAX_TIMELINES]}
+    segments = _segments_of(folder, payloads)
+    forgotten_segments = _segments_of(folder, forgotten - payloads) - segments
     cutoff = time.time_ns() - grace_ns
     for name in names:
         unused = (
@@ -789,38 +903,37 @@ def sweep(folder: str, grace_ns: int = SWEEP_GRACE_NS) -> None:
             or (name.startswith("timeline-") and name not in payloads)
             or name.startswith(".tmp-")
         )
+        if not unused:
+            continue
         path = os.path.join(folder, name)
+        gone = name in forgotten or name in forgotten_segments
         with contextlib.suppress(OSError):
-            if unused and os.stat(path).st_mtime_ns < cutoff:
+            if gone or os.stat(path).st_mtime_ns < cutoff:
                 os.unlink(path)
 
 
+def _segments_of(folder: str, payloads: set[str]) -> set[str]:
+    segments: set[str] = set()
+    for name in payloads:
+        try:
+            full = _loads(_read_section(folder, name, FULL))
+            segments.update(segment.name for segment in full.table)
+        except Exception:  # unreadable: what it refers to may go (it is a miss anyway)
+            continue
+    return segments
+
+
 def load(
-    paths: Sequence[str],
-    *,
-    reminded_only: bool = False,
-    keep: Keep | None = None,
-    hold: Callable[[LoadResult], object] | None = None,
+    paths: Sequence[str], *, reminded_only: bool = False, keep: Keep | None = None
 ) -> LoadResult:
     """Like `loader.load`, through the cache: the same result, faster when nothing changed.
 
-    `reminded_only` and `keep`: see `lookup`; a miss returns every reminded entry, and
-    gives the whole load to `hold` (a caller that would rather keep it than pay for
-    freeing it)."""
+    `reminded_only` and `keep`: see `lookup`."""
     found = lookup(paths, reminded_only=reminded_only, keep=keep)
     if found.result is not None:
         return found.result
-    # reading the previous load, loading and storing make many objects and no cycles
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        result = _load_and_store(found)
-    finally:
-        if was_enabled:
-            gc.enable()
+    result = _load_and_store(found)
     if reminded_only and not result.errors:
-        if hold is not None:
-            hold(result)
         return LoadResult(reminded_subset(result.timeline), list(result.problems))
     return result
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import difflib
 import functools
-import gc
 import hashlib
 import operator
 import os
@@ -20,7 +19,7 @@ import sys
 from array import array
 from bisect import insort
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -39,7 +38,7 @@ from .timeline import (
     Problem,
     Source,
     Timeline,
-    move_lines,
+    moved,
 )
 
 if TYPE_CHECKING:
@@ -465,16 +464,43 @@ def _clip(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _known_keys(loc: Sequence[str | int]) -> tuple[str, ...]:
-    from .model import KNOWN_KEYS
-
+def _kind_at(loc: Sequence[str | int]) -> str:
+    """What the mapping at `loc` is: the file, an entry, a change, a claim or a source."""
     kind = "file"
     for part in loc:
         if isinstance(part, str):
             kind = _KIND_BY_CONTAINER.get(part, kind)
     if loc and loc[0] == "sources" and len(loc) == 2:
         kind = "source"
-    return KNOWN_KEYS[kind]
+    return kind
+
+
+_PLURAL = {"file": "files", "entry": "entries", "change": "changes", "claim": "claims",
+           "source": "sources"}  # fmt: skip
+# where a key that is misplaced belongs, said in words
+_BELONGS = {
+    "status": "a status is set by a change",
+    "note": "a note belongs to a change or a claim",
+    "url": "a URL belongs to a source, under 'sources:' at the top of the file",
+    "publisher": "a publisher belongs to a source, under 'sources:' at the top of the file",
+    "timezone": "the timezone is set at the top of the file",
+    "events": "'events:' is at the top of the file",
+}
+
+
+def _unknown_key(name: str, kind: str) -> str:
+    """The message for an unknown key: the nearest key valid here, or, when the key is
+    nearer to one that belongs somewhere else, where that one belongs."""
+    from .model import KNOWN_KEYS
+
+    known = KNOWN_KEYS[kind]
+    elsewhere = [key for key in _BELONGS if key not in known]
+    match = difflib.get_close_matches(name, [*known, *elsewhere], n=1, cutoff=0.6)
+    if match and match[0] in elsewhere:
+        key = match[0]
+        where = _BELONGS[key]
+        return f"unknown key '{name}': {_PLURAL[kind]} have no '{key}'; {where}"
+    return f"unknown key '{name}'{suggest(name, known)}"
 
 
 def suggest(word: str, choices: Sequence[str]) -> str:
@@ -489,8 +515,7 @@ def _pydantic_problem(
     kind = error["type"]
     name = loc[-1] if loc else ""
     if kind == "extra_forbidden":
-        known = _known_keys(loc[:-1])
-        message = f"unknown key '{name}'{suggest(str(name), known)}"
+        message = _unknown_key(str(name), _kind_at(loc[:-1]))
         return Problem(locate(root, path, loc, key=True), message, "error", "unknown-key")
     if kind == "missing":
         if name == "announced" and "changes" in loc:
@@ -566,8 +591,6 @@ class _Pending:
     warn: tuple[Offset, ...]
 
 
-# the date of an entry built before its relative date is resolved (replaced, or dropped)
-_UNRESOLVED: Interval = cast(Interval, object())
 _BOM = b"\xef\xbb\xbf"
 _DIGEST = 16  # bytes of BLAKE2b per chunk
 _FEW_PLACED = 256  # placed one by one (a binary search each) rather than sorting them all
@@ -594,7 +617,8 @@ class _Record:
     problems: tuple[Problem, ...] = ()  # the shape of an invalid entry
     date_problem: Problem | None = None
     entry_problems: tuple[Problem, ...] = ()
-    entry: Entry | None = None  # with `_UNRESOLVED` as date while a relative date is pending
+    entry: Entry | None = None  # built once its date is known
+    fields: dict[str, Any] | None = None  # an entry's fields but its date, while that is relative
     root: yaml.Node | None = None
     text: bytes = b""  # a chunk: the file's bytes, the chunk's span and first line
     start: int = 0
@@ -602,6 +626,7 @@ class _Record:
     first_line: int = 0
     reused: bool = False  # taken from the previous load: its entry's date is from then
     rank: int = -1  # where its entry was in the (previous, once resolved) sorted timeline
+    origin: int = -1  # reused unchanged: where its entry was in the previous timeline
 
     def locate(self, keys: Sequence[str | int]) -> Location:
         root, index = self.root, self.index
@@ -636,31 +661,23 @@ def load(
     `contents` holds bytes already read for some paths (the cache hashes exactly the
     bytes that are parsed); other paths are read here. `previous` holds what an earlier
     load of a path kept (`LoadResult.chunks`): its entries whose text is unchanged are
-    taken over (their locations and relative dates updated in place, so that earlier
-    result must not be used any more) instead of being parsed again.
+    taken over instead of being parsed again (as new records when their text moved or
+    the date they count from changed; nothing of that earlier result is changed).
     """
     problems: list[Problem] = []
     loaded: list[_FileLoad] = []
-    # Building many small objects triggers the cyclic collector over and over while
-    # nothing here can form a cycle worth collecting: pause it (2-3x faster at 100k).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for raw in paths:
-            path = os.fspath(raw)
-            try:
-                raw_bytes = contents.get(path) if contents is not None else None
-                earlier = previous.get(path) if previous is not None else None
-                loaded.append(_load_file(path, problems, raw_bytes, earlier))
-            except _Stop as stop:
-                problems.append(stop.problem)
-        timeline = _resolve(loaded, problems)
-        chunks: dict[str, Chunks] = {}
-        if not any(p.severity == "error" for p in problems):
-            chunks = {f.info.path: _chunks(f) for f in loaded if f.context is not None}
-    finally:
-        if was_enabled:
-            gc.enable()
+    for raw in paths:
+        path = os.fspath(raw)
+        try:
+            raw_bytes = contents.get(path) if contents is not None else None
+            earlier = previous.get(path) if previous is not None else None
+            loaded.append(_load_file(path, problems, raw_bytes, earlier))
+        except _Stop as stop:
+            problems.append(stop.problem)
+    timeline = _resolve(loaded, problems)
+    chunks: dict[str, Chunks] = {}
+    if not any(p.severity == "error" for p in problems):
+        chunks = {f.info.path: _chunks(f) for f in loaded if f.context is not None}
     return LoadResult(timeline, sort_problems(problems, paths), chunks)
 
 
@@ -676,6 +693,7 @@ def _chunks(file: _FileLoad) -> Chunks:
         entries,
         {n: r.parsed for n, r in enumerate(records) if isinstance(r.parsed, Relative)},
         array("q", [r.rank for r in records]),
+        array("q", [r.origin for r in records]),
     )
 
 
@@ -816,9 +834,12 @@ def _record(
             location, f"bad date '{_clip(model.date)}': {error.message}", "error", "bad-date"
         )
     parsed = record.parsed
-    date = parsed if isinstance(parsed, Interval) else None if parsed is None else _UNRESOLVED
     entry_problems: list[Problem] = []
-    record.entry = _entry(item, date, entry_problems)
+    fields = _entry_fields(item, entry_problems)
+    if fields is not None and isinstance(parsed, Interval):
+        record.entry = Entry(date=parsed, **fields)
+    elif fields is not None and isinstance(parsed, Relative):
+        record.fields = fields  # the entry is built once its date is resolved
     record.entry_problems = tuple(entry_problems)
     return record
 
@@ -976,16 +997,24 @@ def _reused(
 ) -> _Record:
     """The record of an unchanged chunk (`data[start:end]`, now from line `line`), from
     what the previous load kept of it; made in one call, as there are 100,000s."""
-    entry = previous.entries[position]
-    delta = line - previous.lines[position]
-    if delta:
-        move_lines(entry, delta)
+    entry = moved(previous.entries[position], line - previous.lines[position])
     parsed = previous.relative.get(position) or entry.date
     rank = previous.ranks[position]
     return _Record(
-        path, 0, entry.id, None, entry.date_text, parsed, (), None, (), entry, None,
-        data, start, end, line, True, rank,
-    )  # fmt: skip
+        path,
+        0,
+        entry_id=entry.id,
+        date_text=entry.date_text,
+        parsed=parsed,
+        entry=entry,
+        text=data,
+        start=start,
+        end=end,
+        first_line=line,
+        reused=True,
+        rank=rank,
+        origin=rank,
+    )
 
 
 def _lead_times(
@@ -1092,17 +1121,21 @@ def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
         # built even when the date failed, so that its other problems are reported too
         if record.entry_problems:
             problems.extend(record.entry_problems)
-        entry = record.entry
+        before = record.entry
         interval = resolved.get(cast(str, record.entry_id))
-        if entry is None or interval is None:
-            record.entry = None
+        entry: Entry | None = None
+        if interval is not None and record.fields is not None:
+            written = cast(Relative, record.parsed)
+            entry = Entry(date=interval, relative=written, **record.fields)
+        elif before is not None and interval is not None:
+            # a reused entry whose relative date counts from a date that moved: a new one
+            entry = before if before.date == interval else replace(before, date=interval)
+        if entry is not before:
+            record.origin = -1  # not as the previous load stored it
+        record.entry, record.fields = entry, None
+        if entry is None:
             continue
-        if entry.date is not interval:
-            # a relative date, resolved just now; the entry was made (or unpickled) for
-            # this load and nothing else holds it yet
-            object.__setattr__(entry, "date", interval)
-            placed.append(record)
-        elif record.reused:
+        if entry is before and record.reused:
             kept.append(record)
         else:
             placed.append(record)
@@ -1185,9 +1218,9 @@ def _resolve_relative(
         assert isinstance(relative, Relative)
         base = resolved[relative.ref]
         target = seen[relative.ref]
-        if member.reused and target.reused and member.entry and base is _date_before(target):
-            # both texts unchanged and the date it counts from is the very one from the
-            # previous load: so is this one (shifting dates is the slow part of a load)
+        if member.reused and target.reused and member.entry and base == _date_before(target):
+            # both texts unchanged and the date it counts from is the one of the previous
+            # load: so is this one (shifting dates is the slow part of a load)
             resolved[cast(str, member.entry_id)] = member.entry.date
             continue
         try:
@@ -1213,7 +1246,9 @@ def _date_before(record: _Record) -> Interval | None:
     return record.entry.date if record.reused and record.entry is not None else None
 
 
-def _entry(item: _Pending, interval: Interval | None, problems: list[Problem]) -> Entry | None:
+def _entry_fields(item: _Pending, problems: list[Problem]) -> dict[str, Any] | None:
+    """Everything an entry holds but its date (which may count from another entry), or
+    None when a part of it has an error (then in `problems`)."""
     model = item.model
     loc: list[str | int] = ["events", item.index]
     before = len(problems)
@@ -1231,28 +1266,27 @@ def _entry(item: _Pending, interval: Interval | None, problems: list[Problem]) -
         built = _change(change, item, ["changes", index], problems)
         if built is not None:
             changes.append(built)
-    if interval is None or any(p.severity == "error" for p in problems[before:]):
+    if any(p.severity == "error" for p in problems[before:]):
         return None
-    return Entry(
-        id=model.id,
-        title=model.title,
-        date=interval,
-        date_text=model.date,
-        kind=sys.intern(model.kind),
-        tags=_words(model.tags),
-        actors=_words(model.actors),
-        summary=model.summary,
-        sources=_words(model.sources),
-        confidence=model.confidence.value,
-        announced=announced,
-        warn=_longest_first(warn),
-        warn_explicit=model.warn is not None,
-        claims=claims,
-        changes=tuple(changes),
-        consequence=model.consequence,
-        zone=item.zone,
-        location=locate(item.root, item.path, loc),
-    )
+    return {
+        "id": model.id,
+        "title": model.title,
+        "date_text": model.date,
+        "kind": sys.intern(model.kind),
+        "tags": _words(model.tags),
+        "actors": _words(model.actors),
+        "summary": model.summary,
+        "sources": _words(model.sources),
+        "confidence": model.confidence.value,
+        "announced": announced,
+        "warn": _longest_first(warn),
+        "warn_explicit": model.warn is not None,
+        "claims": claims,
+        "changes": tuple(changes),
+        "consequence": model.consequence,
+        "zone": item.zone,
+        "location": locate(item.root, item.path, loc),
+    }
 
 
 def _words(values: Sequence[str]) -> tuple[str, ...]:

@@ -32,6 +32,9 @@ class Chunks:
     entries: tuple[Entry, ...]
     relative: dict[int, Relative]
     ranks: array[int]  # where each entry was in the sorted timeline
+    # where each entry was in the timeline of the load it was taken from unchanged (its
+    # text and date the same), or -1: what the cache needs not store again
+    origins: array[int] = field(default_factory=lambda: array("q"))
 
 
 @dataclass

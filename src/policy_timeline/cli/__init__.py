@@ -9,12 +9,11 @@ the library, and prints. Heavy modules are imported inside the handlers so that
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from ..cache import Keep
@@ -282,9 +281,7 @@ def load_or_fail(
     that `remind` looks at (a warm cache then reads a tenth of a typical file); `keep`:
     of those, only the ones it keeps (see `cache.lookup`).
     """
-    from ..cache import load
-
-    result = retain(load(ctx.files, reminded_only=reminded_only, keep=keep, hold=retain))
+    result = load_files(ctx.files, reminded_only=reminded_only, keep=keep)
     if result.errors:
         for problem in result.errors:
             print(terminal_safe(str(problem)), file=sys.stderr)
@@ -293,6 +290,18 @@ def load_or_fail(
             f"{count} error{'s' if count != 1 else ''}; run 'timeline check' for details"
         )
     return result
+
+
+def load_files(
+    files: Sequence[str], *, reminded_only: bool = False, keep: Keep | None = None
+) -> LoadResult:
+    """Load through the cache; a cache folder that must not be used is said, once, on stderr."""
+    from .. import cache
+
+    reason = cache.refusal()
+    if reason is not None:
+        print(f"timeline: warning: not using the cache: {terminal_safe(reason)}", file=sys.stderr)
+    return cache.load(files, reminded_only=reminded_only, keep=keep)
 
 
 def terminal_safe(text: str) -> str:
@@ -315,12 +324,11 @@ def terminal_safe(text: str) -> str:
 def cmd_check(args: argparse.Namespace) -> int:
     import json
 
-    from ..cache import load
     from ..checks import warnings
     from ..result import sort_problems
 
     ctx = context(args)
-    result = retain(load(ctx.files))  # the cache holds only error-free loads, with problems
+    result = load_files(ctx.files)  # the cache holds only error-free loads, with problems
     problems: list[Problem] = list(result.problems)
     if not result.errors:
         problems += warnings(result.timeline, ctx.as_of(result.timeline.timezone))
@@ -351,46 +359,24 @@ def cmd_check(args: argparse.Namespace) -> int:
 # -------------------------------------------------------------------------- main
 
 
-_RETAINED: list[object] = []  # see `retain`
-_T = TypeVar("_T")
-
-
-def retain(value: _T) -> _T:
-    """Keep `value` until the process ends: `run` then leaves without freeing it (object
-    by object, 0.1 s for a timeline of 100,000 entries).
-
-    Under `run` the cyclic collector is paused until here; everything made so far (the
-    loaded timeline, mostly) is then set aside for good (`gc.freeze`) before it resumes,
-    so that it never walks those objects again: it spent 0.15-0.5 s doing that after
-    loading 100,000 entries.
-    """
-    _RETAINED.append(value)
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
-    return value
-
-
 def run() -> NoReturn:
-    """The console script: `main`, then the output flushed and the process ended at once.
+    """The console script: one command, then exit with its code.
 
-    Nothing is left to clean up by then (files are closed, the cache is written), so the
-    interpreter's own teardown, freeing every object, is only time.
+    The cyclic garbage collector is off for the command. Loading makes millions of small
+    objects that live until the process ends and form no cycles worth finding, and the
+    collector walked them over and over: about half the CPU time of loading 10,000
+    entries, and 2.0 of the 4.5 s of the first run after an edit of 100,000
+    (benchmarks/README.md). Whatever the command leaves is freed at exit, as usual.
     """
-    import contextlib
+    import gc
 
-    gc.disable()  # until `retain`: a command makes its big structures first
-    code = main()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BrokenPipeError, ValueError):  # the reader left, or closed
-            stream.flush()
-    os._exit(code)
+    gc.disable()
+    sys.exit(main())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: one place where errors become messages and exit codes."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    _RETAINED.clear()  # what an earlier call in this process kept is not needed any more
     try:
         args = parse_args(argv)
         code = int(args.handler(args))
