@@ -328,7 +328,7 @@ class _Segment(NamedTuple):
 class _Table(NamedTuple):
     """What the loader's `Chunks` of one file need beside the entries (see `result`)."""
 
-    context: tuple[str, tuple[Any, ...]]
+    context: tuple[Any, ...]  # see `result.Chunks`
     digests: bytes
     lines: array[int]
     relative: dict[int, Any]

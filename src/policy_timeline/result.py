@@ -23,10 +23,10 @@ class Chunks:
     began on line `lines[i]` and gave `entries[i]`; `relative[i]` is its date when that
     counts from another entry (resolved again on every load), `ranks[i]` its place in the sorted
     timeline (which makes the next sort almost linear). Valid for the same `context`: the
-    file's timezone and lead times, which every entry's reading depends on.
+    file's timezone, lead times and story key, which every entry's reading depends on.
     """
 
-    context: tuple[str, tuple[Offset, ...]]
+    context: tuple[str, tuple[Offset, ...], str]
     digests: bytes  # 16 bytes of BLAKE2b each
     lines: array[int]
     entries: tuple[Entry, ...]

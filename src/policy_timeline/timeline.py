@@ -102,7 +102,14 @@ class Entry:
     consequence: str | None = None
     zone: str = "UTC"  # the zone of the file the entry came from
     location: Location | None = None
-    relative: Relative | None = None  # the date as written relative to another entry
+    relative: Relative | None = None  # the date as written relative to another entry; its
+    # `ref` is always `story:id` (the story named or the entry's own), whatever was written
+    story: str = ""  # the key of the story (file) the entry belongs to
+
+    @property
+    def key(self) -> str:
+        """`story:id`: how an entry is named wherever entries of several stories meet."""
+        return f"{self.story}:{self.id}"
 
     @property
     def is_deadline(self) -> bool:
@@ -120,6 +127,7 @@ class FileInfo:
     title: str | None
     timezone: str
     warn: tuple[Offset, ...]
+    key: str = ""  # the story's key: `key:` in the file, else the file name's stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +150,14 @@ class Timeline:
         return self.files[0].timezone if self.files else "UTC"
 
     def by_id(self) -> dict[str, Entry]:
+        """Entries by id; with several stories an id may be in more than one (the last
+        wins): use `by_key` wherever stories meet."""
         return {entry.id: entry for entry in self.entries}
+
+    def by_key(self) -> dict[str, Entry]:
+        """Entries by `story:id` (what `Entry.relative.ref` names)."""
+        return {entry.key: entry for entry in self.entries}
+
 
 
 def moved(entry: Entry, lines: int) -> Entry:
