@@ -41,6 +41,7 @@ from .timeline import (
     Timeline,
     moved,
 )
+from .workspace import LEFT_OUT
 
 if TYPE_CHECKING:
     from .model import ChangeModel, ClaimModel, EntryModel, FileModel
@@ -552,6 +553,14 @@ def _pydantic_problem(
             f"unknown-{what}",
         )
     if kind == "string_pattern_mismatch":
+        if loc == ("key",):
+            return Problem(
+                where,
+                f"bad story key '{_clip(str(value))}': use lowercase letters, digits and '-', "
+                "starting with a letter or digit",
+                "error",
+                "bad-key",
+            )
         if field_name in ("id", "[key]"):
             if loc[-1] == "[key]":
                 where = locate(root, path, loc[:-1], key=True)
@@ -1088,7 +1097,6 @@ def _date(
     return value
 
 
-LEFT_OUT = "left-out-dependency"  # the code of an entry left out with a story it counts from
 
 
 def _target(ref: str, story: str) -> str:
@@ -1334,9 +1342,10 @@ def _resolve_relative(    start: _Record,
             return
         if name in position:
             cycle = chain[position[name] :]
-            text = " → ".join(
-                _shown(n, start.story) for n in [*(cast(str, p.name) for p in cycle), name]
-            )
+            names = [*(cast(str, p.name) for p in cycle), name]
+            # within one story, by id; across stories, each as `story:id`
+            one = len({member.story for member in cycle}) == 1
+            text = " → ".join(n.partition(":")[2] if one else n for n in names)
             for member in cycle:
                 problems.append(
                     Problem(
@@ -1384,11 +1393,6 @@ def _resolve_relative(    start: _Record,
             )
             failed.update(cast(str, p.name) for p in chain)
             return
-
-
-def _shown(name: str, story: str) -> str:
-    """An entry as a message written about story `story` names it: `id` there, else `story:id`."""
-    return name.removeprefix(f"{story}:") if name.startswith(f"{story}:") else name
 
 
 def _unknown_reference(

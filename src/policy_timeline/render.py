@@ -479,7 +479,7 @@ def _indent_rest(rows: list[list[Span]]) -> list[Line]:
 
 
 def _date_column(items: Sequence[Effective]) -> tuple[dict[str, str], int]:
-    texts = {item.entry.id: human_date(item.date) for item in items}
+    texts = {item.entry.key: human_date(item.date) for item in items}
     widest = max((cell_width(text) for text in texts.values()), default=10)
     return texts, min(max(widest, 10), 26)
 
@@ -521,7 +521,7 @@ def list_lines(
     lines: list[Line] = []
     for _kind, value in _timeline_frame(as_of, items, width):
         if isinstance(value, Effective):
-            lines += entry_lines(value, as_of, dates[value.entry.id], date_width, width, notes,
+            lines += entry_lines(value, as_of, dates[value.entry.key], date_width, width, notes,
                                  compact)
         else:
             lines.append(value)
@@ -533,6 +533,8 @@ def _title_spans(item: Effective, past: bool, notes: Footnotes | None) -> list[S
     spans = [Span(clean(entry.title), "title.past" if past else "title")]
     if entry.confidence != "confirmed":
         spans.append(Span(f" ({clean(entry.confidence)})", "confidence"))
+    if notes is not None and len(notes.timeline.files) > 1:
+        spans.append(Span(f" [{entry.story}]", "muted"))  # which story, when several
     if notes is not None:
         spans += notes.refs(entry.sources)
     return spans
@@ -706,7 +708,7 @@ def lanes_of(items: Sequence[Effective], room: int) -> tuple[list[str], dict[str
     for item in items:
         who = item.entry.actors
         lane = who[0] if len(who) == 1 else JOINT if who else NOBODY
-        assignment[item.entry.id] = lane if lane in lanes else OTHERS
+        assignment[item.entry.key] = lane if lane in lanes else OTHERS
     return lanes, assignment
 
 
@@ -736,7 +738,7 @@ def lane_lines(as_of: AsOf, items: Sequence[Effective], width: int, notes: Footn
 
     for _kind, value in _timeline_frame(as_of, items, width):
         if isinstance(value, Effective):
-            if row and dates[row[0].entry.id] != dates[value.entry.id]:
+            if row and dates[row[0].entry.key] != dates[value.entry.key]:
                 flush()
             row.append(value)
         else:
@@ -754,7 +756,7 @@ def _lane_row(
     for item in row:
         past = item.date.last_day < as_of.day
         spans = [marker(item.entry.kind), Span(" "), *_title_spans(item, past, notes)]
-        cell = cells[assignment[item.entry.id]]
+        cell = cells[assignment[item.entry.key]]
         cell += [list(row) for row in _indent_rest(wrap_spans(spans, lane_width - 2))]
         state = standing(item, as_of)
         if state is not None:
@@ -764,7 +766,7 @@ def _lane_row(
     past = first.date.last_day < as_of.day
     lines: list[Line] = []
     for index in range(height):
-        date_text = dates[first.entry.id] if index == 0 else ""
+        date_text = dates[first.entry.key] if index == 0 else ""
         date_span = Span(_pad(date_text, date_width), "date.past" if past else "date")
         line: list[Span] = [Span("  "), date_span, Span("  ")]
         for number, lane in enumerate(lanes):
@@ -782,9 +784,12 @@ def _lane_row(
 # ----------------------------------------------------------------------- remind
 
 
-def remind_lines(as_of: AsOf, reminders: Sequence[Reminder]) -> list[Line]:
+def remind_lines(
+    as_of: AsOf, reminders: Sequence[Reminder], *, stories: bool = False
+) -> list[Line]:
     """`remind` for people and cron: a heading, then one aligned line per reminder.
-    Nothing at all when nothing is due."""
+    Nothing at all when nothing is due. `stories`: several stories are loaded, so each
+    entry is named `story:id`."""
     if not reminders:
         return []
     counts = Counter(reminder.state for reminder in reminders)
@@ -814,7 +819,7 @@ def remind_lines(as_of: AsOf, reminders: Sequence[Reminder]) -> list[Line]:
             Span(_pad(date_text, date_width), "date"),
             Span("  "),
             Span(clean(reminder.entry.title), "title"),
-            Span(f"  [{reminder.entry.id}]", "muted"),
+            Span(f"  [{reminder.entry.key if stories else reminder.entry.id}]", "muted"),
         ))
     return lines
 

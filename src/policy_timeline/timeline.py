@@ -140,6 +140,14 @@ class Timeline:
 
     @property
     def title(self) -> str:
+        """The story's title; for several stories, a heading of the workspace that names
+        them by key (never one story's title for all)."""
+        if len(self.files) > 1:
+            keys = [info.key for info in self.files]
+            named = ", ".join(keys[:3] if len(keys) > 4 else keys)
+            if len(keys) > 4:
+                named += f" and {len(keys) - 3} more"
+            return f"{len(keys)} stories: {named}"
         for info in self.files:
             if info.title:
                 return info.title
