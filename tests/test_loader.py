@@ -444,3 +444,36 @@ def test_moving_an_entry_keeps_every_field() -> None:
         lines = [c.location.line for c in there.changes if c.location is not None]
         assert lines == [c.location.line + 7 for c in entry.changes if c.location is not None]
     assert moved(entry, 0) is entry
+
+
+def test_moving_keeps_every_field_of_an_entry_that_sets_them_all() -> None:
+    """Every field of `Entry` set (a field added later must be set here too), moved there
+    and back: the same entry; moved once, only the locations differ."""
+    from dataclasses import MISSING, fields
+
+    from policy_timeline.dates import Offset, parse_date
+    from policy_timeline.timeline import Change, Claim, Entry, Location, moved
+
+    day = parse_date("2025-08-10", "UTC")
+    relative = parse_date("a + 2d", "UTC")
+    here = Location("t.yaml", 10, 5)
+    claim = Claim(day, ("s",), "n", Location("t.yaml", 12, 9), day)
+    change = Change(day, day, "met", "n", ("s",), (claim,), Location("t.yaml", 14, 9))
+    entry = Entry(
+        id="b", title="B", date=day, date_text="a + 2d", kind="deadline", tags=("t",),
+        actors=("US",), summary="s", sources=("s",), confidence="reported", announced=day,
+        warn=(Offset(3, "d"),), warn_explicit=True, claims=(claim,), changes=(change,),
+        consequence="c", zone="Europe/Paris", location=here, relative=relative,  # type: ignore[arg-type]
+        story="s",
+    )  # fmt: skip
+    for spec in fields(Entry):
+        default = spec.default if spec.default is not MISSING else None
+        assert getattr(entry, spec.name) != default, f"set {spec.name} in this test"
+    there = moved(entry, 5)
+    assert moved(there, -5) == entry
+    assert there.location == Location("t.yaml", 15, 5)
+    assert there.changes[0].claims[0].location == Location("t.yaml", 17, 9)
+    assert there.claims[0].announced == day  # a claim's fields are kept too
+    for spec in fields(Entry):
+        if spec.name not in ("location", "claims", "changes"):
+            assert getattr(there, spec.name) == getattr(entry, spec.name), spec.name

@@ -463,7 +463,7 @@ def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[Load
         raise _Broken
     pickled: list[int] = []
     if keep_state:
-        pickled = [_line(entry) for entry in entries]
+        pickled = [_LINE(entry) for entry in entries]
     else:
         entries = [moved(entry, lines) for entry, lines in zip(entries, moves, strict=True)]
     chunks: dict[str, Chunks] = {}
@@ -485,6 +485,9 @@ def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[Load
     timeline = Timeline(full.files, tuple(entries), full.sources)
     state = _Stored("", list(full.table), full.order, pickled)
     return LoadResult(timeline, full.problems, chunks), state
+
+
+_LINE = operator.attrgetter("location.line")  # of an entry in a cache: it always has one
 
 
 def _line(entry: Entry) -> int:
@@ -746,7 +749,7 @@ def _write_payload(
         plan.table.append(segment)
     bases = list(accumulate((s.size for s in plan.table), initial=0))
     order = array("q", [bases[s] + p for s, p in zip(plan.segment, plan.place, strict=True)])
-    moves = array("q", [_line(e) - line for e, line in zip(entries, plan.pickled, strict=True)])
+    moves = array("q", [_LINE(e) - line for e, line in zip(entries, plan.pickled, strict=True)])
     tables = {
         path: _Table(c.context, c.digests, c.lines, c.relative, c.ranks)
         for path, c in result.chunks.items()

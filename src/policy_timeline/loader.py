@@ -1222,7 +1222,8 @@ def _resolve(
             entry = Entry(date=interval, relative=written, **record.fields)
         elif before is not None and interval is not None:
             # a reused entry whose relative date counts from a date that moved: a new one
-            entry = before if before.date == interval else replace(before, date=interval)
+            same = before.date is interval or before.date == interval  # `is`: the quick case
+            entry = before if same else replace(before, date=interval)
         if entry is not before:
             record.origin = -1  # not as the previous load stored it
         record.entry, record.fields = entry, None
@@ -1374,7 +1375,8 @@ def _resolve_relative(    start: _Record,
         ref = _target(relative.ref, member.story)
         base = resolved[ref]
         target = seen[ref]
-        if member.reused and target.reused and member.entry and base == _date_before(target):
+        before = _date_before(target)
+        if member.reused and target.reused and member.entry and (base is before or base == before):
             # both texts unchanged and the date it counts from is the one of the previous
             # load: so is this one (shifting dates is the slow part of a load)
             resolved[cast(str, member.name)] = member.entry.date
