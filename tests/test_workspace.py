@@ -175,7 +175,7 @@ def test_two_stories_with_one_key_is_an_error_naming_both(
     assert result.code == 1
     assert f"{second}:1:6: error: story key 'trade'" in result.err
     assert str(first) in result.err
-    assert "[a]" in result.out and "[b]" not in result.out  # the first story still reminds
+    assert "[trade:a]" in result.out and ":b]" not in result.out  # the first story reminds
 
 
 # ----------------------------------------------------------- one bad story of many

@@ -9,8 +9,10 @@ Pure functions of what they are given and the file system: no clock, no printing
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
+
+from .timeline import Timeline
 
 if TYPE_CHECKING:
     from .result import LoadResult
@@ -108,3 +110,12 @@ def left_out(result: LoadResult) -> list[str]:
         if problem.code != LEFT_OUT and path not in loaded and path not in paths:
             paths.append(path)
     return paths
+
+
+def only_stories(timeline: Timeline, keys: Collection[str]) -> Timeline:
+    """The timeline with only the stories whose keys are in `keys`."""
+    return Timeline(
+        tuple(info for info in timeline.files if info.key in keys),
+        tuple(entry for entry in timeline.entries if entry.story in keys),
+        timeline.sources,
+    )

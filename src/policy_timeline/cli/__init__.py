@@ -25,6 +25,8 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_DUE = 0, 1, 2, 3
 DEFAULT_FILE = "timeline.yaml"
 #: set on the parsed arguments when a story was left out: the command exits 1 at the end
 LEFT_OUT = "stories_left_out"
+#: the commands that take `--story` (those that show, remind or export)
+STORY_COMMANDS = frozenset({"show", "remind", "export", "agenda", "news", "notify"})
 
 
 class CliError(Exception):
@@ -95,6 +97,15 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         "$TIMELINE_FILE, several separated by ':', else ./timeline.yaml, else ./timelines/)",
     )
     group.add_argument(
+        "--story",
+        action="append",
+        dest="stories",
+        metavar="KEY",
+        default=default(None),
+        help="only the story with this key (repeatable, or KEY,KEY; commands that show, "
+        "remind or export)",
+    )
+    group.add_argument(
         "--as-of",
         metavar="DATE",
         default=default(None),
@@ -138,6 +149,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "news": ("history", "what was announced between two moments: new entries, moves, claims"),
     "diff": ("history", "what changed in the story files between git revisions"),
     "notify": ("notify", "deliver reminders to mail, chat and webhooks, each notice once"),
+    "agenda": ("agenda", "what falls due or happens in the next days across every story, "
+               "week by week"),
 }
 
 
@@ -296,6 +309,8 @@ def load_or_fail(
     if ctx.missing is not None:
         raise CliError(ctx.missing)
     result = load_files(ctx.files, reminded_only=reminded_only, keep=keep)
+    if getattr(ctx.args, "stories", None):
+        result = _only_stories(result, ctx.args.stories)
     if result.errors:
         from ..workspace import left_out
 
@@ -317,6 +332,25 @@ def load_or_fail(
             file=sys.stderr,
         )
     return result
+
+
+def _only_stories(result: LoadResult, options: Sequence[str]) -> LoadResult:
+    """The load restricted to the stories `--story` names; an unknown key is a usage error
+    that lists the known ones."""
+    from ..result import LoadResult
+    from ..stories import key_from_path
+    from ..workspace import left_out, only_stories
+
+    wanted = [key.strip() for option in options for key in option.split(",") if key.strip()]
+    known = [info.key for info in result.timeline.files]
+    known += [key_from_path(path) for path in left_out(result)]
+    unknown = [key for key in wanted if key not in known]
+    if unknown:
+        raise UsageError(
+            f"--story: no story '{unknown[0]}' in this workspace; "
+            f"the stories are: {', '.join(sorted(set(known))) or '(none)'}"
+        )
+    return LoadResult(only_stories(result.timeline, wanted), result.problems)
 
 
 def load_files(
@@ -409,6 +443,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = parse_args(argv)
+        if getattr(args, "stories", None) and args.command not in STORY_COMMANDS:
+            raise UsageError(f"--story is not available for '{args.command}'")
         code = int(args.handler(args))
         if getattr(args, LEFT_OUT, False) and code in (EXIT_OK, EXIT_DUE):
             code = EXIT_INVALID  # after everything else was printed; errors win over 3

@@ -161,5 +161,5 @@ def cmd_remind(args: argparse.Namespace) -> int:
     else:
         from ..render import remind_lines
 
-        emit(ctx, remind_lines(as_of, due, stories=len(timeline.files) > 1), _width())
+        emit(ctx, remind_lines(as_of, due, stories=len(ctx.files) > 1), _width())
     return EXIT_DUE if args.exit_code and due else EXIT_OK
