@@ -293,3 +293,37 @@ def test_a_cycle_across_stories_names_it(write: Callable[..., Path]) -> None:
     problems = load([a, b]).errors
     assert {p.code for p in problems} == {"cycle"}
     assert [p.message for p in problems] == ["relative dates form a cycle: a:x → b:y → a:x"] * 2
+
+
+# -------------------------------------------------------------- a story at a time
+
+
+def test_a_change_to_one_story_reads_only_that_one(
+    write: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policy_timeline import loader
+
+    a = write(story("A", event("x", "X", "2025-01-01"), event("y", "Y", "x + 1d")), "a.yaml")
+    b = write(story("B", event("x", "X", "2025-02-01"), event("z", "Z", "a:y + 1d")), "b.yaml")
+    first = load([a, b])
+    assert not first.problems and set(first.chunks) == {str(a), str(b)}
+    composed: list[int] = []
+    real = loader.compose
+
+    def counting(text: str, path: str) -> object:
+        composed.append(text.count("\n"))
+        return real(text, path)
+
+    monkeypatch.setattr(loader, "compose", counting)
+    b.write_text(b.read_text(encoding="utf-8").replace("title: Z", "title: Zed"),
+                 encoding="utf-8")
+    second = loader.load([a, b], previous=first.chunks)
+    assert len(composed) == 1  # b's changed entry: neither file's own keys, nor a's entries
+    assert second.timeline.by_key()["b:z"].title == "Zed"
+    assert second.timeline.by_key()["b:z"].date == first.timeline.by_key()["b:z"].date
+    # a retitled story: its head is read again, and says so
+    b.write_text(b.read_text(encoding="utf-8").replace("title: B", "title: Bee"),
+                 encoding="utf-8")
+    third = loader.load([a, b], previous=second.chunks)
+    assert [info.title for info in third.timeline.files] == ["A", "Bee"]
+    assert len(composed) == 2

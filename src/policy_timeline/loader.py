@@ -659,6 +659,7 @@ class _FileLoad:
     digests: list[bytes] = field(default_factory=list)  # of each chunk, when read as chunks
     lines: tuple[int, ...] = ()  # where each chunk begins
     key_at: Location | None = None  # where `key:` is written (None: the key is the file name's)
+    head: bytes = b""  # read as chunks: the digest of its head (see `_head_digest`)
 
 
 class _Fallback(Exception):
@@ -713,6 +714,10 @@ def _chunks(file: _FileLoad) -> Chunks:
         {n: r.parsed for n, r in enumerate(records) if isinstance(r.parsed, Relative)},
         array("q", [r.rank for r in records]),
         array("q", [r.origin for r in records]),
+        file.head,
+        file.info,
+        file.sources,
+        file.key_at,
     )
 
 
@@ -898,24 +903,14 @@ def _read_chunks(
 ) -> _FileLoad:
     from .model import EntryModel
 
-    root = compose(split.header, path)
-    if not isinstance(root, yaml.MappingNode):
-        raise _Fallback
-    _check_depth(root, path)
-    shape: list[Problem] = []
-    keys = to_data(root, path, shape)
-    events = next((v for k, v in root.value if getattr(k, "value", None) == "events"), None)
-    if (
-        shape
-        or not isinstance(keys, dict)
-        or keys.get("events", "") is not None
-        or events is None
-        or events.start_mark.line + 1 != split.key_line
-    ):
-        raise _Fallback
-    del keys["events"]
-    head, zone, file_warn = _read_head(keys, root, path, problems)
-    info = _info(path, head, zone, file_warn)
+    head = _head_digest(split)
+    if previous is not None and previous.head == head and previous.info is not None:
+        # the file's own keys are as the previous (error-free) load read them
+        info, sources, key_at = previous.info, previous.sources, previous.key_at
+        zone, file_warn = info.timezone, info.warn
+    else:
+        info, sources, key_at = _read_head_chunk(path, split, problems)
+        zone, file_warn = info.timezone, info.warn
     context = (zone, file_warn, info.key)
     reusable: dict[bytes, int] = {}
     if previous is not None and previous.context == context:
@@ -954,9 +949,39 @@ def _read_chunks(
         if record.invalid_id is not None:
             invalid_ids.add(record.invalid_id)
     return _FileLoad(
-        info, _sources(head), records, invalid_ids, context, digests, lines,
-        _key_location(head, root, path),
+        info, sources, records, invalid_ids, context, digests, lines, key_at, head
     )
+
+
+def _head_digest(split: scan.Split) -> bytes:
+    """The digest of a file's own keys as written (the events block's emptied lines at the
+    end left out, so that adding an entry keeps it) and of where `events:` is."""
+    text = f"{split.key_line}\n{split.header.rstrip()}".encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=_DIGEST).digest()
+
+
+def _read_head_chunk(
+    path: str, split: scan.Split, problems: list[Problem]
+) -> tuple[FileInfo, dict[str, Source], Location | None]:
+    """The file's own keys, from the header of a file read as chunks."""
+    root = compose(split.header, path)
+    if not isinstance(root, yaml.MappingNode):
+        raise _Fallback
+    _check_depth(root, path)
+    shape: list[Problem] = []
+    keys = to_data(root, path, shape)
+    events = next((v for k, v in root.value if getattr(k, "value", None) == "events"), None)
+    if (
+        shape
+        or not isinstance(keys, dict)
+        or keys.get("events", "") is not None
+        or events is None
+        or events.start_mark.line + 1 != split.key_line
+    ):
+        raise _Fallback
+    del keys["events"]
+    head, zone, file_warn = _read_head(keys, root, path, problems)
+    return _info(path, head, zone, file_warn), _sources(head), _key_location(head, root, path)
 
 
 def _batches(indices: Sequence[int]) -> Iterator[list[int]]:

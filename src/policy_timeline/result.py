@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .dates import Offset, Relative
-from .timeline import Entry, Problem, Timeline
+from .timeline import Entry, FileInfo, Location, Problem, Source, Timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,12 @@ class Chunks:
     # where each entry was in the timeline of the load it was taken from unchanged (its
     # text and date the same), or -1: what the cache needs not store again
     origins: array[int] = field(default_factory=lambda: array("q"))
+    # the file's own keys (all but `events`) as read, by the digest of their text: a file
+    # whose head is unchanged is not read again (16 bytes of BLAKE2b; empty: unknown)
+    head: bytes = b""
+    info: FileInfo | None = None
+    sources: dict[str, Source] = field(default_factory=dict)
+    key_at: Location | None = None
 
 
 @dataclass
