@@ -327,3 +327,12 @@ def test_a_change_to_one_story_reads_only_that_one(
     third = loader.load([a, b], previous=second.chunks)
     assert [info.title for info in third.timeline.files] == ["A", "Bee"]
     assert len(composed) == 2
+
+
+def test_init_writes_the_story_key(run: RunCli, tmp_path: Path) -> None:
+    path = tmp_path / "US China.yaml"
+    assert run("-f", str(path), "init").code == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\nkey: us-china ") == 1
+    result = load([path])
+    assert not result.errors and result.timeline.files[0].key == "us-china"

@@ -46,7 +46,6 @@ def _days(text: str) -> int:
 
 def cmd_agenda(args: argparse.Namespace) -> int:
     from ..agenda import agenda, agenda_document
-    from ..report import dumps
     from . import EXIT_OK, context, load_or_fail
     from .view import _width, emit
 
@@ -55,6 +54,8 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     as_of = ctx.as_of(timeline.timezone)
     found = agenda(timeline, as_of, args.days)
     if ctx.format == "json":
+        from ..report import dumps
+
         ctx.out.write(dumps(agenda_document(timeline, found)))
     elif ctx.format == "markdown":
         ctx.out.write(markdown(found))

@@ -459,7 +459,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     if "\n" in args.title or "\r" in args.title or not args.title.strip():
         raise UsageError("--title must be one line")
     schema = args.schema or SCHEMA_FILE
-    text = starter_text(schema, args.title, args.timezone)
+    from ..stories import key_from_path
+
+    text = starter_text(schema, args.title, args.timezone, key_from_path(str(path)))
     try:
         with open(path, "x", encoding="utf-8") as stream:  # never overwrites
             stream.write(text)
