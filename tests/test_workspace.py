@@ -336,3 +336,20 @@ def test_init_writes_the_story_key(run: RunCli, tmp_path: Path) -> None:
     assert text.count("\nkey: us-china ") == 1
     result = load([path])
     assert not result.errors and result.timeline.files[0].key == "us-china"
+
+
+def test_exports_name_the_workspace_and_each_story(run: RunCli, folder: Path) -> None:
+    markdown = run("-f", str(folder), "export", "markdown", "--as-of", AS_OF).out
+    assert markdown.startswith("# 3 stories: ai-act, chips, trade\n")
+    assert "`trade:expiry`" in markdown and "`ai-act:expiry`" in markdown
+    html = run("-f", str(folder), "export", "html", "--as-of", AS_OF).out
+    assert "<h1>3 stories: ai-act, chips, trade</h1>" in html
+    assert '<span class="badge story">chips</span>' in html
+    svg = run("-f", str(folder), "export", "svg", "--as-of", AS_OF).out
+    assert "3 stories: ai-act, chips, trade" in svg
+    ics = run("-f", str(folder), "export", "ics", "--as-of", AS_OF).out
+    assert "X-WR-CALNAME:3 stories: ai-act\\, chips\\, trade" in ics
+    uids = [line for line in ics.splitlines() if line.startswith("UID:expiry-")]
+    assert len(uids) == len(set(uids)) == 2  # the same id in two stories: two UIDs
+    single = run("-f", str(folder / "ai-act.yml"), "export", "markdown", "--as-of", AS_OF).out
+    assert single.startswith("# AI Act\n") and "`ai-act:" not in single

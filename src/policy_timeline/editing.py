@@ -1014,7 +1014,7 @@ def starter_text(
 ) -> str:
     """A starter timeline: a schema line for editors, the top-level keys, examples in comments;
     `key`: the story's key, written first (see `stories`)."""
-    head = f"key: {key:<25}# this story's name: calendar UIDs, other stories' 'key:id + 30d'\n"
+    head = f"key: {key:<26}# this story's name: calendar UIDs, other stories' 'key:id + 30d'\n"
     return f"""\
 # yaml-language-server: $schema={schema}
 #

@@ -308,6 +308,8 @@ def _entry(timeline: Timeline, item: Effective, as_of: AsOf) -> str:
         f"<h3>{text(entry.title)}</h3>",
     ]
     badges = [f'<span class="badge">{text(entry.kind)}</span>']
+    if len(timeline.files) > 1:  # which story, when several
+        badges.insert(0, f'<span class="badge story">{text(entry.story)}</span>')
     if where.state not in ("event", "open"):
         label = {"upcoming": "soon", "today": "due today"}.get(where.state, where.state)
         badges.append(f'<span class="badge state">{escape(label)}</span>')

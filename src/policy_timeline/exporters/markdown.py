@@ -130,6 +130,8 @@ def _entry_lines(timeline: Timeline, item: Effective, as_of: AsOf) -> Iterator[s
         facts.append(f"*{escape(entry.confidence)}*")
     if item.status != "open":
         facts.append(f"**{escape(item.status)}**")
+    if len(timeline.files) > 1:
+        facts.append(f"`{entry.story}:{entry.id}`")  # which story, when several
     yield f"- **{_when(item.date)}** · **{title}** · {' · '.join(facts)}"
     details: list[str] = []
     if entry.reminded and item.status == "open":
