@@ -353,3 +353,31 @@ def test_exports_name_the_workspace_and_each_story(run: RunCli, folder: Path) ->
     assert len(uids) == len(set(uids)) == 2  # the same id in two stories: two UIDs
     single = run("-f", str(folder / "ai-act.yml"), "export", "markdown", "--as-of", AS_OF).out
     assert single.startswith("# AI Act\n") and "`ai-act:" not in single
+
+
+def test_diff_names_a_story_by_its_key(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import subprocess
+
+    env = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], check=True, capture_output=True)
+
+    path = tmp_path / "file.yaml"
+    path.write_text(story("T", event("a", "A", "2025-01-01"), key="trade-deal"), encoding="utf-8")
+    git("init", "-q", "-b", "main")
+    git("add", "file.yaml")
+    git("commit", "-q", "-m", "one")
+    path.write_text(story("T", event("a", "A2", "2025-01-01"), key="trade-deal"),
+                    encoding="utf-8")
+    result = run("-f", "file.yaml", "diff", "--format", "json", "--as-of", AS_OF)
+    assert result.code == 0, result.err
+    assert "trade-deal" in result.out and '"file"' not in result.out

@@ -119,7 +119,15 @@ def diff_workspace(
     )
     moment = as_of(zone)
     stories: list[StoryDiff] = [
-        story_diff(key_from_path(path), before, after, moment)
+        story_diff(_key(path, before, after), before, after, moment)
         for path, (before, after) in pairs.items()
     ]
     return WorkspaceDiff(old, new, moment, tuple(stories))
+
+
+def _key(path: str, before: Version | None, after: Version | None) -> str:
+    """The story's key: its `key:` as the newer side has it, else its file name's."""
+    for version in (after, before):
+        if version is not None and version.info is not None and version.info.key:
+            return version.info.key
+    return key_from_path(path)
