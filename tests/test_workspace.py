@@ -381,3 +381,12 @@ def test_diff_names_a_story_by_its_key(
     result = run("-f", "file.yaml", "diff", "--format", "json", "--as-of", AS_OF)
     assert result.code == 0, result.err
     assert "trade-deal" in result.out and '"file"' not in result.out
+
+
+def test_stories_load_together_as_they_load_alone(folder: Path) -> None:
+    """Without references across stories, a workspace is its stories side by side."""
+    paths = [folder / "ai-act.yml", folder / "trade.yaml"]
+    together = load(paths).timeline
+    alone = [entry for path in paths for entry in load([path]).timeline.entries]
+    assert sorted(together.entries, key=lambda e: e.key) == sorted(alone, key=lambda e: e.key)
+    assert [info.key for info in together.files] == ["ai-act", "trade"]
