@@ -347,6 +347,7 @@ def test_exports_name_the_workspace_and_each_story(run: RunCli, folder: Path) ->
     assert '<span class="badge story">chips</span>' in html
     svg = run("-f", str(folder), "export", "svg", "--as-of", AS_OF).out
     assert "3 stories: ai-act, chips, trade" in svg
+    assert "[chips] Review of the controls" in svg
     ics = run("-f", str(folder), "export", "ics", "--as-of", AS_OF).out
     assert "X-WR-CALNAME:3 stories: ai-act\\, chips\\, trade" in ics
     uids = [line for line in ics.splitlines() if line.startswith("UID:expiry-")]

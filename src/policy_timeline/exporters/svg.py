@@ -178,7 +178,10 @@ def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective]) -> str
             if _is_partial(interval):
                 band = (scale.x(interval.first_day),
                         scale.x(interval.last_day + timedelta(days=1)))
-        mark = _Mark(item, where.state, shorten(item.entry.title), note, x, x_end, band)
+        label = item.entry.title
+        if len(timeline.files) > 1:  # which story, when several
+            label = f"[{item.entry.story}] {label}"
+        mark = _Mark(item, where.state, shorten(label), note, x, x_end, band)
         previous = item.entry.date
         for change in item.applied:
             if change.date is not None and change.date != previous:
