@@ -455,13 +455,14 @@ def test_moving_keeps_every_field_of_an_entry_that_sets_them_all() -> None:
     from policy_timeline.timeline import Change, Claim, Entry, Location, moved
 
     day = parse_date("2025-08-10", "UTC")
+    known = parse_date("2025-07-01", "UTC")
     relative = parse_date("a + 2d", "UTC")
     here = Location("t.yaml", 10, 5)
     claim = Claim(day, ("s",), "n", Location("t.yaml", 12, 9), day)
     change = Change(day, day, "met", "n", ("s",), (claim,), Location("t.yaml", 14, 9))
     entry = Entry(
         id="b", title="B", date=day, date_text="a + 2d", kind="deadline", tags=("t",),
-        actors=("US",), summary="s", sources=("s",), confidence="reported", announced=day,
+        actors=("US",), summary="s", sources=("w",), confidence="reported", announced=known,
         warn=(Offset(3, "d"),), warn_explicit=True, claims=(claim,), changes=(change,),
         consequence="c", zone="Europe/Paris", location=here, relative=relative,  # type: ignore[arg-type]
         story="s",

@@ -463,7 +463,7 @@ def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[Load
     entries = [pool[place] for place in full.order]
     del pool  # entries no longer used (merged away later) go now
     moves = full.moves
-    if len(entries) != len(moves) or not all(isinstance(e, Entry) for e in entries):
+    if len(entries) != len(moves) or not set(map(type, entries)) <= {Entry}:
         raise _Broken
     pickled: list[int] = []
     if keep_state:

@@ -606,6 +606,7 @@ _BOM = b"\xef\xbb\xbf"
 _DIGEST = 16  # bytes of BLAKE2b per chunk
 _FEW_PLACED = 256  # placed one by one (a binary search each) rather than sorting them all
 _RANK = operator.attrgetter("rank")
+_ENTRY: Callable[[_Record], Entry] = operator.attrgetter("entry")  # of a record that has one
 _BATCH = 2000  # changed entries parsed together: one small node tree at a time, then dropped
 
 
@@ -705,7 +706,7 @@ def _chunks(file: _FileLoad) -> Chunks:
     """What to keep of an error-free file read as chunks: every chunk gave one entry."""
     records = file.records
     assert file.context is not None
-    entries = tuple(cast(Entry, r.entry) for r in records)
+    entries = tuple(map(_ENTRY, records))
     return Chunks(
         file.context,
         b"".join(file.digests),
@@ -1269,7 +1270,7 @@ def _resolve(
             insort(kept, record, key=_by_date)
     for place, record in enumerate(kept):
         record.rank = place
-    entries = tuple(cast(Entry, r.entry) for r in kept)
+    entries = tuple(map(_ENTRY, kept))
     return Timeline(tuple(f.info for f in files), entries, sources)
 
 
