@@ -352,6 +352,9 @@ def test_exports_name_the_workspace_and_each_story(run: RunCli, folder: Path) ->
     assert "X-WR-CALNAME:3 stories: ai-act\\, chips\\, trade" in ics
     uids = [line for line in ics.splitlines() if line.startswith("UID:expiry-")]
     assert len(uids) == len(set(uids)) == 2  # the same id in two stories: two UIDs
+    timelinejs = json.loads(run("-f", str(folder), "export", "timelinejs", "--as-of", AS_OF).out)
+    ids = [event["unique_id"] for event in timelinejs["events"]]
+    assert len(ids) == len(set(ids)) and "trade-expiry" in ids and "ai-act-expiry" in ids
     single = run("-f", str(folder / "ai-act.yml"), "export", "markdown", "--as-of", AS_OF).out
     assert single.startswith("# AI Act\n") and "`ai-act:" not in single
 
