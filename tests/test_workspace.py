@@ -345,6 +345,7 @@ def test_exports_name_the_workspace_and_each_story(run: RunCli, folder: Path) ->
     html = run("-f", str(folder), "export", "html", "--as-of", AS_OF).out
     assert "<h1>3 stories: ai-act, chips, trade</h1>" in html
     assert '<span class="badge story">chips</span>' in html
+    assert 'id="entry-trade-expiry"' in html and 'id="entry-ai-act-expiry"' in html
     svg = run("-f", str(folder), "export", "svg", "--as-of", AS_OF).out
     assert "3 stories: ai-act, chips, trade" in svg
     assert "[chips] Review of the controls" in svg

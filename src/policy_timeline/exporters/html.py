@@ -299,8 +299,10 @@ def _entry(timeline: Timeline, item: Effective, as_of: AsOf) -> str:
     tags_json = escape(json.dumps([clean_text(t) for t in entry.tags], ensure_ascii=False))
     actors_json = escape(json.dumps([clean_text(a) for a in entry.actors], ensure_ascii=False))
     when = format_human(item.date)
+    # ids repeat across stories: the anchor is `story-id` when several are loaded
+    anchor = f"{entry.story}-{entry.id}" if len(timeline.files) > 1 else entry.id
     out = [
-        f'<li class="{" ".join(classes)}" id="entry-{escape(entry.id)}" '
+        f'<li class="{" ".join(classes)}" id="entry-{escape(anchor)}" '
         f'data-tags="{tags_json}" data-actors="{actors_json}">',
         f'<div class="when"><time datetime="{item.date.first_day.isoformat()}">{text(when)}'
         "</time></div>",
