@@ -360,9 +360,7 @@ def test_exports_name_the_workspace_and_each_story(run: RunCli, folder: Path) ->
     assert single.startswith("# AI Act\n") and "`ai-act:" not in single
 
 
-def test_diff_names_a_story_by_its_key(
-    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _git_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
     import os
     import subprocess
 
@@ -376,6 +374,13 @@ def test_diff_names_a_story_by_its_key(
     def git(*args: str) -> None:
         subprocess.run(["git", *args], check=True, capture_output=True)
 
+    return git
+
+
+def test_diff_names_a_story_by_its_key(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git = _git_here(tmp_path, monkeypatch)
     path = tmp_path / "file.yaml"
     path.write_text(story("T", event("a", "A", "2025-01-01"), key="trade-deal"), encoding="utf-8")
     git("init", "-q", "-b", "main")
@@ -395,3 +400,21 @@ def test_stories_load_together_as_they_load_alone(folder: Path) -> None:
     alone = [entry for path in paths for entry in load([path]).timeline.entries]
     assert sorted(together.entries, key=lambda e: e.key) == sorted(alone, key=lambda e: e.key)
     assert [info.key for info in together.files] == ["ai-act", "trade"]
+
+
+def test_diff_of_a_story_counting_from_another(
+    run: RunCli, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git = _git_here(folder, monkeypatch)
+    git("init", "-q", "-b", "main")
+    git("add", ".")
+    git("commit", "-q", "-m", "three stories")
+    trade = folder / "trade.yaml"
+    trade.write_text(trade.read_text(encoding="utf-8").replace("2025-05-12", "2025-05-14"),
+                     encoding="utf-8")
+    result = run("-f", ".", "diff", "--format", "json", "--as-of", AS_OF)
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    assert document["problems"] == []
+    changed = {(e["story"], e["id"]) for e in document["entries"]}
+    assert ("chips", "review") in changed  # it counts from trade:expiry, which moved

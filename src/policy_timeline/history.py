@@ -16,7 +16,7 @@ neither side's entry locations are used by the diff.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from .diff import Revision, StoryDiff, Version, WorkspaceDiff, story_diff
 from .gitfiles import GitError, commit_of, files_at, files_on_disk, relative_to_root, toplevel
@@ -108,6 +108,13 @@ def diff_workspace(
         data = old_files.get(path)
         before = _version(path, _load(path, data, None)) if data is not None else None
         pairs[path] = before, _version(path, load([path]))
+    for path, (before, after) in pairs.items():
+        # a story that counts from another story is read beside the others of its side
+        if before is not None and _needs_others(before):
+            before = _with_others(path, old_files)
+        if after is not None and _needs_others(after):
+            after = _with_others(path, new_files if new.commit is not None else on_disk)
+        pairs[path] = before, after
     zone = next(
         (
             version.timeline.timezone
@@ -123,6 +130,33 @@ def diff_workspace(
         for path, (before, after) in pairs.items()
     ]
     return WorkspaceDiff(old, new, moment, tuple(stories))
+
+
+def _needs_others(version: Version) -> bool:
+    """Whether a story loaded alone failed only for want of the stories it names."""
+    return bool(version.problems) and all(
+        problem.code == "unknown-reference" and problem.message.startswith("unknown story")
+        for problem in version.problems
+    )
+
+
+def _with_others(path: str, files: Mapping[str, bytes]) -> Version:
+    """The story at `path` loaded with every other story of the same side (so that
+    `story:id + 30d` resolves), and only its own entries and problems kept."""
+    from .loader import load
+    from .timeline import Timeline
+
+    order = [other for other in files if other != path] + [path]
+    result = load(order, files)
+    mine = tuple(problem for problem in result.errors if problem.location.path == path)
+    info = next((info for info in result.timeline.files if info.path == path), None)
+    if mine or info is None:
+        return Version(path, None, mine or tuple(result.errors))
+    entries = tuple(
+        entry for entry in result.timeline.entries
+        if entry.location is not None and entry.location.path == path
+    )
+    return Version(path, Timeline((info,), entries, result.timeline.sources))
 
 
 def _key(path: str, before: Version | None, after: Version | None) -> str:
