@@ -104,3 +104,18 @@ def test_an_unknown_story_is_a_usage_error_naming_the_known_ones(run: RunCli) ->
 def test_story_on_a_command_that_does_not_take_it(run: RunCli) -> None:
     result = run("-f", str(WORKSPACE), "check", "--story", "trade")
     assert result.code == 2 and "--story is not available for 'check'" in result.err
+
+
+def test_story_on_news_and_notify(run: RunCli, tmp_path: Path) -> None:
+    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    notify = run("-f", str(WORKSPACE), "notify", "--dry-run", "--to", "json://127.0.0.1:9/x",
+                 "--story", "eu-ai-act,trade", "--as-of", AS_OF, env=env)
+    assert notify.code == 0, notify.err
+    assert "[eu-ai-act:expiry]" in notify.out and "[trade:expiry]" in notify.out
+    assert "chips" not in notify.out
+    news = run("-f", str(WORKSPACE), "news", "--since", "30d", "--story", "trade",
+               "--as-of", "2025-08-02", "--format", "json", env=env)
+    assert news.code == 0, news.err
+    document = json.loads(news.out)
+    assert [s["key"] for s in document["stories"]] == ["trade"]
+    assert {item["story"] for item in document["news"]} == {"trade"}
