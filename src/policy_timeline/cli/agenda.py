@@ -98,6 +98,8 @@ def agenda_lines(found: Agenda) -> list[Line]:
             rows.append((week, item, day, when))
     day_width = max(cell_width(row[2]) for row in rows)
     when_width = max(cell_width(row[3]) for row in rows)
+    # story labels line up after titles up to this wide; longer titles push theirs along
+    title_width = min(max(cell_width(clean(row[1].effective.entry.title)) for row in rows), 48)
     current = None
     for week, item, day, when in rows:
         if week is not current:
@@ -107,13 +109,15 @@ def agenda_lines(found: Agenda) -> list[Line]:
                                 f"{day_label(week.start, weekday=True)} – {sunday}", "month"),)]
         style = f"state.{item.state}" if item.state else ("title" if item.due else "muted")
         entry = item.effective.entry
+        title = clean(entry.title)
         lines.append((
             Span("  "),
             Span(day + " " * (day_width - cell_width(day)), "date"),
             Span("  "),
             Span(when + " " * (when_width - cell_width(when)), style),
             Span("  "),
-            Span(clean(entry.title), "title"),
+            Span(title, "title"),
+            Span(" " * max(title_width - cell_width(title), 0)),
             Span(f"  [{entry.story}:{entry.id}]", "muted"),
         ))
     return lines
