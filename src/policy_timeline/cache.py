@@ -109,7 +109,8 @@ def refusal(folder: str | None = None) -> str | None:
 
     if not stat_module.S_ISDIR(stat.st_mode):
         return f"the cache folder {folder} is not a folder"
-    if stat.st_uid != os.getuid():
+    getuid = getattr(os, "getuid", None)  # POSIX only: elsewhere no owner to compare
+    if getuid is not None and stat.st_uid != getuid():
         return f"the cache folder {folder} belongs to another user"
     if stat.st_mode & 0o022:
         return (
