@@ -14,11 +14,7 @@ The stories come from `generate.py` (one seed per story), in one folder loaded w
 Targets: warm `remind` and `agenda` within 0.10 s of `python -c pass`, the first `remind`
 after a change within 0.25 s of it, a cold run within 1 s of it.
 
-Measured on the development machine (2 shared cores, load 6-9; Python 3.11, median CPU
-time over `python -c pass`, 12 ms): warm `remind` 0.066 s, warm `agenda` 0.093 s, `remind`
-after one story changed 0.24 s (of which about 0.1 s is importing pydantic and the
-models to read the changed entry), no cache 0.44 s. Wall times on that busy machine were
-10-60% higher.
+Figures: benchmarks/README.md ("A workspace of 20 stories").
 """
 
 from __future__ import annotations
