@@ -109,4 +109,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
     """`golden(NAME, text)` compares with tests/golden/NAME; `--update-golden` rewrites it."""
     update = bool(request.config.getoption("--update-golden"))
-    return lambda name, actual: _compare_golden(name, actual, update)
+    # documents name the story files they cover: the checkout's place is not part of it
+    return lambda name, actual: _compare_golden(
+        name, actual.replace(str(ROOT), "<checkout>"), update
+    )

@@ -171,11 +171,11 @@ def test_touch_without_change_is_still_a_hit(write: Callable[[str], Path]) -> No
 
 def test_files_are_keyed_as_a_list(write: Callable[[str, str], Path]) -> None:
     a = write(SMALL, "a.yaml")
-    b = write("events:\n  - id: c\n    title: C\n    date: a + 1d\n", "b.yaml")
+    b = write("events:\n  - id: c\n    title: C\n    date: a:a + 1d\n", "b.yaml")
     both = cache.load([str(a), str(b)]).timeline
     assert [e.id for e in both.entries] == ["a", "c", "b"]
     assert [e.id for e in cache.load([str(a)]).timeline.entries] == ["a", "b"]
-    b.write_text("events:\n  - id: c\n    title: C\n    date: a + 9d\n", encoding="utf-8")
+    b.write_text("events:\n  - id: c\n    title: C\n    date: a:a + 9d\n", encoding="utf-8")
     assert str(cache.load([str(a), str(b)]).timeline.by_id()["c"].date) == "2025-08-19"
 
 

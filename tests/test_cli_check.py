@@ -85,13 +85,13 @@ def test_past_due_depends_on_as_of(run: Callable[..., Run]) -> None:
 
 def test_several_files_and_environment(run: Callable[..., Run], write: Callable[..., Path]) -> None:
     a = write("events:\n  - {id: a, title: A, date: 2025-01-01}\n", "a.yaml")
-    b = write("events:\n  - {id: b, title: B, date: a + 1mo}\n", "b.yaml")
+    b = write("events:\n  - {id: b, title: B, date: a:a + 1mo}\n", "b.yaml")
     assert run("check", "-f", str(a), "-f", str(b), "--as-of", "2025-01-01").code == 0
     assert run("check", "--as-of", "2025-01-01", env={"TIMELINE_FILE": str(a)}).code == 0
     both = run("check", "--as-of", "2025-01-01", env={"TIMELINE_FILE": f"{a}{os.pathsep}{b}"})
     assert both.code == 0 and "2 entries" in both.err
     only_b = run("check", "-f", str(b), "--as-of", "2025-01-01")
-    assert only_b.code == 1 and "unknown id 'a'" in only_b.out
+    assert only_b.code == 1 and "unknown story 'a'" in only_b.out
 
 
 def test_options_before_or_after_the_command(run: Callable[..., Run]) -> None:

@@ -209,7 +209,7 @@ def test_schema_is_the_models_json_schema(run: Callable[..., Run]) -> None:
     assert result.code == 0
     schema = json.loads(result.out)
     assert schema["additionalProperties"] is False
-    assert set(schema["properties"]) == {"title", "timezone", "warn", "sources", "events"}
+    assert set(schema["properties"]) == {"key", "title", "timezone", "warn", "sources", "events"}
     entry = schema["$defs"]["EntryModel"]
     assert {"id", "title", "date"} <= set(entry["required"])
     assert "examples" in entry["properties"]["date"]

@@ -39,10 +39,10 @@ def test_remind_json_golden(run: RunCli, golden: Golden, name: str, as_of: str) 
     result = run("remind", "-f", str(FILES[name]), "--as-of", as_of, "--format", "json")
     assert result.code == 0, result.err
     document = json.loads(result.out)
-    assert list(document) == ["as_of", "reminders"]
+    assert list(document) == ["as_of", "stories", "reminders"]
     for reminder in document["reminders"]:
         assert list(reminder) == ["id", "title", "due", "days_left", "state", "window", "status",
-                                  "changed"]
+                                  "changed", "story"]
     golden(f"remind-{name}-{as_of}.json", result.out)
 
 
@@ -50,9 +50,11 @@ def test_remind_json_matches_the_spec_example(run: RunCli) -> None:
     result = run("remind", "-f", str(EXAMPLE), "--as-of", "2025-07-28", "--format", "json")
     assert json.loads(result.out) == {
         "as_of": "2025-07-28",
+        "stories": [{"key": "truce-extended", "title": "US–China truce, with extensions",
+                     "path": str(EXAMPLE)}],
         "reminders": [{"id": "truce-expiry", "title": "90-day tariff freeze expires",
                        "due": "2025-08-10", "days_left": 13, "state": "upcoming", "window": "14d",
-                       "status": "open", "changed": 0}],
+                       "status": "open", "changed": 0, "story": "truce-extended"}],
     }
 
 
@@ -65,7 +67,7 @@ def test_remind_text_golden(run: RunCli, golden: Golden, name: str, as_of: str) 
 def test_show_json_golden(run: RunCli, golden: Golden) -> None:
     result = run("-f", str(EXAMPLE), "--as-of", "2025-08-12", "show", "--format", "json")
     document = json.loads(result.out)
-    assert list(document) == ["as_of", "entries"]
+    assert list(document) == ["as_of", "stories", "entries"]
     spec_keys = ["id", "title", "kind", "date", "effective", "status", "tags", "actors", "sources",
                  "changes"]
     for entry in document["entries"]:
@@ -131,7 +133,13 @@ def test_remind_exit_code(run: RunCli) -> None:
                    "--format", "json")
     assert due_json.code == 3 and json.loads(due_json.out)["reminders"]
     quiet_json = run("-f", str(BUNDLED), "--as-of", "2025-06-01", "remind", "--format", "json")
-    assert json.loads(quiet_json.out) == {"as_of": "2025-06-01", "reminders": []}
+    assert json.loads(quiet_json.out) == {
+        "as_of": "2025-06-01",
+        "stories": [{"key": "timeline",
+                     "title": "US–China trade truce and rare-earth controls, 2025",
+                     "path": str(BUNDLED)}],
+        "reminders": [],
+    }
 
 
 def test_remind_within(run: RunCli) -> None:

@@ -131,7 +131,7 @@ def test_schedule_agrees_with_an_independent_computation(
         follow_path = Path(folder, "b.yaml")
         follow_path.write_text(
             f"timezone: {zone}\nevents:\n  - id: follow\n    title: Follow\n"
-            f"    kind: deadline\n    date: base {sign} {amount}{unit}\n    warn: [{warn}]\n"
+            f"    kind: deadline\n    date: a:base {sign} {amount}{unit}\n    warn: [{warn}]\n"
             + yaml_changes(own_changes), encoding="utf-8")
         result = load([follow_path, base_path])
     # a day that a zone skips (Apia, 2011-12-30) is refused with a message: not compared

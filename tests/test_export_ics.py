@@ -74,11 +74,15 @@ def test_one_event_per_entry_with_stable_unique_uids() -> None:
 
 def test_uids_differ_between_files_with_the_same_ids() -> None:
     interval = parse_edtf("2025-05-12")
-    entry = Entry(id="truce", title="Truce", date=interval, date_text="2025-05-12")
-    one = Timeline((FileInfo("a.yaml", "Story A", "UTC", ()),), (entry,))
-    two = Timeline((FileInfo("b.yaml", "Story B", "UTC", ()),), (entry,))
-    assert uid(one, entry) != uid(two, entry)
+    entry = Entry(id="truce", title="Truce", date=interval, date_text="2025-05-12", story="a")
+    other = Entry(id="truce", title="Truce", date=interval, date_text="2025-05-12", story="b")
+    one = Timeline((FileInfo("a.yaml", "Story A", "UTC", (), "a"),), (entry,))
+    two = Timeline((FileInfo("b.yaml", "Story B", "UTC", (), "b"),), (other,))
+    assert uid(one, entry) != uid(two, other)
     assert uid(one, entry) == uid(one, entry)
+    # the key, never the title: retitling a story keeps every UID
+    retitled = Timeline((FileInfo("a.yaml", "Story A, fixed", "UTC", (), "a"),), (entry,))
+    assert uid(retitled, entry) == uid(one, entry)
 
 
 def test_all_day_dates_spans_partials_and_instants() -> None:

@@ -261,21 +261,37 @@ def test_five_mistakes_give_five_messages(write: Callable[[str], Path]) -> None:
     ]
 
 
-def test_ids_unique_across_files(write: Callable[[str, str], Path]) -> None:
+def test_ids_are_unique_per_story(write: Callable[[str, str], Path]) -> None:
     a = write(entry("  - id: x\n    title: A\n    date: 2025-01-01\n"), "a.yaml")
     b = write(
         entry(
-            "  - id: y\n    title: B\n    date: x + 2d\n  - id: x\n    title: C\n    date: 2025-01-01\n"
+            "  - id: y\n    title: B\n    date: x + 2d\n  - id: x\n    title: C\n    date: 2025-02-01\n"
         ),
+        "b.yaml",
+    )
+    result = load([a, b])
+    assert result.problems == []
+    # the same id in two stories is two entries; a relative date counts in its own story
+    by_key = result.timeline.by_key()
+    assert by_key["a:x"].title == "A" and by_key["b:x"].title == "C"
+    assert by_key["b:y"].date.first_day.isoformat() == "2025-02-03"
+    assert by_key["b:y"].relative is not None and by_key["b:y"].relative.ref == "b:x"
+
+
+def test_ids_unique_within_a_story(write: Callable[[str, str], Path]) -> None:
+    a = write(entry("  - id: x\n    title: A\n    date: 2025-01-01\n"), "a.yaml")
+    b = write(
+        entry("  - id: x\n    title: B\n    date: 2025-01-02\n  - id: x\n    title: C\n"
+              "    date: 2025-01-03\n"),
         "b.yaml",
     )
     result = load([a, b])
     [problem] = result.errors
     assert problem.code == "duplicate-id"
     assert problem.location.path == str(b)
-    assert f"{a}:3:9" in problem.message
-    # the relative date across files still resolves
-    assert result.timeline.by_id()["y"].date.first_day.isoformat() == "2025-01-03"
+    assert f"{b}:3:9" in problem.message
+    # the story with the error is left out; the other one loads
+    assert [e.key for e in result.timeline.entries] == ["a:x"]
 
 
 # ------------------------------------------------------------------ hostile input
@@ -409,7 +425,8 @@ def test_an_entry_keeps_its_relative_date_as_written(write: Callable[[str], Path
     by_id = result.timeline.by_id()
     assert by_id["a"].relative is None and by_id["a"].is_deadline
     relative = by_id["b"].relative
-    assert relative is not None and (relative.ref, relative.sign, relative.text) == ("a", 1, "a + 2w")
+    # the ref names the story too (`t` is the file name's stem), the text stays as written
+    assert relative is not None and (relative.ref, relative.sign, relative.text) == ("t:a", 1, "a + 2w")
     assert (relative.offset.amount, relative.offset.unit) == (2, "w")
     assert by_id["b"].date.start.date().isoformat() == "2025-08-24"
 
@@ -441,13 +458,14 @@ def test_moving_keeps_every_field_of_an_entry_that_sets_them_all() -> None:
     known = parse_date("2025-07-01", "UTC")
     relative = parse_date("a + 2d", "UTC")
     here = Location("t.yaml", 10, 5)
-    claim = Claim(day, ("s",), "n", Location("t.yaml", 12, 9))
+    claim = Claim(day, ("s",), "n", Location("t.yaml", 12, 9), day)
     change = Change(day, day, "met", "n", ("s",), (claim,), Location("t.yaml", 14, 9))
     entry = Entry(
         id="b", title="B", date=day, date_text="a + 2d", kind="deadline", tags=("t",),
         actors=("US",), summary="s", sources=("w",), confidence="reported", announced=known,
         warn=(Offset(3, "d"),), warn_explicit=True, claims=(claim,), changes=(change,),
         consequence="c", zone="Europe/Paris", location=here, relative=relative,  # type: ignore[arg-type]
+        story="s",
     )  # fmt: skip
     for spec in fields(Entry):
         default = spec.default if spec.default is not MISSING else None
@@ -456,6 +474,7 @@ def test_moving_keeps_every_field_of_an_entry_that_sets_them_all() -> None:
     assert moved(there, -5) == entry
     assert there.location == Location("t.yaml", 15, 5)
     assert there.changes[0].claims[0].location == Location("t.yaml", 17, 9)
+    assert there.claims[0].announced == day  # a claim's fields are kept too
     for spec in fields(Entry):
         if spec.name not in ("location", "claims", "changes"):
             assert getattr(there, spec.name) == getattr(entry, spec.name), spec.name

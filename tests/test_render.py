@@ -188,7 +188,8 @@ def test_lanes_one_per_actor_then_joint() -> None:
     )]
     lanes, assignment = lanes_of(items, 90)
     assert lanes == ["US", "CN", "joint"]
-    assert assignment == {"a": "US", "b": "CN", "c": "joint", "d": "US"}
+    # by `story:id` (these entries belong to no story: ':id')
+    assert assignment == {":a": "US", ":b": "CN", ":c": "joint", ":d": "US"}
     narrow, _ = lanes_of(items, 40)
     assert len(narrow) == 2 and narrow[-1] == "others"
 

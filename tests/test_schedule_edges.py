@@ -46,7 +46,7 @@ events:
 def test_a_relative_date_follows_the_effective_date_of_its_base(write: Write) -> None:
     timeline = _load(write(FOLLOW))
     follow = timeline.by_id()["followup"]
-    assert follow.relative is not None and follow.relative.ref == "truce"
+    assert follow.relative is not None and follow.relative.ref == "t:truce"
     before = AsOf.of_day(date(2025, 7, 31), "America/New_York")
     after = AsOf.of_day(date(2025, 11, 5), "America/New_York")
     assert effective(follow, before, timeline).due_day == date(2025, 8, 17)
@@ -112,7 +112,7 @@ events:
   - id: follow
     title: Follow
     kind: deadline
-    date: tokyo-day + 0d
+    date: a:tokyo-day + 0d
     warn: [7d]
 """
 

@@ -324,7 +324,7 @@ def test_nothing_to_build_is_a_clear_message(run: Callable[..., Run], tmp_path: 
     empty.mkdir()
     done = run("-f", str(empty), "build", str(tmp_path / "site"))
     assert done.code == 1
-    assert "no story files (*.yaml) found" in done.err and "timeline init" in done.err
+    assert "no story files (*.yaml, *.yml)" in done.err and "init" in done.err
 
 
 def test_a_site_folder_that_is_a_file_is_a_message_not_a_traceback(

@@ -59,7 +59,7 @@ from typing import Any, NamedTuple
 
 from . import __version__
 from .result import Chunks, LoadResult
-from .timeline import Entry, Timeline, moved
+from .timeline import Entry, FileInfo, Timeline, moved
 
 #: Given the timeline's zone, which reminded entries to read (by their `prefilter`
 #: summary); the others are left pickled. Only for `reminded_only` reads.
@@ -329,11 +329,15 @@ class _Segment(NamedTuple):
 class _Table(NamedTuple):
     """What the loader's `Chunks` of one file need beside the entries (see `result`)."""
 
-    context: tuple[str, tuple[Any, ...]]
+    context: tuple[Any, ...]  # see `result.Chunks`
     digests: bytes
     lines: array[int]
     relative: dict[int, Any]
     ranks: array[int]
+    head: bytes = b""  # the file's own keys as read, by their digest (see `result.Chunks`)
+    info: Any = None
+    sources: dict[str, Any] = {}  # noqa: RUF012 (a NamedTuple's default, never changed)
+    key_at: Any = None
 
 
 class _Reminded(NamedTuple):
@@ -480,6 +484,10 @@ def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[Load
             tuple(entries[rank] for rank in table.ranks),
             table.relative,
             table.ranks,
+            head=table.head,
+            info=table.info,
+            sources=table.sources,
+            key_at=table.key_at,
         )
     if not isinstance(full.files, tuple) or not isinstance(full.problems, list):
         raise _Broken
@@ -623,6 +631,8 @@ def _previous(found: Lookup) -> tuple[dict[str, Chunks], _Stored] | None:
         path: table
         for path, table in result.chunks.items()
         if isinstance(table.relative, dict)
+        and (table.info is None or isinstance(table.info, FileInfo))
+        and isinstance(table.sources, dict)
         and len(table.digests) == 16 * len(table.entries)
         and len(table.lines) == len(table.entries) == len(table.ranks)
     }
@@ -752,7 +762,10 @@ def _write_payload(
     order = array("q", [bases[s] + p for s, p in zip(plan.segment, plan.place, strict=True)])
     moves = array("q", [_LINE(e) - line for e, line in zip(entries, plan.pickled, strict=True)])
     tables = {
-        path: _Table(c.context, c.digests, c.lines, c.relative, c.ranks)
+        path: _Table(
+            c.context, c.digests, c.lines, c.relative, c.ranks, c.head, c.info, c.sources,
+            c.key_at,
+        )
         for path, c in result.chunks.items()
     }
     full = _dumps(
@@ -794,10 +807,10 @@ def _reminded_sections(
     lines: list[int] = []
     from .schedule import follows_moves, needed_for_reminders
 
-    needed = {entry.id for entry in needed_for_reminders(timeline)}
+    needed = {entry.key for entry in needed_for_reminders(timeline)}
     index = timeline.index
     for position, entry in enumerate(timeline.entries):
-        if entry.id not in needed:
+        if entry.key not in needed:
             continue
         key = (names[plan.segment[position]], plan.place[position])
         copied = previous.get(key)

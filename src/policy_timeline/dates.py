@@ -811,6 +811,7 @@ _RELATIVE_FORM = re.compile(
     re.ASCII,
 )
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*", re.ASCII)
+_REF = re.compile(r"(?:[a-z0-9][a-z0-9-]*:)?[a-z0-9][a-z0-9-]*", re.ASCII)  # id, story:id
 _LONG_UNITS = {
     "day": "d", "days": "d",
     "wk": "w", "wks": "w", "week": "w", "weeks": "w",
@@ -886,9 +887,10 @@ def parse_date(text: str, zone: str = "UTC") -> Interval | Relative:
                 "an offset counts from an entry id, as in 'geneva-truce + 90d', not from a date",
                 relative.start("ref"),
             )
-        if not _ID.fullmatch(ref):
+        if not _REF.fullmatch(ref):
             raise DateError(
-                f"{ref!r} is not an entry id (lower-case letters, digits and '-')",
+                f"{ref!r} is not an entry id (lower-case letters, digits and '-'; "
+                "'story:id' for an entry of another story)",
                 relative.start("ref"),
             )
         offset = Offset(

@@ -1240,8 +1240,12 @@ def _edit_locked(
 SCHEMA_FILE = "timeline.schema.json"
 
 
-def starter_text(schema: str, title: str = "My policy timeline", timezone: str = "UTC") -> str:
-    """A starter timeline: a schema line for editors, the top-level keys, examples in comments."""
+def starter_text(
+    schema: str, title: str = "My policy timeline", timezone: str = "UTC", key: str | None = None
+) -> str:
+    """A starter timeline: a schema line for editors, the top-level keys, examples in comments;
+    `key`: the story's key, written first (see `stories`)."""
+    head = f"key: {key:<26}# this story's name: calendar UIDs, other stories' 'key:id + 30d'\n"
     return f"""\
 # yaml-language-server: $schema={schema}
 #
@@ -1251,7 +1255,7 @@ def starter_text(schema: str, title: str = "My policy timeline", timezone: str =
 #   timeline change ID --announced today --date 2025-11-10 --note "Extended"
 #   timeline check                 validate this file
 
-title: {_scalar(title)}
+{head if key else ""}title: {_scalar(title)}
 timezone: {(_scalar(timezone) + " "):<21}# dates without an offset are read in this zone
 warn: [30d, 7d, 1d]            # default lead times for deadline reminders
 
@@ -1262,7 +1266,7 @@ sources: {{}}
 #    url: https://example.org/article
 
 events: []
-#  - id: truce-expiry          # unique: lowercase letters, digits and '-'
+#  - id: truce-expiry          # unique in this story: lowercase letters, digits and '-'
 #    title: Tariff freeze expires
 #    date: 2025-08-12          # 2025, 2025-05, 2025-05-12, 2025-06~, 2025-Q3, other-id + 90d
 #    kind: deadline            # deadlines get reminders

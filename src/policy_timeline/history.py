@@ -7,15 +7,14 @@ only a side whose bytes are exactly the working-tree file's is loaded through th
 as any command loads that file.
 
 Speed on a long story: the second side of a story is loaded with the first side's
-`chunks` as `previous`, so only the entries whose text differs are parsed. That load takes
-the first side's unchanged entries over and updates them in place (their line numbers,
-and relative dates resolved again); the first side's dates are put back afterwards, and
-neither side's entry locations are used by the diff.
+`chunks` as `previous`, so only the entries whose text differs are parsed. That load
+reuses the first side's unchanged entries (records are immutable: a moved one is a new
+record), and neither side's entry locations are used by the diff.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from .diff import Revision, StoryDiff, Version, WorkspaceDiff, story_diff
 from .gitfiles import GitError, commit_of, files_at, files_on_disk, relative_to_root, toplevel
@@ -103,6 +102,13 @@ def diff_workspace(
         data = old_files.get(path)
         before = _version(path, _load(path, data, None)) if data is not None else None
         pairs[path] = before, _version(path, load([path]))
+    for path, (before, after) in pairs.items():
+        # a story that counts from another story is read beside the others of its side
+        if before is not None and _needs_others(before):
+            before = _with_others(path, old_files)
+        if after is not None and _needs_others(after):
+            after = _with_others(path, new_files if new.commit is not None else on_disk)
+        pairs[path] = before, after
     zone = next(
         (
             version.timeline.timezone
@@ -114,7 +120,42 @@ def diff_workspace(
     )
     moment = as_of(zone)
     stories: list[StoryDiff] = [
-        story_diff(key_from_path(path), before, after, moment)
+        story_diff(_key(path, before, after), before, after, moment)
         for path, (before, after) in pairs.items()
     ]
     return WorkspaceDiff(old, new, moment, tuple(stories))
+
+
+def _needs_others(version: Version) -> bool:
+    """Whether a story loaded alone failed only for want of the stories it names."""
+    return bool(version.problems) and all(
+        problem.code == "unknown-reference" and problem.message.startswith("unknown story")
+        for problem in version.problems
+    )
+
+
+def _with_others(path: str, files: Mapping[str, bytes]) -> Version:
+    """The story at `path` loaded with every other story of the same side (so that
+    `story:id + 30d` resolves), and only its own entries and problems kept."""
+    from .loader import load
+    from .timeline import Timeline
+
+    order = [other for other in files if other != path] + [path]
+    result = load(order, files)
+    mine = tuple(problem for problem in result.errors if problem.location.path == path)
+    info = next((info for info in result.timeline.files if info.path == path), None)
+    if mine or info is None:
+        return Version(path, None, mine or tuple(result.errors))
+    entries = tuple(
+        entry for entry in result.timeline.entries
+        if entry.location is not None and entry.location.path == path
+    )
+    return Version(path, Timeline((info,), entries, result.timeline.sources))
+
+
+def _key(path: str, before: Version | None, after: Version | None) -> str:
+    """The story's key: its `key:` as the newer side has it, else its file name's."""
+    for version in (after, before):
+        if version is not None and version.info is not None and version.info.key:
+            return version.info.key
+    return key_from_path(path)

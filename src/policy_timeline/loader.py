@@ -29,6 +29,7 @@ import yaml
 from . import dates, scan
 from .dates import DateError, Interval, Offset, Relative
 from .result import Chunks, LoadResult, sort_problems  # re-exported: callers import them here
+from .stories import key_from_path
 from .timeline import (
     Change,
     Claim,
@@ -40,6 +41,7 @@ from .timeline import (
     Timeline,
     moved,
 )
+from .workspace import LEFT_OUT
 
 if TYPE_CHECKING:
     from .model import ChangeModel, ClaimModel, EntryModel, FileModel
@@ -558,6 +560,14 @@ def _pydantic_problem(
             f"unknown-{what}",
         )
     if kind == "string_pattern_mismatch":
+        if loc == ("key",):
+            return Problem(
+                where,
+                f"bad story key '{_clip(str(value))}': use lowercase letters, digits and '-', "
+                "starting with a letter or digit",
+                "error",
+                "bad-key",
+            )
         if field_name in ("id", "[key]"):
             if loc[-1] == "[key]":
                 where = locate(root, path, loc[:-1], key=True)
@@ -596,6 +606,7 @@ class _Pending:
     root: yaml.Node
     zone: str
     warn: tuple[Offset, ...]
+    story: str
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -635,6 +646,8 @@ class _Record:
     reused: bool = False  # taken from the previous load: its entry's date is from then
     rank: int = -1  # where its entry was in the (previous, once resolved) sorted timeline
     origin: int = -1  # reused unchanged: where its entry was in the previous timeline
+    name: str | None = None  # `story:id`, set once the stories are known (see `_resolve`)
+    story: str = ""
 
     def locate(self, keys: Sequence[str | int]) -> Location:
         root, index = self.root, self.index
@@ -650,9 +663,11 @@ class _FileLoad:
     sources: dict[str, Source]
     records: list[_Record]
     invalid_ids: set[str]
-    context: tuple[str, tuple[Offset, ...]] | None = None  # set when read as chunks
+    context: tuple[str, tuple[Offset, ...], str] | None = None  # set when read as chunks
     digests: list[bytes] = field(default_factory=list)  # of each chunk, when read as chunks
     lines: tuple[int, ...] = ()  # where each chunk begins
+    key_at: Location | None = None  # where `key:` is written (None: the key is the file name's)
+    head: bytes = b""  # read as chunks: the digest of its head (see `_head_digest`)
 
 
 class _Fallback(Exception):
@@ -664,7 +679,10 @@ def load(
     contents: Mapping[str, bytes] | None = None,
     previous: Mapping[str, Chunks] | None = None,
 ) -> LoadResult:
-    """Load and resolve every file; never raises on bad input.
+    """Load and resolve every file, one story each; never raises on bad input.
+
+    A story with errors is left out of the timeline (its problems are in the result), and
+    so is every entry of another story that counts from it (reported too).
 
     `contents` holds bytes already read for some paths (the cache hashes exactly the
     bytes that are parsed); other paths are read here. `previous` holds what an earlier
@@ -674,6 +692,7 @@ def load(
     """
     problems: list[Problem] = []
     loaded: list[_FileLoad] = []
+    absent: dict[str, str] = {}  # the stories that could not be read at all: key → path
     for raw in paths:
         path = os.fspath(raw)
         try:
@@ -682,7 +701,8 @@ def load(
             loaded.append(_load_file(path, problems, raw_bytes, earlier))
         except _Stop as stop:
             problems.append(stop.problem)
-    timeline = _resolve(loaded, problems)
+            absent.setdefault(key_from_path(path), path)
+    timeline = _resolve(loaded, problems, absent)
     chunks: dict[str, Chunks] = {}
     if not any(p.severity == "error" for p in problems):
         chunks = {f.info.path: _chunks(f) for f in loaded if f.context is not None}
@@ -702,6 +722,10 @@ def _chunks(file: _FileLoad) -> Chunks:
         {n: r.parsed for n, r in enumerate(records) if isinstance(r.parsed, Relative)},
         array("q", [r.rank for r in records]),
         array("q", [r.origin for r in records]),
+        file.head,
+        file.info,
+        file.sources,
+        file.key_at,
     )
 
 
@@ -741,6 +765,8 @@ def _load_whole(path: str, text: str, problems: list[Problem]) -> _FileLoad:
         )
     events = data.pop("events", [])
     head, zone, file_warn = _read_head(data, root, path, problems)
+    info = _info(path, head, zone, file_warn)
+    key = info.key
     records: list[_Record] = []
     invalid_ids: set[str] = set()
     if not isinstance(events, list):
@@ -755,12 +781,14 @@ def _load_whole(path: str, text: str, problems: list[Problem]) -> _FileLoad:
         events = []
     validate = EntryModel.model_validate
     for index, raw_entry in enumerate(events):
-        record = _record(raw_entry, root, path, index, zone, file_warn, validate)
+        record = _record(raw_entry, root, path, index, zone, file_warn, key, validate)
         problems.extend(record.problems)
         if record.invalid_id is not None:
             invalid_ids.add(record.invalid_id)
         records.append(record)
-    return _FileLoad(_info(path, head, zone, file_warn), _sources(head), records, invalid_ids)
+    return _FileLoad(
+        info, _sources(head), records, invalid_ids, key_at=_key_location(head, root, path)
+    )
 
 
 def _read_head(
@@ -799,7 +827,11 @@ def _read_head(
 
 
 def _info(path: str, head: FileModel, zone: str, warn: tuple[Offset, ...]) -> FileInfo:
-    return FileInfo(path, head.title, zone, warn)
+    return FileInfo(path, head.title, zone, warn, head.key or key_from_path(path))
+
+
+def _key_location(head: FileModel, root: yaml.Node, path: str) -> Location | None:
+    return locate(root, path, ["key"]) if head.key else None
 
 
 def _sources(head: FileModel) -> dict[str, Source]:
@@ -816,6 +848,7 @@ def _record(
     index: int,
     zone: str,
     warn: tuple[Offset, ...],
+    story: str,
     validate: Callable[[Any], EntryModel],
 ) -> _Record:
     """Validate one item of `events:`, parse its date and build its entry: the work that
@@ -832,7 +865,7 @@ def _record(
         if isinstance(raw, dict) and isinstance(raw.get("id"), str):
             record.invalid_id = raw["id"]
         return record
-    item = _Pending(model, index, path, root, zone, warn)
+    item = _Pending(model, index, path, root, zone, warn, story)
     record.entry_id, record.date_text = model.id, model.date
     try:
         record.parsed = dates.parse_date(model.date, zone)
@@ -878,24 +911,15 @@ def _read_chunks(
 ) -> _FileLoad:
     from .model import EntryModel
 
-    root = compose(split.header, path)
-    if not isinstance(root, yaml.MappingNode):
-        raise _Fallback
-    _check_depth(root, path)
-    shape: list[Problem] = []
-    keys = to_data(root, path, shape)
-    events = next((v for k, v in root.value if getattr(k, "value", None) == "events"), None)
-    if (
-        shape
-        or not isinstance(keys, dict)
-        or keys.get("events", "") is not None
-        or events is None
-        or events.start_mark.line + 1 != split.key_line
-    ):
-        raise _Fallback
-    del keys["events"]
-    head, zone, file_warn = _read_head(keys, root, path, problems)
-    context = (zone, file_warn)
+    head = _head_digest(split)
+    if previous is not None and previous.head == head and previous.info is not None:
+        # the file's own keys are as the previous (error-free) load read them
+        info, sources, key_at = previous.info, previous.sources, previous.key_at
+        zone, file_warn = info.timezone, info.warn
+    else:
+        info, sources, key_at = _read_head_chunk(path, split, problems)
+        zone, file_warn = info.timezone, info.warn
+    context = (zone, file_warn, info.key)
     reusable: dict[bytes, int] = {}
     if previous is not None and previous.context == context:
         packed = previous.digests
@@ -925,15 +949,47 @@ def _read_chunks(
         records.append(record)
     validate = EntryModel.model_validate
     for batch in _batches(missing):
-        _parse_batch(batch, records, split, data, path, zone, file_warn, validate)
+        _parse_batch(batch, records, split, data, path, context, validate)
     invalid_ids: set[str] = set()
     for index in missing:  # a reused entry has neither problems nor an invalid id
         record = records[index]
         problems.extend(record.problems)
         if record.invalid_id is not None:
             invalid_ids.add(record.invalid_id)
-    info = _info(path, head, zone, file_warn)
-    return _FileLoad(info, _sources(head), records, invalid_ids, context, digests, lines)
+    return _FileLoad(
+        info, sources, records, invalid_ids, context, digests, lines, key_at, head
+    )
+
+
+def _head_digest(split: scan.Split) -> bytes:
+    """The digest of a file's own keys as written (the events block's emptied lines at the
+    end left out, so that adding an entry keeps it) and of where `events:` is."""
+    text = f"{split.key_line}\n{split.header.rstrip()}".encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=_DIGEST).digest()
+
+
+def _read_head_chunk(
+    path: str, split: scan.Split, problems: list[Problem]
+) -> tuple[FileInfo, dict[str, Source], Location | None]:
+    """The file's own keys, from the header of a file read as chunks."""
+    root = compose(split.header, path)
+    if not isinstance(root, yaml.MappingNode):
+        raise _Fallback
+    _check_depth(root, path)
+    shape: list[Problem] = []
+    keys = to_data(root, path, shape)
+    events = next((v for k, v in root.value if getattr(k, "value", None) == "events"), None)
+    if (
+        shape
+        or not isinstance(keys, dict)
+        or keys.get("events", "") is not None
+        or events is None
+        or events.start_mark.line + 1 != split.key_line
+    ):
+        raise _Fallback
+    del keys["events"]
+    head, zone, file_warn = _read_head(keys, root, path, problems)
+    return _info(path, head, zone, file_warn), _sources(head), _key_location(head, root, path)
 
 
 def _batches(indices: Sequence[int]) -> Iterator[list[int]]:
@@ -954,10 +1010,10 @@ def _parse_batch(
     split: scan.Split,
     data: bytes,
     path: str,
-    zone: str,
-    warn: tuple[Offset, ...],
+    context: tuple[str, tuple[Offset, ...], str],
     validate: Callable[[Any], EntryModel],
 ) -> None:
+    zone, warn, story = context
     first, last = batch[0], batch[-1]
     end = split.starts[last + 1] if last + 1 < len(split.starts) else split.end
     node = _compose_at(data, split.starts[first], end, split.lines[first], path)
@@ -974,7 +1030,7 @@ def _parse_batch(
         raw = to_data(item, path, shape)
         if shape:
             raise _Fallback
-        record = _record(raw, _wrap(item), path, 0, zone, warn, validate)
+        record = _record(raw, _wrap(item), path, 0, zone, warn, story, validate)
         record.root = None  # located again from the text when needed; the tree goes now
         kept = records[index]
         record.text, record.start, record.end = kept.text, kept.start, kept.end
@@ -1074,39 +1130,91 @@ def _date(
     return value
 
 
-def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
-    """Across all files: unique ids, references, relative dates, cycles."""
+
+
+def _target(ref: str, story: str) -> str:
+    """`story:id` of what a relative date written in `story` counts from."""
+    return ref if ":" in ref else f"{story}:{ref}"
+
+
+def _qualified(relative: Relative, story: str) -> Relative:
+    """The relative date with its `ref` as `story:id` (its text as written)."""
+    ref = _target(relative.ref, story)
+    return relative if ref == relative.ref else replace(relative, ref=ref)
+
+
+def _unique_keys(
+    files: list[_FileLoad], absent: Mapping[str, str], problems: list[Problem]
+) -> list[_FileLoad]:
+    """The stories whose keys no earlier story (or one that did not load) has; each other
+    is reported, naming both files, and left out."""
+    first: dict[str, str] = dict(absent)
+    kept: list[_FileLoad] = []
+    for file in files:
+        key, path = file.info.key, file.info.path
+        other = first.setdefault(key, path)
+        if other == path:
+            kept.append(file)
+            continue
+        where = file.key_at or Location(path, 1, 1)
+        how = "its 'key:'" if file.key_at else "its file name"
+        problems.append(
+            Problem(
+                where,
+                f"story key '{key}' (from {how}) is also the key of {other}; two stories "
+                f"cannot share a key: write another 'key:' at the top of one of them",
+                "error",
+                "duplicate-key",
+            )
+        )
+    return kept
+
+
+def _resolve(
+    files: list[_FileLoad], problems: list[Problem], absent: Mapping[str, str] | None = None
+) -> Timeline:
+    """Across all files: unique story keys, ids unique per story, references, relative
+    dates, cycles; then every story with an error is left out, and so is every entry of
+    another story whose date counts from one left out (reported, located).
+
+    Entries are named `story:id` here (`_Record.name`); `absent` holds the keys (and paths)
+    of the files that could not be read at all.
+    """
+    absent = absent or {}
+    files = _unique_keys(files, absent, problems)
     seen: dict[str, _Record] = {}
     order: list[_Record] = []
-    invalid_ids = set().union(*(f.invalid_ids for f in files)) if files else set()
-    sources: dict[str, Source] = {}
+    invalid_ids: set[str] = set()
     for file in files:
-        for source_id, source in file.sources.items():
-            sources.setdefault(source_id, source)
+        key = file.info.key
+        invalid_ids.update(f"{key}:{entry_id}" for entry_id in file.invalid_ids)
+        for record in file.records:
+            record.story = key
+            record.name = None if record.entry_id is None else f"{key}:{record.entry_id}"
     records = [record for file in files for record in file.records]
-    unique = dict(zip([record.entry_id for record in records], records, strict=True))
+    unique = dict(zip([record.name for record in records], records, strict=True))
     if len(unique) == len(records) and None not in unique:
         # every entry valid and no id twice (nearly always): nothing to report one by one
         seen, order = cast(dict[str, _Record], unique), records
         records = []
     for record in records:
-        entry_id = record.entry_id
-        if entry_id is None:
+        name = record.name
+        if name is None:
             continue
-        first = seen.get(entry_id)
+        first = seen.get(name)
         if first is not None:
             here = record.locate(["id"])
             there = first.locate(["id"])
             problems.append(
                 Problem(
                     here,
-                    f"duplicate id '{entry_id}' (first defined at {there})",
+                    f"duplicate id '{record.entry_id}' (first defined at {there})",
                     "error",
                     "duplicate-id",
                 )
             )
             continue
-        seen[entry_id] = record
+        seen[name] = record
         order.append(record)
 
     problems.extend(r.date_problem for r in order if r.date_problem is not None)
@@ -1115,25 +1223,35 @@ def _resolve(files: list[_FileLoad], problems: list[Problem]) -> Timeline:
     for record in order:
         parsed = record.parsed
         if isinstance(parsed, Interval):
-            resolved[cast(str, record.entry_id)] = parsed
+            resolved[cast(str, record.name)] = parsed
         elif parsed is not None:
             relative.append(record)
     failed: set[str] = set()
     for record in relative:
-        if record.entry_id not in resolved:
-            _resolve_relative(record, seen, resolved, failed, invalid_ids, problems)
+        if record.name not in resolved:
+            _resolve_relative(record, seen, resolved, failed, invalid_ids, absent, problems)
+    for record in order:
+        # reported even when the date failed, so that every problem is
+        if record.entry_problems:
+            problems.extend(record.entry_problems)
+
+    broken = {p.location.path for p in problems if p.severity == "error" and p.code != LEFT_OUT}
+    if broken or failed:
+        order = _leave_out(order, seen, resolved, broken, problems)
+        files = [file for file in files if file.info.path not in broken]
+    sources: dict[str, Source] = {}
+    for file in files:
+        for source_id, source in file.sources.items():
+            sources.setdefault(source_id, source)
 
     kept: list[_Record] = []  # reused, with the date they had: in order by their rank
     placed: list[_Record] = []  # new, or with a date resolved anew: to be put in place
     for record in order:
-        # built even when the date failed, so that its other problems are reported too
-        if record.entry_problems:
-            problems.extend(record.entry_problems)
         before = record.entry
-        interval = resolved.get(cast(str, record.entry_id))
+        interval = resolved.get(cast(str, record.name))
         entry: Entry | None = None
         if interval is not None and record.fields is not None:
-            written = cast(Relative, record.parsed)
+            written = _qualified(cast(Relative, record.parsed), record.story)
             entry = Entry(date=interval, relative=written, **record.fields)
         elif before is not None and interval is not None:
             # a reused entry whose relative date counts from a date that moved: a new one
@@ -1169,31 +1287,99 @@ def _by_date(record: _Record) -> tuple[datetime, int, str]:
     return entry.date.start, entry.date.precision, entry.id
 
 
-def _resolve_relative(
-    start: _Record,
+def _leave_out(
+    order: list[_Record],
+    seen: dict[str, _Record],
+    resolved: dict[str, Interval],
+    broken: set[str],
+    problems: list[Problem],
+) -> list[_Record]:
+    """The records of the stories without errors (not in `broken`, by path), but those
+    whose date counts, directly or along a chain, from an entry left out: each of those
+    is reported where its date is written, naming what it counts from."""
+    causes: dict[str, str | None] = {}  # `story:id` → the entry left out it counts from
+    kept: list[_Record] = []
+    for record in order:
+        if record.path in broken:
+            continue
+        cause = _left_out_cause(record, seen, broken, causes)
+        if cause is None and record.name in resolved:
+            kept.append(record)
+            continue
+        relative = record.parsed
+        ref = _target(relative.ref, record.story) if isinstance(relative, Relative) else "?"
+        cause = cause or ref
+        story = cause.partition(":")[0]
+        via = "" if cause == ref else f", which counts from '{cause}'"
+        problems.append(
+            Problem(
+                record.locate(["date"]),
+                f"'{record.entry_id}' is left out: its date counts from '{ref}'{via}, "
+                f"and story '{story}' has errors and is left out",
+                "error",
+                LEFT_OUT,
+            )
+        )
+    return kept
+
+
+def _left_out_cause(
+    record: _Record, seen: dict[str, _Record], broken: set[str], causes: dict[str, str | None]
+) -> str | None:
+    """The first entry along the chain of dates `record` counts from that is left out
+    (its story is broken, or it could not be read), or None."""
+    chain: list[str] = []
+    item = record
+    cause: str | None = None
+    while True:
+        name = cast(str, item.name)
+        if name in causes:
+            cause = causes[name]
+            break
+        parsed = item.parsed
+        if not isinstance(parsed, Relative) or name in chain:
+            break
+        chain.append(name)
+        target = _target(parsed.ref, item.story)
+        base = seen.get(target)
+        if base is None or base.path in broken:
+            cause = target
+            break
+        item = base
+    for name in chain:
+        causes[name] = cause
+    return cause
+
+
+def _resolve_relative(    start: _Record,
     seen: dict[str, _Record],
     resolved: dict[str, Interval],
     failed: set[str],
     invalid_ids: set[str],
+    absent: Mapping[str, str],
     problems: list[Problem],
 ) -> None:
     """Follow one chain of relative dates (iteratively), then resolve it back to front.
 
-    Unknown ids and cycles are reported once, on the entries that hold them; every
-    entry that depends on a failure fails quietly (the cause is already reported).
+    Entries are named `story:id`. Unknown ids and cycles are reported once, on the entries
+    that hold them; every entry that depends on a failure fails quietly here (the cause is
+    already reported; `_leave_out` reports those of other stories).
     """
     chain: list[_Record] = []
     position: dict[str, int] = {}
     item = start
-    while item.entry_id not in resolved:
-        entry_id = cast(str, item.entry_id)
+    while item.name not in resolved:
+        name = cast(str, item.name)
         parsed = item.parsed
-        if entry_id in failed or not isinstance(parsed, Relative):
-            failed.update(cast(str, p.entry_id) for p in chain)
+        if name in failed or not isinstance(parsed, Relative):
+            failed.update(cast(str, p.name) for p in chain)
             return
-        if entry_id in position:
-            cycle = chain[position[entry_id] :]
-            text = " → ".join([*(cast(str, p.entry_id) for p in cycle), entry_id])
+        if name in position:
+            cycle = chain[position[name] :]
+            names = [*(cast(str, p.name) for p in cycle), name]
+            # within one story, by id; across stories, each as `story:id`
+            one = len({member.story for member in cycle}) == 1
+            text = " → ".join(n.partition(":")[2] if one else n for n in names)
             for member in cycle:
                 problems.append(
                     Problem(
@@ -1203,35 +1389,30 @@ def _resolve_relative(
                         "cycle",
                     )
                 )
-            failed.update(cast(str, p.entry_id) for p in chain)
+            failed.update(cast(str, p.name) for p in chain)
             return
-        position[entry_id] = len(chain)
+        position[name] = len(chain)
         chain.append(item)
-        target = seen.get(parsed.ref)
+        ref = _target(parsed.ref, item.story)
+        target = seen.get(ref)
         if target is None:
-            if parsed.ref not in invalid_ids:
-                problems.append(
-                    Problem(
-                        item.locate(["date"]),
-                        f"unknown id '{parsed.ref}' in relative date"
-                        f"{suggest(parsed.ref, [*seen, *invalid_ids])}",
-                        "error",
-                        "unknown-reference",
-                    )
-                )
-            failed.update(cast(str, p.entry_id) for p in chain)
+            if ref not in invalid_ids:
+                problems.append(_unknown_reference(item, parsed.ref, ref, seen, invalid_ids,
+                                                   absent))
+            failed.update(cast(str, p.name) for p in chain)
             return
         item = target
     for member in reversed(chain):
         relative = member.parsed
         assert isinstance(relative, Relative)
-        base = resolved[relative.ref]
-        target = seen[relative.ref]
+        ref = _target(relative.ref, member.story)
+        base = resolved[ref]
+        target = seen[ref]
         before = _date_before(target)
         if member.reused and target.reused and member.entry and (base is before or base == before):
             # both texts unchanged and the date it counts from is the one of the previous
             # load: so is this one (shifting dates is the slow part of a load)
-            resolved[cast(str, member.entry_id)] = member.entry.date
+            resolved[cast(str, member.name)] = member.entry.date
             continue
         try:
             zone = (  # the entry's own zone: a day is a calendar day where it is written
@@ -1239,7 +1420,7 @@ def _resolve_relative(
                 else member.fields["zone"] if member.fields is not None
                 else base.zone
             )
-            resolved[cast(str, member.entry_id)] = dates.shift(
+            resolved[cast(str, member.name)] = dates.shift(
                 base, relative.sign, relative.offset, zone
             )
         except (DateError, OverflowError, ValueError) as error:
@@ -1252,8 +1433,53 @@ def _resolve_relative(
                     "bad-date",
                 )
             )
-            failed.update(cast(str, p.entry_id) for p in chain)
+            failed.update(cast(str, p.name) for p in chain)
             return
+
+
+def _unknown_reference(
+    item: _Record,
+    written: str,
+    ref: str,
+    seen: Mapping[str, _Record],
+    invalid_ids: set[str],
+    absent: Mapping[str, str],
+) -> Problem:
+    """What is wrong with a relative date whose base is not loaded: a story that could not
+    be read, a story or an id that does not exist (with the nearest one, or the story
+    that has the id)."""
+    story, _, entry_id = ref.partition(":")
+    where = item.locate(["date"])
+    if story in absent:
+        return Problem(
+            where,
+            f"'{item.entry_id}' is left out: its date counts from '{ref}', and story "
+            f"'{story}' ({absent[story]}) has errors and is left out",
+            "error",
+            LEFT_OUT,
+        )
+    names = [*seen, *invalid_ids]
+    stories = {name.partition(":")[0] for name in names}
+    if story not in stories:
+        return Problem(
+            where,
+            f"unknown story '{story}' in relative date{suggest(story, sorted(stories))}",
+            "error",
+            "unknown-reference",
+        )
+    ids = [name.partition(":")[2] for name in names if name.startswith(f"{story}:")]
+    hint = suggest(entry_id, ids)
+    if not hint and ":" not in written:
+        elsewhere = sorted(name for name in names if name.partition(":")[2] == entry_id)
+        if elsewhere:
+            hint = f" (story '{elsewhere[0].partition(':')[0]}' has it: write '{elsewhere[0]}')"
+    shown = written if ":" in written else entry_id
+    return Problem(
+        where,
+        f"unknown id '{shown}' in relative date{hint}",
+        "error",
+        "unknown-reference",
+    )
 
 
 def _date_before(record: _Record) -> Interval | None:
@@ -1301,6 +1527,7 @@ def _entry_fields(item: _Pending, problems: list[Problem]) -> dict[str, Any] | N
         "consequence": model.consequence,
         "zone": item.zone,
         "location": locate(item.root, item.path, loc),
+        "story": item.story,
     }
 
 

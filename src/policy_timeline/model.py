@@ -21,7 +21,15 @@ MAX_TEXT = 20_000  # summaries, notes and consequences
 EntryId = Annotated[
     str,
     StringConstraints(pattern=ID_PATTERN, max_length=100),
-    Field(description="Unique across all loaded files: lowercase letters, digits and '-'."),
+    Field(description="Unique within the story (file): lowercase letters, digits and '-'."),
+]
+StoryKey = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN, max_length=100),
+    Field(
+        description="The story's key, used by calendar UIDs, notifications and references "
+        "from other stories ('key:id + 30d'); default: the file name without its extension."
+    ),
 ]
 OneLine = Annotated[
     str,
@@ -169,6 +177,7 @@ class FileModel(_Strict):
         },
     )
 
+    key: StoryKey | None = None
     title: OneLine | None = None
     timezone: Annotated[str, StringConstraints(max_length=100)] = Field(
         default="UTC", description="IANA zone for times written without an offset."

@@ -625,6 +625,8 @@ def _title_spans(item: Effective, past: bool, notes: Footnotes | None) -> list[S
     spans = [Span(clean(entry.title), "title.past" if past else "title")]
     if entry.confidence != "confirmed":
         spans.append(Span(f" ({clean(entry.confidence)})", "confidence"))
+    if notes is not None and len(notes.timeline.files) > 1:
+        spans.append(Span(f" [{entry.story}]", "muted"))  # which story, when several
     if notes is not None:
         spans += notes.refs(entry.sources)
     return spans
@@ -828,7 +830,7 @@ def lanes_of(items: Sequence[Effective], room: int) -> tuple[list[str], dict[str
     for item in items:
         who = item.entry.actors
         lane = who[0] if len(who) == 1 else JOINT if who else NOBODY
-        assignment[item.entry.id] = lane if lane in lanes else OTHERS
+        assignment[item.entry.key] = lane if lane in lanes else OTHERS
     return lanes, assignment
 
 
@@ -890,7 +892,7 @@ def _lane_row(row: list[Effective], as_of: AsOf, layout: _Lanes) -> list[Line]:
         past = item.date.last_day < as_of.day
         spans = [marker(item.entry.kind, layout.markers), Span(" "),
                  *_title_spans(item, past, layout.notes)]
-        cell = cells[layout.assignment[item.entry.id]]
+        cell = cells[layout.assignment[item.entry.key]]
         rows = _title_rows(spans, item.entry.id, layout.lane_width - 2)
         cell += [list(row) for row in _indent_rest(rows)]
         state = standing(item, as_of)
@@ -924,9 +926,12 @@ def _lane_row(row: list[Effective], as_of: AsOf, layout: _Lanes) -> list[Line]:
 REMIND_TITLE_MIN = 24
 
 
-def remind_lines(as_of: AsOf, reminders: Sequence[Reminder], width: int = 80) -> list[Line]:
+def remind_lines(
+    as_of: AsOf, reminders: Sequence[Reminder], width: int = 80, *, stories: bool = False
+) -> list[Line]:
     """`remind` for people and cron: a heading, then one aligned line per reminder, its
-    title (and id) wrapped under the title column. Nothing at all when nothing is due."""
+    title (and id) wrapped under the title column. Nothing at all when nothing is due.
+    `stories`: several stories are loaded, so each entry is named `story:id`."""
     if not reminders:
         return []
     counts = Counter(reminder.state for reminder in reminders)
@@ -953,8 +958,8 @@ def remind_lines(as_of: AsOf, reminders: Sequence[Reminder], width: int = 80) ->
         indent = 4  # each title on rows of its own, under the state
     for state, when, date_text, reminder in rows:
         title = [Span(clean(reminder.entry.title), "title")]
-        titles = _title_rows(title, reminder.entry.id, max(width - indent, REMIND_TITLE_MIN),
-                             "[{}]")
+        name = reminder.entry.key if stories else reminder.entry.id
+        titles = _title_rows(title, name, max(width - indent, REMIND_TITLE_MIN), "[{}]")
         dates = date_rows(date_text)
         first = [
             Span("  "),

@@ -119,6 +119,7 @@ def entry_json(item: Effective, as_of: AsOf) -> dict[str, object]:
             }
             for change in item.applied
         ],
+        "story": entry.story,
         "summary": entry.summary,
         "confidence": entry.confidence,
         "announced": moment_json(entry.announced) if entry.announced is not None else None,
@@ -146,7 +147,18 @@ def show_document(
             for entry in entries
             if is_known(entry.entry if isinstance(entry, Effective) else entry, as_of)
         ]
-    return {"as_of": as_of.text, "entries": [entry_json(item, as_of) for item in items]}
+    return {
+        "as_of": as_of.text,
+        "stories": stories_json(timeline),
+        "entries": [entry_json(item, as_of) for item in items],
+    }
+
+
+def stories_json(timeline: Timeline) -> list[dict[str, object]]:
+    """The stories a document covers, once each (SPEC §5): key, title, path."""
+    return [
+        {"key": info.key, "title": info.title, "path": info.path} for info in timeline.files
+    ]
 
 
 def reminder_json(reminder: Reminder) -> dict[str, object]:
@@ -159,12 +171,20 @@ def reminder_json(reminder: Reminder) -> dict[str, object]:
         "window": reminder.window.text if reminder.window is not None else None,
         "status": reminder.effective.status,
         "changed": reminder.effective.changed,
+        "story": reminder.entry.story,
     }
 
 
-def remind_document(as_of: AsOf, reminders: Iterable[Reminder]) -> dict[str, object]:
-    """`{"as_of", "reminders": [...]}` exactly as SPEC §5 shows it."""
-    return {"as_of": as_of.text, "reminders": [reminder_json(r) for r in reminders]}
+def remind_document(
+    as_of: AsOf, reminders: Iterable[Reminder], timeline: Timeline | None = None
+) -> dict[str, object]:
+    """`{"as_of", "stories", "reminders": [...]}` as SPEC §5 shows it (`stories` with the
+    timeline given)."""
+    document: dict[str, object] = {"as_of": as_of.text}
+    if timeline is not None:
+        document["stories"] = stories_json(timeline)
+    document["reminders"] = [reminder_json(r) for r in reminders]
+    return document
 
 
 _UNSAFE_IN_JSON = {

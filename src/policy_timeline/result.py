@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .dates import Offset, Relative
-from .timeline import Entry, Problem, Timeline
+from .timeline import Entry, FileInfo, Location, Problem, Source, Timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +23,10 @@ class Chunks:
     began on line `lines[i]` and gave `entries[i]`; `relative[i]` is its date when that
     counts from another entry (resolved again on every load), `ranks[i]` its place in the sorted
     timeline (which makes the next sort almost linear). Valid for the same `context`: the
-    file's timezone and lead times, which every entry's reading depends on.
+    file's timezone, lead times and story key, which every entry's reading depends on.
     """
 
-    context: tuple[str, tuple[Offset, ...]]
+    context: tuple[str, tuple[Offset, ...], str]
     digests: bytes  # 16 bytes of BLAKE2b each
     lines: array[int]
     entries: tuple[Entry, ...]
@@ -35,6 +35,12 @@ class Chunks:
     # where each entry was in the timeline of the load it was taken from unchanged (its
     # text and date the same), or -1: what the cache needs not store again
     origins: array[int] = field(default_factory=lambda: array("q"))
+    # the file's own keys (all but `events`) as read, by the digest of their text: a file
+    # whose head is unchanged is not read again (16 bytes of BLAKE2b; empty: unknown)
+    head: bytes = b""
+    info: FileInfo | None = None
+    sources: dict[str, Source] = field(default_factory=dict)
+    key_at: Location | None = None
 
 
 @dataclass

@@ -193,10 +193,10 @@ def _followed(
     chain: list[Entry] = []
     current: Entry | None = entry
     seen: set[str] = set()
-    while current is not None and current.relative is not None and current.id not in memo:
-        if current.id in seen:  # a cycle (the loader refuses them): the written dates stand
+    while current is not None and current.relative is not None and current.key not in memo:
+        if current.key in seen:  # a cycle (the loader refuses them): the written dates stand
             return entry.date
-        seen.add(current.id)
+        seen.add(current.key)
         chain.append(current)
         current = index.get(current.relative.ref)
     start = entry.date
@@ -206,17 +206,17 @@ def _followed(
         base = index.get(relative.ref)
         start = member.date
         if base is not None:
-            base_date = memo.get(base.id)
+            base_date = memo.get(base.key)
             if base_date is None:
                 base_date = _effective(base, as_of, None, memo).date  # not relative itself
-                memo[base.id] = base_date
+                memo[base.key] = base_date
             if base_date is not base.date:  # the base moved (or follows one that did)
                 try:
                     start = shift(base_date, relative.sign, relative.offset, member.zone)
                 except ValueError:  # DateError: past the calendar's end, or a skipped day
                     start = member.date  # the date as loaded, counted from the written one
         own = _own_date(member, as_of)
-        memo[member.id] = own if own is not None else start
+        memo[member.key] = own if own is not None else start
     return start
 
 
@@ -247,13 +247,13 @@ def lead_time_warnings(entry: Entry) -> Iterator[Problem]:
 def bases_of(entry: Entry, index: Mapping[str, Entry]) -> list[Entry]:
     """The entries a relative date counts from, nearest first (none for a written date)."""
     found: list[Entry] = []
-    seen = {entry.id}
+    seen = {entry.key}
     current: Entry | None = entry
     while current is not None and current.relative is not None:
         current = index.get(current.relative.ref)
-        if current is None or current.id in seen:
+        if current is None or current.key in seen:
             break
-        seen.add(current.id)
+        seen.add(current.key)
         found.append(current)
     return found
 
@@ -273,10 +273,10 @@ def needed_for_reminders(timeline: Timeline) -> tuple[Entry, ...]:
     for entry in timeline.entries:
         if not entry.reminded:
             continue
-        wanted.add(entry.id)
+        wanted.add(entry.key)
         if entry.relative is not None and follows_moves(entry, index):
-            wanted.update(base.id for base in bases_of(entry, index))
-    return tuple(entry for entry in timeline.entries if entry.id in wanted)
+            wanted.update(base.key for base in bases_of(entry, index))
+    return tuple(entry for entry in timeline.entries if entry.key in wanted)
 
 
 def change_order_warnings(entry: Entry) -> Iterator[Problem]:

@@ -2,8 +2,8 @@
 
 The key, never the title, is what calendar UIDs, notification state and cross-story
 references use, so retitling a story changes nothing for the people who follow it.
-Until files may declare `key:` themselves, a story's key is its file name's stem,
-made into an id (`US China.yaml` → `us-china`).
+It is `key:` at the top of the file when present, else the file name's stem made into
+an id (`US China.yaml` → `us-china`); the loader sets it on `FileInfo` and every `Entry`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def key_from_path(path: str) -> str:
 
 
 def story_key(info: FileInfo) -> str:
-    return key_from_path(info.path)
+    return info.key or key_from_path(info.path)
 
 
 def story_of(timeline: Timeline, entry: Entry) -> FileInfo | None:
@@ -37,5 +37,7 @@ def story_of(timeline: Timeline, entry: Entry) -> FileInfo | None:
 
 
 def entry_story_key(timeline: Timeline, entry: Entry) -> str:
+    if entry.story:
+        return entry.story
     info = story_of(timeline, entry)
     return story_key(info) if info is not None else "story"

@@ -103,7 +103,14 @@ class Entry:
     consequence: str | None = None
     zone: str = "UTC"  # the zone of the file the entry came from
     location: Location | None = None
-    relative: Relative | None = None  # the date as written when it counts from another entry
+    relative: Relative | None = None  # the date as written relative to another entry; its
+    # `ref` is always `story:id` (the story named or the entry's own), whatever was written
+    story: str = ""  # the key of the story (file) the entry belongs to
+
+    @property
+    def key(self) -> str:
+        """`story:id`: how an entry is named wherever entries of several stories meet."""
+        return f"{self.story}:{self.id}"
 
     @property
     def is_deadline(self) -> bool:
@@ -121,6 +128,7 @@ class FileInfo:
     title: str | None
     timezone: str
     warn: tuple[Offset, ...]
+    key: str = ""  # the story's key: `key:` in the file, else the file name's stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +143,14 @@ class Timeline:
 
     @property
     def title(self) -> str:
+        """The story's title; for several stories, a heading of the workspace that names
+        them by key (never one story's title for all)."""
+        if len(self.files) > 1:
+            keys = [info.key for info in self.files]
+            named = ", ".join(keys[:3] if len(keys) > 4 else keys)
+            if len(keys) > 4:
+                named += f" and {len(keys) - 3} more"
+            return f"{len(keys)} stories: {named}"
         for info in self.files:
             if info.title:
                 return info.title
@@ -145,13 +161,20 @@ class Timeline:
         return self.files[0].timezone if self.files else "UTC"
 
     def by_id(self) -> dict[str, Entry]:
+        """Entries by id; with several stories an id may be in more than one (the last
+        wins): use `by_key` wherever stories meet."""
         return {entry.id: entry for entry in self.entries}
+
+    def by_key(self) -> dict[str, Entry]:
+        """Entries by `story:id` (what `Entry.relative.ref` names)."""
+        return {entry.key: entry for entry in self.entries}
 
     @property
     def index(self) -> Mapping[str, Entry]:
-        """`by_id`, made on first use and kept: a read-only view."""
+        """`by_key` (entries by `story:id`, what `Entry.relative.ref` names), made on first
+        use and kept: a read-only view."""
         if not self._index and self.entries:
-            self._index.update(self.by_id())
+            self._index.update(self.by_key())
         return MappingProxyType(self._index)
 
 

@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 if TYPE_CHECKING:
@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_DUE = 0, 1, 2, 3
 DEFAULT_FILE = "timeline.yaml"
+#: set on the parsed arguments when a story was left out: the command exits 1 at the end
+LEFT_OUT = "stories_left_out"
+#: the commands that take `--story` (those that show, remind or export)
+STORY_COMMANDS = frozenset({"show", "remind", "export", "agenda", "news", "notify"})
 
 
 class CliError(Exception):
@@ -89,8 +93,17 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         dest="files",
         metavar="PATH",
         default=default(None),
-        help="timeline file (repeatable; default: $TIMELINE_FILE, several separated by ':', "
-        "or ./timeline.yaml)",
+        help="a story file, or a folder of them (*.yaml, *.yml; repeatable; default: "
+        "$TIMELINE_FILE, several separated by ':', else ./timeline.yaml, else ./timelines/)",
+    )
+    group.add_argument(
+        "--story",
+        action="append",
+        dest="stories",
+        metavar="KEY",
+        default=default(None),
+        help="only the story with this key (repeatable, or KEY,KEY; commands that show, "
+        "remind or export)",
     )
     group.add_argument(
         "--as-of",
@@ -145,6 +158,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "completion": ("completion", "print a completion script for bash, zsh or fish"),
     "build": ("site", "a static site of the workspace: dashboard, pages, calendars, feed"),
     "serve": ("site", "serve the site on this machine, rebuilt when a story file changes"),
+    "agenda": ("agenda", "what falls due or happens in the next days across every story, "
+               "week by week"),
 }
 
 
@@ -341,10 +356,12 @@ class Context:
     """What every command gets: the files, the moment, and how to print."""
 
     args: argparse.Namespace
-    files: list[str]
+    files: list[str]  # the story files, folders expanded
     format: str
     color: bool
     out: TextIO
+    given: list[str] = field(default_factory=list)  # the paths as named (folders kept)
+    missing: str | None = None  # why there is no workspace to load (then `files` is the default)
 
     def as_of(self, zone: str) -> AsOf:
         given = self.args.as_of
@@ -354,16 +371,20 @@ class Context:
 
 
 def context(args: argparse.Namespace, out: TextIO | None = None) -> Context:
+    from ..workspace import WorkspaceError, default_paths, expand
+
     out = out or sys.stdout
-    from_environment = os.environ.get("TIMELINE_FILE", "")
-    # several files in the environment are separated like PATH (':' on POSIX)
-    files = args.files or [path for path in from_environment.split(os.pathsep) if path] or None
-    if files is None:
-        files = [DEFAULT_FILE]
+    missing = None
+    try:
+        # several files in the environment are separated like PATH (':' on POSIX)
+        given = list(args.files or default_paths(os.environ.get("TIMELINE_FILE")))
+        files = expand(given)
+    except WorkspaceError as error:  # said when a command loads (`init` needs no workspace)
+        given, files, missing = [DEFAULT_FILE], [DEFAULT_FILE], error.message
     interactive = out.isatty()
     fmt = args.format or ("rich" if interactive else "plain")
     color = fmt == "rich" and not args.no_color and not os.environ.get("NO_COLOR")
-    return Context(args, files, fmt, color, out)
+    return Context(args, files, fmt, color, out, given, missing)
 
 
 def resolve_as_of(text: str | None, zone: str) -> AsOf:
@@ -387,21 +408,61 @@ def resolve_as_of(text: str | None, zone: str) -> AsOf:
 def load_or_fail(
     ctx: Context, *, reminded_only: bool = False, keep: Keep | None = None
 ) -> LoadResult:
-    """Load the files (through the cache); on errors, print them located to stderr and exit 1.
+    """Load the workspace (through the cache).
+
+    A story with errors is left out: its errors are printed located on stderr, the
+    command carries on with the other stories, and exits 1 at the end (SPEC section 1).
+    When no story loads, that is the end: exit 1 now.
 
     `reminded_only`: the timeline may hold just the entries that can be reminded, all
     that `remind` looks at (a warm cache then reads a tenth of a typical file); `keep`:
     of those, only the ones it keeps (see `cache.lookup`).
     """
+    if ctx.missing is not None:
+        raise CliError(ctx.missing)
     result = load_files(ctx.files, reminded_only=reminded_only, keep=keep)
+    if getattr(ctx.args, "stories", None):
+        result = _only_stories(result, ctx.args.stories)
     if result.errors:
+        from ..workspace import left_out
+
         for problem in result.errors:
             print(terminal_safe(str(problem)), file=sys.stderr)
+        stories = left_out(result)
         count = len(result.errors)
-        raise CliError(
-            f"{count} error{'s' if count != 1 else ''}; run 'timeline check' for details"
+        errors = f"{count} error{'s' if count != 1 else ''}"
+        if not result.timeline.files:
+            raise CliError(f"{errors}; run 'timeline check' for details")
+        setattr(ctx.args, LEFT_OUT, True)
+        what = (
+            f"stor{'y' if len(stories) == 1 else 'ies'} left out: {', '.join(stories)}"
+            if stories
+            else "entries left out"
+        )
+        print(
+            terminal_safe(f"timeline: error: {errors}; {what}; run 'timeline check' for details"),
+            file=sys.stderr,
         )
     return result
+
+
+def _only_stories(result: LoadResult, options: Sequence[str]) -> LoadResult:
+    """The load restricted to the stories `--story` names; an unknown key is a usage error
+    that lists the known ones."""
+    from ..result import LoadResult
+    from ..stories import key_from_path
+    from ..workspace import left_out, only_stories
+
+    wanted = [key.strip() for option in options for key in option.split(",") if key.strip()]
+    known = [info.key for info in result.timeline.files]
+    known += [key_from_path(path) for path in left_out(result)]
+    unknown = [key for key in wanted if key not in known]
+    if unknown:
+        raise UsageError(
+            f"--story: no story '{unknown[0]}' in this workspace; "
+            f"the stories are: {', '.join(sorted(set(known))) or '(none)'}"
+        )
+    return LoadResult(only_stories(result.timeline, wanted), result.problems)
 
 
 def load_files(
@@ -440,9 +501,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from ..result import sort_problems
 
     ctx = context(args)
+    if ctx.missing is not None:
+        raise CliError(ctx.missing)
     result = load_files(ctx.files)  # the cache holds only error-free loads, with problems
     problems: list[Problem] = list(result.problems)
-    if not result.errors:
+    if result.timeline.files:  # the stories without errors are checked on
         problems += warnings(result.timeline, ctx.as_of(result.timeline.timezone))
         problems = sort_problems(problems, ctx.files)
     errors = [p for p in problems if p.severity == "error"]
@@ -457,8 +520,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         for problem in problems:
             ctx.out.write(terminal_safe(str(problem)) + "\n")
         entries = len(result.timeline.entries)
+        named = ", ".join(ctx.files) if len(ctx.files) <= 3 else f"{len(ctx.files)} stories"
         summary = (
-            f"{', '.join(ctx.files)}: {entries} entr{'y' if entries == 1 else 'ies'}, "
+            f"{named}: {entries} entr{'y' if entries == 1 else 'ies'}, "
             f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
             f"{len(warned)} warning{'s' if len(warned) != 1 else ''}"
         )
@@ -542,8 +606,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parse_args(argv)
         _check_workspace(args)
+        if getattr(args, "stories", None) and args.command not in STORY_COMMANDS:
+            raise UsageError(f"--story is not available for '{args.command}'")
         code = int(args.handler(args))
         sys.stdout.flush()  # a full disk behind standard output is reported here
+        if getattr(args, LEFT_OUT, False) and code in (EXIT_OK, EXIT_DUE):
+            code = EXIT_INVALID  # after everything else was printed; errors win over 3
     except CliError as error:
         print(f"timeline: error: {terminal_safe(error.message)}", file=sys.stderr)
         code = error.exit_code

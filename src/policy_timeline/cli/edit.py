@@ -856,7 +856,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     if path.is_dir():
         raise CliError(f"{path}: is a folder; name the timeline file to create with -f FILE")
     schema = args.schema or SCHEMA_FILE
-    files: list[tuple[Path, str]] = [(path, starter_text(schema, args.title, args.timezone))]
+    from ..stories import key_from_path
+
+    text = starter_text(schema, args.title, args.timezone, key_from_path(str(path)))
+    files: list[tuple[Path, str]] = [(path, text)]
     if args.schema is None:
         files.append((path.parent / SCHEMA_FILE, _schema_text() + "\n"))
     if path.exists() and not args.force:

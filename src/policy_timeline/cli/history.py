@@ -160,7 +160,7 @@ def cmd_news(args: argparse.Namespace) -> int:
             raise UsageError(f"--since {args.since} is not before the as-of moment {as_of.text}")
     else:
         try:
-            since = _remembered(ctx.files, as_of, zone)
+            since = _remembered(ctx.given, as_of, zone)
             since_from = "last-run"
         except StateError as error:
             _warn(f"{error.message}; showing the last {DEFAULT_DAYS} days")
@@ -175,7 +175,7 @@ def cmd_news(args: argparse.Namespace) -> int:
     else:
         _print(ctx, news_lines(found, timeline.sources))
     try:
-        _remember(ctx.files, as_of)
+        _remember(ctx.given, as_of)
     except StateError as error:
         _warn(f"{error.message}; the next 'news' cannot start where this one ended")
     return EXIT_OK
@@ -198,7 +198,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     old = revisions[0] if revisions else None
     new = revisions[1] if len(revisions) == 2 else None
     try:
-        found = diff_workspace(ctx.files, old, new, ctx.as_of)
+        found = diff_workspace(ctx.given, old, new, ctx.as_of)
     except GitError as error:
         raise CliError(error.message) from None
     if ctx.format == "json":

@@ -117,7 +117,7 @@ def _state_path(ctx: Context) -> Path:
     from ..delivery import state_path
     from ..state import workspace_id
 
-    return state_path(workspace_id(ctx.files))
+    return state_path(workspace_id(ctx.given))
 
 
 def _dry_run(ctx: Context, board: NoticeBoard, senders: list[Sender]) -> bool:
@@ -187,7 +187,7 @@ def _deliver(ctx: Context, board: NoticeBoard, targets: list[Target]) -> bool:
                     _failed(outcome.shown, outcome.error, f"{stay} for the next run")
                     continue
                 ledger = ledger.with_target(target, board.after(ledger.of(target), notices))
-                write_ledger(path, ledger, ctx.files)  # at once: a crash repeats one digest
+                write_ledger(path, ledger, ctx.given)  # at once: a crash repeats one digest
                 if ctx.out.isatty():
                     ctx.out.write(f"{outcome.shown}: sent {message.title}\n")
     except StateError as error:

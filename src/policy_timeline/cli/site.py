@@ -75,6 +75,8 @@ def load_stories(ctx: Context) -> tuple[list[Story], int]:
     stories: list[Story] = []
     owners: dict[str, str] = {}
     failures = 0
+    if ctx.missing is not None:  # no workspace at all: how to start
+        raise CliError(ctx.missing)
     paths = story_files(ctx.files)
     if not any(Path(path).exists() for path in paths):
         raise CliError(f"{', '.join(ctx.files)}: no story files (*.yaml) found; "
@@ -88,7 +90,8 @@ def load_stories(ctx: Context) -> tuple[list[Story], int]:
                                 f"({len(result.errors)} errors)"), file=sys.stderr)
             failures += 1
             continue
-        key = key_from_path(path)
+        info = result.timeline.files[0] if result.timeline.files else None
+        key = info.key if info is not None and info.key else key_from_path(path)
         if key in owners:
             print(terminal_safe(f"{path}:1:1: error: story key '{key}' is also the key of "
                                 f"{owners[key]}; this file is left out"), file=sys.stderr)

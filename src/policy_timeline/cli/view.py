@@ -170,10 +170,10 @@ def cmd_remind(args: argparse.Namespace) -> int:
     as_of = moments.get(timeline.timezone) or ctx.as_of(timeline.timezone)
     due = reminders(timeline, as_of, within)
     if ctx.format == "json":
-        ctx.out.write(dumps(remind_document(as_of, due)))
+        ctx.out.write(dumps(remind_document(as_of, due, timeline)))
     else:
         from ..render import remind_lines
 
         width = _width()
-        emit(ctx, remind_lines(as_of, due, width), width)
+        emit(ctx, remind_lines(as_of, due, width, stories=len(ctx.files) > 1), width)
     return EXIT_DUE if args.exit_code and due else EXIT_OK

@@ -311,8 +311,10 @@ def _entry(timeline: Timeline, shown: Presentation) -> str:
     tags_json = escape(json.dumps([clean_text(t) for t in entry.tags], ensure_ascii=False))
     actors_json = escape(json.dumps([clean_text(a) for a in entry.actors], ensure_ascii=False))
     when = shown.when
+    # ids repeat across stories: the anchor is `story-id` when several are loaded
+    anchor = f"{entry.story}-{entry.id}" if len(timeline.files) > 1 else entry.id
     out = [
-        f'<li class="{" ".join(classes)}" id="entry-{escape(entry.id)}" '
+        f'<li class="{" ".join(classes)}" id="entry-{escape(anchor)}" '
         f'data-tags="{tags_json}" data-actors="{actors_json}">',
         f'<div class="when"><time datetime="{item.date.first_day.isoformat()}">{text(when)}'
         "</time></div>",
@@ -320,6 +322,8 @@ def _entry(timeline: Timeline, shown: Presentation) -> str:
         f"<h3>{text(entry.title)}</h3>",
     ]
     badges = [f'<span class="badge">{text(entry.kind)}</span>']
+    if len(timeline.files) > 1:  # which story, when several
+        badges.insert(0, f'<span class="badge story">{text(entry.story)}</span>')
     if where.state not in ("event", "open"):
         label = {"upcoming": "soon", "today": "due today"}.get(where.state, where.state)
         badges.append(f'<span class="badge state">{escape(label)}</span>')

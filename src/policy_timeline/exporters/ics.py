@@ -7,9 +7,10 @@ How entries become events (documented in docs/guide.md, "The calendar export (IC
   day, the day it is due from, and its summary says how precise it is (``(~Jun 2025)``);
 - an instant written without an offset keeps the file's zone (``TZID`` with a VTIMEZONE);
   one written with an offset is given in UTC;
-- UIDs come from the entry id and the title of the file it is in, so they stay the same
-  across exports and differ between files; ``SEQUENCE`` is the number of changes applied,
-  so a calendar that subscribes updates a moved deadline instead of adding a second one;
+- UIDs come from the entry id and the key of the story it is in (never its title), so
+  they stay the same across exports and retitles, and differ between stories;
+  ``SEQUENCE`` is the number of changes applied, so a calendar that subscribes updates a
+  moved deadline instead of adding a second one;
 - ``DTSTAMP`` is the as-of moment, not the clock, so the same inputs give the same bytes;
 - open deadlines (and entries with their own ``warn``) get one VALARM per lead time, at the
   start of the day the lead time begins in the file's zone, as `timeline remind` counts it;
@@ -104,14 +105,11 @@ def export(
 
 
 def uid(timeline: Timeline, entry: Entry) -> str:
-    """Stable across exports, unique across files: the entry id and its file's title."""
-    file_title = timeline.title
-    if entry.location is not None:
-        for info in timeline.files:
-            if info.path == entry.location.path:
-                file_title = info.title or info.path.rsplit("/", 1)[-1]
-                break
-    digest = hashlib.sha256(file_title.encode("utf-8")).hexdigest()[:12]
+    """Stable across exports, unique across stories: the entry id and its story's key
+    (never the title, so that retitling a story changes nothing for subscribers)."""
+    from ..stories import entry_story_key
+
+    digest = hashlib.sha256(entry_story_key(timeline, entry).encode("utf-8")).hexdigest()[:12]
     return f"{entry.id}-{digest}@policy-timeline"
 
 

@@ -120,6 +120,8 @@ def _entry_lines(timeline: Timeline, shown: Presentation) -> Iterator[str]:
         facts.append(f"*{escape(entry.confidence)}*")
     if item.status != "open":
         facts.append(f"**{escape(item.status)}**")
+    if len(timeline.files) > 1:
+        facts.append(f"`{entry.story}:{entry.id}`")  # which story, when several
     yield f"- **{escape(shown.when)}** · **{title}** · {' · '.join(facts)}"
     details: list[str] = []
     if shown.due is not None:

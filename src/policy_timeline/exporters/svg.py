@@ -280,10 +280,14 @@ def _gaps(entry: _Entry) -> list[tuple[float, float]]:
     return gaps
 
 
-def _place_label(entry: _Entry, left_edge: float, right_edge: float) -> None:
+def _place_label(
+    entry: _Entry, left_edge: float, right_edge: float, stories: bool = False
+) -> None:
     """The label right of the marks, else left, else between them (under a move's arrow);
-    cut with "…" only when none of those has room for it."""
-    title = safe_text.one_line(entry.one.item.entry.title)
+    cut with "…" only when none of those has room for it. `stories`: several stories are
+    shown, so the label says which one."""
+    shown = entry.one.item.entry
+    title = safe_text.one_line(f"[{shown.story}] {shown.title}" if stories else shown.title)
     note = entry.one.standing.countdown or ""
     note_width = text_width(note, SMALL_SIZE) + NOTE_GAP if note else 0.0
     marks_left, marks_right = entry.marks(band=False)
@@ -339,7 +343,7 @@ def export(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective],
 
     laid = [_entry(one, scale) for one in shown]
     for entry in laid:
-        _place_label(entry, left, right)
+        _place_label(entry, left, right, len(timeline.files) > 1)
     lanes = max(_pack(laid), 1)
 
     out, top = _heading(timeline, as_of, len(entries), width)

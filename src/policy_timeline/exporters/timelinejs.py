@@ -182,10 +182,11 @@ def document(timeline: Timeline, as_of: AsOf, entries: Sequence[Effective],
     if group_by not in GROUPINGS:
         raise ValueError(f"unknown grouping {group_by!r}; choose one of {', '.join(GROUPINGS)}")
     items = sorted_by_effective(entries)
+    several = len(timeline.files) > 1  # ids repeat across stories: `story-id` then
     events = []
     for item in items:
         events.append({
-            "unique_id": item.entry.id,
+            "unique_id": f"{item.entry.story}-{item.entry.id}" if several else item.entry.id,
             **_dates(item.date),
             "text": {"headline": _html(item.entry.title), "text": _body(timeline, item, as_of)},
             "group": _plain(_group(item, group_by)),

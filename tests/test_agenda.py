@@ -1,0 +1,121 @@
+"""`timeline agenda` (SPEC §4) and `--story` (SPEC §4, global options)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import Run
+from policy_timeline.agenda import agenda
+from policy_timeline.loader import load
+from policy_timeline.schedule import AsOf
+
+RunCli = Callable[..., Run]
+Golden = Callable[[str, str], None]
+WORKSPACE = Path(__file__).resolve().parent / "fixtures" / "workspace"
+AS_OF = "2025-07-28"
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("plain", "txt"), ("json", "json"),
+                                             ("markdown", "md")])
+def test_agenda_goldens(run: RunCli, golden: Golden, fmt: str, suffix: str) -> None:
+    result = run("-f", str(WORKSPACE), "agenda", "--as-of", AS_OF, "--format", fmt)
+    assert result.code == 0, result.err
+    golden(f"agenda-workspace-{AS_OF}.{suffix}", result.out)
+
+
+def test_agenda_items_by_iso_week_each_with_its_story() -> None:
+    timeline = load(sorted(WORKSPACE.glob("*.y*ml"))).timeline
+    found = agenda(timeline, AsOf.of_day(date(2025, 7, 28), "UTC"), 30)
+    assert [week.label for week in found.weeks] == ["2025-W31", "2025-W32", "2025-W33"]
+    assert all(week.start.weekday() == 0 for week in found.weeks)  # Monday first
+    named = [(i.day.isoformat(), f"{i.story}:{i.effective.entry.id}", i.due)
+             for week in found.weeks for i in week.items]
+    assert named == [
+        ("2025-07-28", "trade:talks", False),  # a span under way: on T's day
+        ("2025-08-01", "eu-ai-act:codes", False),  # `2025-08`: its first day
+        ("2025-08-02", "eu-ai-act:expiry", True),
+        ("2025-08-10", "trade:expiry", True),
+        ("2025-08-13", "chips:review", True),  # trade:expiry + 3d
+    ]
+    # the met deadline is not due; the leak is not known yet on Jul 28
+    assert "tariff-notice" not in str(named) and "leak" not in str(named)
+
+
+def test_days_sets_the_window(run: RunCli) -> None:
+    result = run("-f", str(WORKSPACE), "agenda", "--as-of", AS_OF, "--days", "5",
+                 "--format", "json")
+    document = json.loads(result.out)
+    assert (document["from"], document["to"]) == ("2025-07-28", "2025-08-01")
+    items = [i["id"] for week in document["weeks"] for i in week["items"]]
+    assert items == ["talks", "codes"]
+    later = run("-f", str(WORKSPACE), "agenda", "--as-of", "2025-08-02", "--days", "7",
+                "--format", "json")
+    items = [i["id"] for week in json.loads(later.out)["weeks"] for i in week["items"]]
+    assert items == ["expiry", "codes", "leak"]  # `2025-08` under way; the leak known by then
+    assert run("-f", str(WORKSPACE), "agenda", "--days", "0").code == 2
+    assert run("-f", str(WORKSPACE), "agenda", "--days", "soon").code == 2
+
+
+def test_an_empty_agenda_says_so(run: RunCli) -> None:
+    result = run("-f", str(WORKSPACE), "agenda", "--as-of", "2030-01-01", "--format", "plain")
+    assert result.code == 0
+    assert "Nothing falls due or happens in these days." in result.out
+
+
+def test_agenda_with_a_broken_story(run: RunCli, tmp_path: Path) -> None:
+    for path in WORKSPACE.iterdir():
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "ai-act.yml").write_text("title: [unclosed\n", encoding="utf-8")
+    result = run("-f", str(tmp_path), "agenda", "--as-of", AS_OF, "--format", "plain")
+    assert result.code == 1
+    assert f"{tmp_path / 'ai-act.yml'}:" in result.err and "YAML syntax" in result.err
+    assert "[trade:expiry]" in result.out and "[chips:review]" in result.out
+
+
+# ------------------------------------------------------------------------ --story
+
+
+def test_story_selects_stories_on_every_command_that_shows(run: RunCli) -> None:
+    def keys(*args: str) -> list[str]:
+        result = run("-f", str(WORKSPACE), *args, "--as-of", AS_OF, "--format", "json")
+        assert result.code == 0, result.err
+        return [s["key"] for s in json.loads(result.out)["stories"]]
+
+    assert keys("show", "--story", "trade") == ["trade"]
+    assert keys("remind", "--story", "trade,chips") == ["chips", "trade"]
+    assert keys("agenda", "--story", "chips", "--story", "eu-ai-act") == ["eu-ai-act", "chips"]
+    assert keys("export", "json", "--story", "eu-ai-act") == ["eu-ai-act"]
+    shown = run("-f", str(WORKSPACE), "remind", "--story", "trade", "--as-of", AS_OF)
+    assert "[trade:expiry]" in shown.out and "eu-ai-act" not in shown.out
+
+
+def test_an_unknown_story_is_a_usage_error_naming_the_known_ones(run: RunCli) -> None:
+    result = run("-f", str(WORKSPACE), "remind", "--story", "ai-act", "--as-of", AS_OF)
+    assert result.code == 2
+    assert "no story 'ai-act'" in result.err
+    assert "chips, eu-ai-act, trade" in result.err
+
+
+def test_story_on_a_command_that_does_not_take_it(run: RunCli) -> None:
+    result = run("-f", str(WORKSPACE), "check", "--story", "trade")
+    assert result.code == 2 and "--story is not available for 'check'" in result.err
+
+
+def test_story_on_news_and_notify(run: RunCli, tmp_path: Path) -> None:
+    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    notify = run("-f", str(WORKSPACE), "notify", "--dry-run", "--to", "json://127.0.0.1:9/x",
+                 "--story", "eu-ai-act,trade", "--as-of", AS_OF, env=env)
+    assert notify.code == 0, notify.err
+    assert "[eu-ai-act:expiry]" in notify.out and "[trade:expiry]" in notify.out
+    assert "chips" not in notify.out
+    news = run("-f", str(WORKSPACE), "news", "--since", "30d", "--story", "trade",
+               "--as-of", "2025-08-02", "--format", "json", env=env)
+    assert news.code == 0, news.err
+    document = json.loads(news.out)
+    assert [s["key"] for s in document["stories"]] == ["trade"]
+    assert {item["story"] for item in document["news"]} == {"trade"}
