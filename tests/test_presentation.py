@@ -138,3 +138,15 @@ def test_the_terminal_and_the_pages_give_each_date_the_same_label(
         assert f"  {label}  " in _line_of(outputs["show"].out, title)
         assert f"**{safe_text.markdown_text(label)}**" in _line_of(outputs["markdown"].out, title)
         assert safe_text.html(label) in outputs["html"].out
+
+
+@pytest.mark.parametrize("heading", ["Winter 2025–2026", "Summer 2026", "Q3 2025", "H2 2025"])
+def test_the_terminal_lists_an_entry_under_the_period_the_pages_name(
+        write: Callable[..., Path], run: Callable[..., Run], heading: str) -> None:
+    """A winter is listed under `Winter 2025–2026` in the terminal too, not `December`."""
+    path = write(LABELS)
+    for command in (("--format", "plain", "show"), ("export", "markdown")):
+        out = run("-f", str(path), "--as-of", "2025-07-01", *command).out
+        headings = [line.strip(" #") for line in out.splitlines()
+                    if line.startswith((" ", "## ")) and not line.startswith("  ")]
+        assert heading in headings, (command, headings)

@@ -17,7 +17,6 @@ from policy_timeline.render import (
     cell_width,
     clean,
     group_label,
-    group_of,
     lanes_of,
     remind_lines,
     show_lines,
@@ -112,10 +111,12 @@ def test_terminal_links_are_the_safe_urls_of_safe_text() -> None:
 
 
 def test_group_labels() -> None:
-    assert group_label(group_of(parse_edtf("2025-06~", ZONE))) == "June"
-    assert group_label(group_of(parse_edtf("2025-H2", ZONE))) == "Jul–Dec"
-    assert group_label(group_of(parse_edtf("2025-Q4", ZONE))) == "Oct–Dec"
-    assert group_label(group_of(parse_edtf("2025", ZONE))) == "Jan–Dec"
+    """A month under its year rule; a coarser date under the period presentation names."""
+    assert group_label(parse_edtf("2025-06~", ZONE)) == ("2025-06", "June")
+    assert group_label(parse_edtf("2025-H2", ZONE))[1] == "H2 2025"
+    assert group_label(parse_edtf("2025-Q4", ZONE))[1] == "Q4 2025"
+    assert group_label(parse_edtf("2025-24", ZONE))[1] == "Winter 2025–2026"
+    assert group_label(parse_edtf("2025", ZONE))[1] == "2025"
 
 
 # --------------------------------------------------------------------------- show

@@ -22,7 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from . import presentation
-from .dates import MONTH_ABBREVIATIONS, MONTH_NAMES, Interval, Precision
+from .dates import Interval, Precision
 from .safe_text import safe_url
 from .schedule import (
     LATER,
@@ -354,21 +354,14 @@ def _wrap_parts(parts: list[Span], width: int) -> list[list[Span]]:
 # ----------------------------------------------------------------------- grouping
 
 
-def group_of(interval: Interval) -> tuple[int, int, int]:
-    """(year, first month, last month): a month, or the months a coarser date covers."""
-    first = interval.first_day
+def group_label(interval: Interval) -> tuple[str, str]:
+    """(key, heading) of the period an entry is listed under: `presentation.period`, as the
+    Markdown and HTML pages name it (`Q3 2025`, `Winter 2025–2026`); a month without its
+    year (`June`), which the year rule above it gives."""
+    key, label = presentation.period(interval)
     if interval.precision >= Precision.MONTH:
-        return first.year, first.month, first.month
-    last = interval.last_day
-    last_month = last.month if last.year == first.year else 12
-    return first.year, first.month, last_month
-
-
-def group_label(group: tuple[int, int, int]) -> str:
-    _, first, last = group
-    if first == last:
-        return MONTH_NAMES[first - 1]
-    return f"{MONTH_ABBREVIATIONS[first - 1]}–{MONTH_ABBREVIATIONS[last - 1]}"
+        label = label.rpartition(" ")[0]
+    return key, label
 
 
 def _rule(label: str, width: int, style: str, char: str = "─") -> Line:
@@ -572,7 +565,7 @@ def _timeline_frame(
     """The skeleton both layouts share: year rules, month headings, the TODAY rule,
     and the entries between them, as ("line", Line) and ("entry", Effective) events."""
     year: int | None = None
-    group: tuple[int, int, int] | None = None
+    group: str | None = None
     today_done = False
     for item in items:
         if not today_done and item.date.first_day >= as_of.day:
@@ -580,15 +573,15 @@ def _timeline_frame(
             yield "line", _rule(f"TODAY · {as_of_label(as_of)}", width, "rule.today", "━")
             today_done = True
             group = None  # repeat the month heading below the rule
-        this_group = group_of(item.date)
-        if this_group[0] != year:
-            year = this_group[0]
+        key, heading = group_label(item.date)
+        if item.date.first_day.year != year:
+            year = item.date.first_day.year
             yield "line", ()
             yield "line", _rule(str(year), width, "year")
             group = None
-        if this_group != group:
-            group = this_group
-            yield "line", (Span(" " + group_label(group), "month"),)
+        if key != group:
+            group = key
+            yield "line", (Span(" " + heading, "month"),)
         yield "entry", item
     if not today_done:
         yield "line", ()
