@@ -17,10 +17,8 @@ from policy_timeline.render import (
     cell_width,
     clean,
     group_label,
-    group_of,
     lanes_of,
     remind_lines,
-    safe_link,
     show_lines,
     to_plain,
     to_rich,
@@ -100,24 +98,25 @@ def test_wrap_cuts_words_longer_than_a_line() -> None:
     assert wrap_spans([Span("中国中国中国")], 5)[0][0].text == "中国"
 
 
-@pytest.mark.parametrize(("url", "ok"), [
-    ("https://interbellumnews.com/", True),
-    ("mailto:desk@example.org", True),
-    ("javascript:alert(1)", False),
-    ("https://e.example/\x1b]8;;x\x07", False),
-    ("https://e.example/a b", False),
-    ("file:///etc/passwd", False),
-    (None, False),
-])
-def test_safe_link(url: str | None, ok: bool) -> None:
-    assert (safe_link(url) is not None) == ok
+def test_terminal_links_are_the_safe_urls_of_safe_text() -> None:
+    """The terminal links what `safe_text.safe_url` makes of a source's URL, and only that."""
+    sources = {"q": Source("q", "Quoted", None, 'https://example.org/x?q="<b>"'),
+               "j": Source("j", "Script", None, "javascript:alert(1)")}
+    timeline = timeline_of(entry("a", "2025-06-01", sources=("q", "j")), sources=sources)
+    selection = select(timeline, AS_OF)
+    output = rich_text(to_rich(show_lines(timeline, AS_OF, selection, selection,
+                                          ShowOptions(links=True))))
+    targets = set(re.findall(r"\x1b\]8;[^;]*;([^\x1b]+)\x1b", output))
+    assert targets == {"https://example.org/x?q=%22%3Cb%3E%22"}
 
 
 def test_group_labels() -> None:
-    assert group_label(group_of(parse_edtf("2025-06~", ZONE))) == "June"
-    assert group_label(group_of(parse_edtf("2025-H2", ZONE))) == "Jul–Dec"
-    assert group_label(group_of(parse_edtf("2025-Q4", ZONE))) == "Oct–Dec"
-    assert group_label(group_of(parse_edtf("2025", ZONE))) == "Jan–Dec"
+    """A month under its year rule; a coarser date under the period presentation names."""
+    assert group_label(parse_edtf("2025-06~", ZONE)) == ("2025-06", "June")
+    assert group_label(parse_edtf("2025-H2", ZONE))[1] == "H2 2025"
+    assert group_label(parse_edtf("2025-Q4", ZONE))[1] == "Q4 2025"
+    assert group_label(parse_edtf("2025-24", ZONE))[1] == "Winter 2025–2026"
+    assert group_label(parse_edtf("2025", ZONE))[1] == "2025"
 
 
 # --------------------------------------------------------------------------- show

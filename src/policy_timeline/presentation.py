@@ -9,7 +9,7 @@ as written (made safe by each output with `safe_text`); labels made here are pla
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -20,7 +20,7 @@ from .schedule import LATER, OVERDUE, SOON, TODAY, AsOf, Effective, countdown
 from .schedule import standing as countdown_of
 
 if TYPE_CHECKING:
-    from .timeline import Change, Claim, Timeline
+    from .timeline import Change, Claim, Source, Timeline
 
 __all__ = [
     "Move",
@@ -32,6 +32,7 @@ __all__ = [
     "human",
     "period",
     "present",
+    "source_label",
     "source_links",
     "standing",
 ]
@@ -69,18 +70,23 @@ class SourceLink:
     url: str | None
 
 
+def source_label(reference: str, sources: Mapping[str, Source]) -> str:
+    """A defined source by its title and publisher (`Article (Wire)`), else the reference
+    as written; as written in the file (each output makes it safe)."""
+    source = sources.get(reference)
+    if source is None:
+        return reference
+    label = source.title or source.id
+    return f"{label} ({source.publisher})" if source.publisher else label
+
+
 def source_links(timeline: Timeline, references: Sequence[str]) -> list[SourceLink]:
     """Source ids and bare URLs as (label, url): a defined source by its title and publisher."""
     links: list[SourceLink] = []
     for reference in references:
         source = timeline.sources.get(reference)
-        if source is not None:
-            label = source.title or source.id
-            if source.publisher:
-                label = f"{label} ({source.publisher})"
-            links.append(SourceLink(clean(label), safe_url(source.url or "")))
-        else:
-            links.append(SourceLink(clean(reference), safe_url(reference)))
+        url = reference if source is None else source.url or ""
+        links.append(SourceLink(clean(source_label(reference, timeline.sources)), safe_url(url)))
     return links
 
 

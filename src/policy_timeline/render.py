@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .dates import MONTH_ABBREVIATIONS, MONTH_NAMES, Interval, Precision, format_human
+from . import presentation
+from .dates import Interval, Precision
+from .safe_text import safe_url
 from .schedule import (
     LATER,
     OVERDUE,
@@ -31,13 +33,12 @@ from .schedule import (
     AsOf,
     Effective,
     Reminder,
-    Standing,
     countdown,
     effective,
     is_known,
     standing,
 )
-from .timeline import Change, Timeline
+from .timeline import Timeline
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -164,11 +165,8 @@ def _line_width(spans: Iterable[Span]) -> int:
 
 
 def human_date(interval: Interval) -> str:
-    """`May 12, 2025`, `~Jun 2025`, `Jun 9–10, 2025`, `Aug 12, 2025 00:01 EDT`."""
-    try:
-        return clean(format_human(interval))
-    except (ValueError, KeyError, OverflowError):  # an interval dates cannot name: show it raw
-        return clean(interval.text)
+    """`presentation.human` made safe for a terminal: `May 12, 2025`, `~Jun 2025`."""
+    return clean(presentation.human(interval))
 
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -176,7 +174,7 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 def day_label(day: date, weekday: bool = False) -> str:
     """`Aug 10, 2025`, or `Sun Aug 10, 2025` with the weekday."""
-    label = f"{MONTH_ABBREVIATIONS[day.month - 1]} {day.day}, {day.year}"
+    label = presentation.day_label(day)
     return f"{_WEEKDAYS[day.weekday()]} {label}" if weekday else label
 
 
@@ -289,16 +287,6 @@ def marker(kind: str, markers: dict[str, str] | None = None) -> Span:
 
 # ---------------------------------------------------------------------- footnotes
 
-_SAFE_URL = re.compile(r"(?i)(https?|ftp|mailto):[^\s\x00-\x20\x7f-\x9f<>\"\\]{1,2000}")
-
-
-def safe_link(url: str | None) -> str | None:
-    """A URL that may go inside an OSC 8 sequence: a known scheme, no spaces, no controls."""
-    if url and _SAFE_URL.fullmatch(url):
-        return url
-    return None
-
-
 @dataclass
 class Footnotes:
     """Sources numbered in the order they are first cited among the entries shown."""
@@ -334,7 +322,7 @@ class Footnotes:
         for reference, number in self.numbers.items():
             source = self.timeline.sources.get(reference)
             url = self.url(reference)
-            link = safe_link(url) if self.links else None
+            link = safe_url(url) if self.links and url else None
             text: list[Span] = []
             if source is not None and (source.title or source.publisher):
                 name = " — ".join(clean(part) for part in (source.title, source.publisher) if part)
@@ -366,21 +354,14 @@ def _wrap_parts(parts: list[Span], width: int) -> list[list[Span]]:
 # ----------------------------------------------------------------------- grouping
 
 
-def group_of(interval: Interval) -> tuple[int, int, int]:
-    """(year, first month, last month): a month, or the months a coarser date covers."""
-    first = interval.first_day
+def group_label(interval: Interval) -> tuple[str, str]:
+    """(key, heading) of the period an entry is listed under: `presentation.period`, as the
+    Markdown and HTML pages name it (`Q3 2025`, `Winter 2025–2026`); a month without its
+    year (`June`), which the year rule above it gives."""
+    key, label = presentation.period(interval)
     if interval.precision >= Precision.MONTH:
-        return first.year, first.month, first.month
-    last = interval.last_day
-    last_month = last.month if last.year == first.year else 12
-    return first.year, first.month, last_month
-
-
-def group_label(group: tuple[int, int, int]) -> str:
-    _, first, last = group
-    if first == last:
-        return MONTH_NAMES[first - 1]
-    return f"{MONTH_ABBREVIATIONS[first - 1]}–{MONTH_ABBREVIATIONS[last - 1]}"
+        label = label.rpartition(" ")[0]
+    return key, label
 
 
 def _rule(label: str, width: int, style: str, char: str = "─") -> Line:
@@ -388,13 +369,20 @@ def _rule(label: str, width: int, style: str, char: str = "─") -> Line:
     return (Span(head + char * max(0, width - cell_width(head)), style),)
 
 
-def badge(state: Standing) -> Span:
-    """The countdown of a reminded entry: `in 13 days`, `3 days overdue`, `due today`."""
-    if state.urgency in (OVERDUE, SOON, LATER):
-        return Span(countdown(state.days_left), state.urgency)
-    if state.urgency == TODAY:
-        return Span(" due today ", TODAY)
-    return Span(state.urgency, state.urgency)
+#: presentation's standings in the terminal's styles (see `THEME`).
+_STANDING_STYLES = {"upcoming": SOON, "open": LATER}
+
+
+def badge(item: Effective, as_of: AsOf) -> Span | None:
+    """The countdown of a reminded entry (`in 13 days`, `3 days overdue`, `today`), or where
+    it ended (`met`, `cancelled`), from `presentation.standing`; None for an event."""
+    state = presentation.standing(item, as_of)
+    text = state.countdown
+    if text is None:
+        return None
+    if state.state == TODAY:
+        return Span(f" due {text} ", TODAY)
+    return Span(text, _STANDING_STYLES.get(state.state, state.state))
 
 
 # -------------------------------------------------------------------------- show
@@ -577,7 +565,7 @@ def _timeline_frame(
     """The skeleton both layouts share: year rules, month headings, the TODAY rule,
     and the entries between them, as ("line", Line) and ("entry", Effective) events."""
     year: int | None = None
-    group: tuple[int, int, int] | None = None
+    group: str | None = None
     today_done = False
     for item in items:
         if not today_done and item.date.first_day >= as_of.day:
@@ -585,15 +573,15 @@ def _timeline_frame(
             yield "line", _rule(f"TODAY · {as_of_label(as_of)}", width, "rule.today", "━")
             today_done = True
             group = None  # repeat the month heading below the rule
-        this_group = group_of(item.date)
-        if this_group[0] != year:
-            year = this_group[0]
+        key, heading = group_label(item.date)
+        if item.date.first_day.year != year:
+            year = item.date.first_day.year
             yield "line", ()
             yield "line", _rule(str(year), width, "year")
             group = None
-        if this_group != group:
-            group = this_group
-            yield "line", (Span(" " + group_label(group), "month"),)
+        if key != group:
+            group = key
+            yield "line", (Span(" " + heading, "month"),)
         yield "entry", item
     if not today_done:
         yield "line", ()
@@ -661,10 +649,9 @@ def entry_lines(
     history, disputed claims and consequence, indented under the title."""
     entry = item.entry
     past = item.date.last_day < as_of.day
-    state = standing(item, as_of)
     indent = 2 + date_width + 2 + 2
     text_width = max(width - indent, 20)
-    right = badge(state) if state is not None else None
+    right = badge(item, as_of)
     right_width = cell_width(right.text) + 2 if right is not None else 0
     title = _title_spans(item, past, notes)
     body: list[Sequence[Span]] = list(_title_rows(title, entry.id, text_width - right_width))
@@ -718,27 +705,22 @@ def _shorten_pair(before: str, after: str) -> str:
     return f"{before} → {after}"
 
 
-def _announced_label(announced: Interval, year: int) -> str:
-    text = human_date(announced)
+def _announced_label(move: presentation.Move, year: int) -> str:
+    text = clean(move.announced)
     suffix = f", {year}"
     return text[: -len(suffix)] if text.endswith(suffix) else text
 
 
 def history_spans(item: Effective, notes: Footnotes | None) -> list[list[Span]]:
     """One line per change known at T: `Aug 10 → Nov 10, 2025: Extended … (announced Aug 11)`."""
-    result: list[list[Span]] = []
-    current = item.entry.date
-    for change in item.applied:
-        result.append(_change_spans(change, current, notes))
-        if change.date is not None:
-            current = change.date
-    return result
+    return [_move_spans(move, notes) for move in presentation.history(item)]
 
 
-def _change_spans(change: Change, before: Interval, notes: Footnotes | None) -> list[Span]:
+def _move_spans(move: presentation.Move, notes: Footnotes | None) -> list[Span]:
+    change = move.change
     parts: list[str] = []
-    if change.date is not None:
-        parts.append(_shorten_pair(human_date(before), human_date(change.date)))
+    if move.after is not None:
+        parts.append(_shorten_pair(human_date(move.before), human_date(move.after)))
     if change.status is not None:
         parts.append(clean(change.status))
     head = ": ".join(parts)
@@ -747,7 +729,7 @@ def _change_spans(change: Change, before: Interval, notes: Footnotes | None) -> 
         spans.append(Span(head + (": " if change.note else " "), "history"))
     if change.note:
         spans.append(Span(clean(change.note) + " ", "history"))
-    spans.append(Span(f"(announced {_announced_label(change.announced, before.first_day.year)})",
+    spans.append(Span(f"(announced {_announced_label(move, move.before.first_day.year)})",
                       "muted"))
     if notes is not None:
         spans += notes.refs(change.sources)
@@ -755,12 +737,11 @@ def _change_spans(change: Change, before: Interval, notes: Footnotes | None) -> 
 
 
 def dispute_spans(item: Effective, notes: Footnotes | None) -> list[list[Span]]:
-    """The claims that give another date than the effective one."""
+    """The readings that give another date than the effective one (`presentation.disputed`)."""
     result = []
-    for claim in item.claims:
-        if claim.date == item.date:
-            continue
-        spans = [Span(f"⚠ disputed: {human_date(claim.date)} according to", "claim")]
+    for reading in presentation.disputed(item):
+        claim = reading.claim
+        spans = [Span(f"⚠ disputed: {clean(reading.label)} according to", "claim")]
         refs = notes.refs(claim.sources) if notes is not None else []
         spans += refs or [Span(" another source", "claim")]
         if claim.note:
@@ -895,9 +876,9 @@ def _lane_row(row: list[Effective], as_of: AsOf, layout: _Lanes) -> list[Line]:
         cell = cells[layout.assignment[item.entry.key]]
         rows = _title_rows(spans, item.entry.id, layout.lane_width - 2)
         cell += [list(row) for row in _indent_rest(rows)]
-        state = standing(item, as_of)
-        if state is not None:
-            cell.append([Span("  "), badge(state)])
+        right = badge(item, as_of)
+        if right is not None:
+            cell.append([Span("  "), right])
     first = row[0]
     dates = date_rows(human_date(first.date), layout.date_width)
     height = max(len(dates), *(len(cell) for cell in cells.values()))

@@ -31,6 +31,7 @@ from .diff import (
 from .exporters import safe_url
 from .exporters.markdown import escape
 from .news import CLAIM, NEW, News, NewsItem
+from .presentation import source_label
 from .render import Line, Span, as_of_label, clean, human_date
 from .report import date_json, moment_json
 from .schedule import AsOf
@@ -52,14 +53,6 @@ def source_json(reference: str, sources: dict[str, Source]) -> dict[str, object]
             "url": source.url}
 
 
-def _source_label(reference: str, sources: dict[str, Source]) -> str:
-    source = sources.get(reference)
-    if source is None:
-        return reference
-    label = source.title or source.id
-    return f"{label} ({source.publisher})" if source.publisher else label
-
-
 def _link_target(url: str) -> str:
     """A link destination in angle brackets: safe with parentheses and backslashes."""
     return "<" + url.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E") + ">"
@@ -71,7 +64,7 @@ def _md_sources(references: Sequence[str], sources: dict[str, Source]) -> str:
         source = sources.get(reference)
         target = reference if source is None else source.url or ""
         url = safe_url(target)
-        label = escape(_source_label(reference, sources))
+        label = escape(source_label(reference, sources))
         parts.append(f"[{label}]({_link_target(url)})" if url else label)
     return ", ".join(parts)
 
@@ -177,7 +170,7 @@ def news_lines(found: News, sources: dict[str, Source]) -> list[Line]:
                 detail += f": {clean(item.note)}"
             lines.append((Span("      "), Span(detail)))
             if item.sources:
-                labels = ", ".join(clean(_source_label(s, sources)) for s in item.sources)
+                labels = ", ".join(clean(source_label(s, sources)) for s in item.sources)
                 lines.append((Span("      "), Span(f"sources: {labels}", "muted")))
     return lines
 
@@ -356,7 +349,7 @@ def difference_text(difference: Difference, as_of: AsOf, sources: dict[str, Sour
         return f"claim {verb}: {_claim_text(difference.claim)}"
     if what in (SOURCE_ADDED, SOURCE_REMOVED) and difference.source is not None:
         verb = "added" if what == SOURCE_ADDED else "removed"
-        return f"source {verb}: {_source_label(difference.source, sources)}"
+        return f"source {verb}: {source_label(difference.source, sources)}"
     assert what == DETAILS
     return "also changed: " + ", ".join(difference.fields)
 
@@ -404,7 +397,7 @@ def diff_lines(found: WorkspaceDiff) -> list[Line]:
         lines.append(tuple(heading))
         for source in story.sources_added:
             lines.append((Span("  "), Span(clean(f"source defined: "
-                                                 f"{_source_label(source, sources)}"))))
+                                                 f"{source_label(source, sources)}"))))
         for item in story.entries:
             entry = item.current.entry
             lines.append((

@@ -100,8 +100,8 @@ def entry_lines(
     depends_on: str | None,
     dependents: list[Entry],
 ) -> list[str]:
-    from ..dates import format_human
     from ..exporters import source_links
+    from ..presentation import human
     from ..schedule import countdown, standing
 
     entry = item.entry
@@ -113,12 +113,12 @@ def entry_lines(
     if entry.location is not None:
         field("written at", str(entry.location))
     field("kind", entry.kind)
-    written = format_human(entry.date)
+    written = human(entry.date)
     field("date", entry.date_text + ("" if written == entry.date_text else f" ({written})"))
     moved = f", moved by {sum(c.date is not None for c in item.applied)} change(s)"
     field(
         "effective",
-        f"{format_human(item.date)} ({item.date.text}) as of {as_of.text}"
+        f"{human(item.date)} ({item.date.text}) as of {as_of.text}"
         f"{moved if item.moved else ''}, status {item.status}",
     )
     place = standing(item, as_of)
@@ -147,7 +147,7 @@ def entry_lines(
         for change in item.applied:
             what = []
             if change.date is not None:
-                what.append(f"date → {change.date.text} ({format_human(change.date)})")
+                what.append(f"date → {change.date.text} ({human(change.date)})")
             if change.status is not None:
                 what.append(f"status → {change.status}")
             text = f"    {change.announced.text}  {', '.join(what) or 'noted'}"
@@ -162,7 +162,7 @@ def entry_lines(
         lines.append("  other dates given")
         for claim in item.claims:
             refs = f" [{', '.join(claim.sources)}]" if claim.sources else ""
-            lines.append(f"    {claim.date.text} ({format_human(claim.date)}){refs}")
+            lines.append(f"    {claim.date.text} ({human(claim.date)}){refs}")
     if entry.sources:
         lines.append("  sources")
         for reference, link in zip(entry.sources, source_links(timeline, entry.sources),
