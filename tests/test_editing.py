@@ -273,16 +273,22 @@ def test_duplicate_id_is_refused_with_both_places(tmp_path: Path) -> None:
     )
 
 
-def test_ids_in_other_files_count(tmp_path: Path) -> None:
+def test_ids_are_per_story_and_other_stories_are_named(tmp_path: Path) -> None:
+    """Ids are unique within a story (a file); another story's entry is `story:id`."""
     first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
     first.write_text("events:\n  - id: a\n    title: A\n    date: 2025\n")
     second.write_text("events:\n  - id: b\n    title: B\n    date: 2025\n")
+    edit_file(str(first), lambda d: append_entries(d, [{"id": "b", "title": "B", "date": "2026"}]),
+              [str(second)])  # the same id as in the other story: allowed
     with pytest.raises(EditError, match="invalid"):
-        edit_file(str(first), lambda d: append_entries(d, [{"id": "b", "title": "B", "date": "2026"}]),
-                  [str(second)])
-    edit_file(str(first), lambda d: append_entries(d, [{"id": "c", "title": "C", "date": "b + 1d"}]),
+        edit_file(str(first), lambda d: append_entries(d, [{"id": "a", "title": "A", "date": "2026"}]),
+                  [str(second)])  # twice in one story: refused
+    with pytest.raises(EditError, match="invalid"):
+        edit_file(str(first), lambda d: append_entries(d, [{"id": "c", "title": "C", "date": "zz + 1d"}]),
+                  [str(second)])  # counts from nothing in its own story
+    edit_file(str(first), lambda d: append_entries(d, [{"id": "d", "title": "D", "date": "b:b + 1d"}]),
               [str(second)])
-    assert "date: b + 1d" in first.read_text()
+    assert "date: b:b + 1d" in first.read_text()
 
 
 def test_unknown_entry_for_change(tmp_path: Path) -> None:

@@ -418,3 +418,33 @@ def test_diff_of_a_story_counting_from_another(
     assert document["problems"] == []
     changed = {(e["story"], e["id"]) for e in document["entries"]}
     assert ("chips", "review") in changed  # it counts from trade:expiry, which moved
+
+
+def test_entry_commands_name_entries_by_story_when_ids_repeat(
+    run: Callable[..., Run], tmp_path: Path
+) -> None:
+    """`show ID`, `rm` and `change` with the same id in two stories, and `story:id`."""
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    for key in ("alpha", "beta"):
+        (folder / f"{key}.yaml").write_text(
+            "events:\n"
+            "  - id: base\n    title: Base\n    kind: deadline\n    date: 2025-08-10\n"
+            "  - id: follow\n    title: Follow\n    date: base + 7d\n",
+            encoding="utf-8",
+        )
+    args = ("-f", str(folder), "--as-of", "2025-08-01")
+    ambiguous = run(*args, "show", "base")
+    assert ambiguous.code == 1 and "alpha:base, beta:base" in ambiguous.err
+    shown = run(*args, "show", "beta:base")
+    assert shown.code == 0, shown.err
+    assert "counted from by\n    follow: base + 7d (Follow)\n" in shown.out
+    beta = folder / "beta.yaml"
+    before = beta.read_bytes()
+    refused = run(*args, "rm", "beta:base")
+    assert refused.code == 1 and "'follow'" in refused.err
+    assert beta.read_bytes() == before
+    extended = run(*args, "change", "beta:base", "--announced", "2025-08-01", "--extend", "30d")
+    assert extended.code == 0, extended.err
+    assert "2025-09-09" in beta.read_text(encoding="utf-8")
+    assert "2025-09-09" not in (folder / "alpha.yaml").read_text(encoding="utf-8")

@@ -866,8 +866,9 @@ def validate(planned: Planned, others: Sequence[str] = ()) -> list[Problem]:
         with contextlib.suppress(OSError):
             texts[other] = Path(other).read_text(encoding="utf-8", errors="replace")
     new_ranges = planned.entries
-    ids_by_file = {path: entry_ids(text) for path, text in texts.items()}
-    ids_here = ids_by_file[document.path]
+    ids_here = entry_ids(texts[document.path])  # ids are unique within a story (a file)
+    own_story = _story_key(document.path, texts[document.path])
+    other_stories = {_story_key(path, text) for path, text in texts.items()} - {own_story}
     for first, stop in new_ranges:
         match = None
         for number in range(first, stop):
@@ -894,20 +895,6 @@ def validate(planned: Planned, others: Sequence[str] = ()) -> list[Problem]:
                     "duplicate-id",
                 )
             )
-        for other in others:
-            at = ids_by_file.get(other, {}).get(entry_id)
-            if at is not None:
-                source = Document(other, _LINE.findall(texts[other]))
-                at = next((n for _, _, n, found in item_ids(source) if found == entry_id), None)
-            if at is not None:
-                problems.append(
-                    Problem(
-                        where,
-                        f"duplicate id '{entry_id}' (first defined at {other}:{at + 1})",
-                        "error",
-                        "duplicate-id",
-                    )
-                )
     # the validation document: top-level keys, `events:`, then the edited entries and
     # the entries they count from; `origin` maps its lines back to the real files
     block, _ = _events_block(document)
@@ -926,21 +913,21 @@ def validate(planned: Planned, others: Sequence[str] = ()) -> list[Problem]:
     while pending:
         ref = pending.pop()
         done.add(ref)
-        for path, text in texts.items():
-            source = document if path == document.path else Document(path, _LINE.findall(text))
-            found = find_entry(source, ref)
-            if found is None:
-                continue
-            ref_block, index = found
-            span = (ref_block.items[index], _item_end(source.lines, ref_block, index))
-            if path == document.path and span in seen_ranges:
-                break
-            seen_ranges.add(span)
-            pieces.append((path, source.lines, *span))
-            data = _compose_data(source.lines[span[0] : span[1]], path)
-            if isinstance(data, list) and data and isinstance(data[0], dict):
-                pending |= _references(data[0]) - done
-            break
+        story, _, bare = ref.rpartition(":")
+        if story and story != own_story:
+            continue  # another story's entry: the loader of the workspace resolves it
+        found = find_entry(document, bare)  # `id + 7d` counts within its own story
+        if found is None:
+            continue
+        ref_block, index = found
+        span = (ref_block.items[index], _item_end(lines, ref_block, index))
+        if span in seen_ranges:
+            continue
+        seen_ranges.add(span)
+        pieces.append((document.path, lines, *span))
+        data = _compose_data(lines[span[0] : span[1]], document.path)
+        if isinstance(data, list) and data and isinstance(data[0], dict):
+            pending |= _references(data[0]) - done
     mini: list[str] = []
     origin: list[tuple[str, int]] = []
     for path, number in keep:
@@ -963,7 +950,12 @@ def validate(planned: Planned, others: Sequence[str] = ()) -> list[Problem]:
                 line = line[-shift:] if _indent(line) >= -shift else line.lstrip(" ")
             mini.append(_with_break(line))
             origin.append((path, number))
-    problems.extend(_load_mapped(mini, origin, document.path))
+    problems.extend(
+        problem for problem in _load_mapped(mini, origin, document.path)
+        # a date counting from another loaded story: resolved when the workspace loads
+        if not (problem.code == "unknown-reference"
+                and any(f"unknown story '{key}'" in problem.message for key in other_stories))
+    )
     found_ids = _loaded_ids(mini)
     problems.extend(
         Problem(
@@ -976,6 +968,17 @@ def validate(planned: Planned, others: Sequence[str] = ()) -> list[Problem]:
         if entry_id not in found_ids and not problems
     )
     return problems
+
+
+_KEY_LINE = re.compile(r"^key:[ \t]*['\"]?([a-z0-9][a-z0-9-]*)['\"]?[ \t]*(?:#.*)?$", re.M)
+
+
+def _story_key(path: str, text: str) -> str:
+    """The story's key: `key:` at the top of its text, else its file name's."""
+    from .stories import key_from_path
+
+    found = _KEY_LINE.search(text)
+    return found.group(1) if found else key_from_path(path)
 
 
 def _with_break(line: str) -> str:

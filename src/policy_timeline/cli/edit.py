@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -34,6 +35,7 @@ from .reading import read_human_date, split_list, split_sources
 if TYPE_CHECKING:
     from ..dates import Relative
     from ..editing import Document, EditError, Planned
+    from ..timeline import Entry, Timeline
 
 STATUSES = ("open", "met", "missed", "cancelled", "superseded")
 CONFIDENCES = ("confirmed", "reported", "disputed", "rumored")
@@ -473,7 +475,7 @@ def cmd_change(args: argparse.Namespace) -> int:
     announced = read_date(args.announced, "--announced", today, zone)
     new_date, how = None, ""
     if args.extend is not None or args.date is not None:
-        new_date, how = _new_date(ctx, args, entry_id, announced, today, zone)
+        new_date, how = _new_date(ctx, args, path, entry_id, announced, today, zone)
     change: dict[str, Any] = {
         "announced": announced,
         "date": new_date,
@@ -486,7 +488,8 @@ def cmd_change(args: argparse.Namespace) -> int:
 
 
 def _new_date(
-    ctx: Context, args: argparse.Namespace, entry_id: str, announced: str, today: date, zone: str
+    ctx: Context, args: argparse.Namespace, path: str, entry_id: str, announced: str,
+    today: date, zone: str,
 ) -> tuple[str, str]:
     """The date `--extend` or `--date` stores, and how it was worked out (for the echo)."""
     from ..dates import DateError, parse_duration, parse_edtf, shift
@@ -508,9 +511,9 @@ def _new_date(
                 duration = text.strip()[1:].strip()
                 how += f"; to count from the entry's date, write --extend {duration}"
             return stored, how
-        ref, sign, offset = parsed.ref.rpartition(":")[2], parsed.sign, parsed.offset
+        ref, sign, offset = parsed.ref, parsed.sign, parsed.offset
     timeline = load_or_fail(ctx).timeline
-    base = timeline.by_id().get(ref)
+    base = _entry_in(timeline, path, ref)
     if base is None:
         raise CliError(f"--date: no entry with id {ref!r} to count from")
     moment = AsOf.of_interval(parse_edtf(announced, zone), zone)
@@ -580,12 +583,25 @@ def _change_line(planned: Planned) -> int:
     return next((n for n in range(first, stop) if lines[n].lstrip().startswith("-")), first)
 
 
+def _entry_in(timeline: Timeline, path: str, name: str) -> Entry | None:
+    """The entry `story:id`, or `id` in the story written in `path`."""
+    if ":" in name:
+        return timeline.by_key().get(name)
+    here = os.path.realpath(path)
+    return next(
+        (entry for entry in timeline.entries
+         if entry.id == name and entry.location is not None
+         and os.path.realpath(entry.location.path) == here),
+        None,
+    )
+
+
 def cmd_done(args: argparse.Namespace) -> int:
     ctx = context(args)
     path, entry_id, others = _locate(ctx, args.entry_id)
     zone, today = _zone_and_today(ctx, path)
     timeline = load_or_fail(ctx).timeline
-    entry = timeline.by_id().get(entry_id)
+    entry = _entry_in(timeline, path, entry_id)
     if entry is not None and entry.kind.casefold() != "deadline":
         raise CliError(
             f"{entry_id!r} is not a deadline (kind: {entry.kind}); 'done' marks a deadline "
@@ -607,19 +623,15 @@ def cmd_done(args: argparse.Namespace) -> int:
 
 
 def cmd_rm(args: argparse.Namespace) -> int:
-    from ..dates import DateError, Relative, parse_date
     from ..editing import EditError, edit_file, remove_entry
 
     ctx = context(args)
     path, entry_id, others = _locate(ctx, args.entry_id)
     timeline = load_or_fail(ctx).timeline
+    target = _entry_in(timeline, path, entry_id)
     dependents = []
     for entry in timeline.entries:
-        try:
-            parsed = parse_date(entry.date_text)
-        except DateError:
-            continue
-        if isinstance(parsed, Relative) and parsed.ref.rpartition(":")[2] == entry_id:
+        if target is not None and entry.relative is not None and entry.relative.ref == target.key:
             where = f" ({entry.location})" if entry.location else ""
             dependents.append(f"'{entry.id}'{where} is dated '{entry.date_text}'")
     if dependents:

@@ -46,13 +46,13 @@ def cmd_show_entry(args: argparse.Namespace) -> int:
         )
     item = effective(entry, as_of, timeline)
     depends_on = _depends_on(entry)
-    dependents = _dependents(timeline, entry.id)
+    dependents = _dependents(timeline, entry)
     if ctx.format == "json":
         document = entry_json(item, as_of)
         document["path"] = entry.location.path if entry.location else None
         document["line"] = entry.location.line if entry.location else None
-        document["depends_on"] = depends_on
-        document["dependents"] = [other.id for other in dependents]
+        document["depends_on"] = _as_written(entry, depends_on) if depends_on else None
+        document["dependents"] = [_as_written(entry, other.key) for other in dependents]
         ctx.out.write(dumps({"as_of": as_of.text, "entry": document}))
         return EXIT_OK
     for line in entry_lines(timeline, item, as_of, depends_on, dependents):
@@ -61,12 +61,20 @@ def cmd_show_entry(args: argparse.Namespace) -> int:
 
 
 def _find(timeline: Timeline, wanted: str) -> Entry:
-    bare = wanted.rpartition(":")[2]
-    by_id = timeline.by_id()
-    if bare in by_id:
-        return by_id[bare]
+    """The entry named `id` (when one story has it) or `story:id`."""
+    if ":" in wanted:
+        found = timeline.by_key().get(wanted)
+    else:
+        matches = [entry for entry in timeline.entries if entry.id == wanted]
+        if len(matches) > 1:
+            named = ", ".join(entry.key for entry in matches)
+            raise CliError(f"{wanted!r} is an id in several stories ({named}): name one")
+        found = matches[0] if matches else None
+    if found is not None:
+        return found
     message = f"no entry with id {wanted!r}"
-    near = difflib.get_close_matches(bare, list(by_id), n=3, cutoff=0.6)
+    names = [entry.key if ":" in wanted else entry.id for entry in timeline.entries]
+    near = difflib.get_close_matches(wanted, names, n=3, cutoff=0.6)
     if near:
         message += "; did you mean " + " or ".join(repr(n) for n in near) + "?"
     command = difflib.get_close_matches(wanted, list(COMMANDS), n=1, cutoff=0.7)
@@ -76,20 +84,21 @@ def _find(timeline: Timeline, wanted: str) -> Entry:
 
 
 def _depends_on(entry: Entry) -> str | None:
-    from ..dates import DateError, Relative, parse_date
-
-    try:
-        parsed = parse_date(entry.date_text)
-    except DateError:
-        return None
-    return parsed.ref if isinstance(parsed, Relative) else None
+    """The entry its date counts from, as `story:id`."""
+    return entry.relative.ref if entry.relative is not None else None
 
 
-def _dependents(timeline: Timeline, entry_id: str) -> list[Entry]:
+def _as_written(entry: Entry, key: str) -> str:
+    """`story:id` as the entry's own story writes it: the bare id within the story."""
+    own = f"{entry.story}:"
+    return key[len(own):] if key.startswith(own) else key
+
+
+def _dependents(timeline: Timeline, entry: Entry) -> list[Entry]:
     return [
         other
         for other in timeline.entries
-        if (ref := _depends_on(other)) is not None and ref.rpartition(":")[2] == entry_id
+        if other.relative is not None and other.relative.ref == entry.key
     ]
 
 
@@ -171,9 +180,10 @@ def entry_lines(
             label = link.label if link.label != reference else ""
             lines.append(f"    {reference}" + (f": {label}" if label else "") + url)
     if depends_on is not None:
-        base = timeline.by_id().get(depends_on.rpartition(":")[2])
-        field("counts from", depends_on + (f" ({base.title})" if base else ""))
+        base = timeline.by_key().get(depends_on)
+        field("counts from", _as_written(entry, depends_on) + (f" ({base.title})" if base else ""))
     if dependents:
         lines.append("  counted from by")
-        lines += [f"    {other.id}: {other.date_text} ({other.title})" for other in dependents]
+        lines += [f"    {_as_written(entry, other.key)}: {other.date_text} ({other.title})"
+                  for other in dependents]
     return lines
