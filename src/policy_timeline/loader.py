@@ -1243,9 +1243,9 @@ def _resolve(
     defined_in: dict[str, str] = {}
     for file in files:
         for source_id, source in file.sources.items():
-            first = sources.setdefault(source_id, source)
+            defined = sources.setdefault(source_id, source)
             owner = defined_in.setdefault(source_id, file.info.path)
-            if first != source:  # one table of sources for the workspace: say which one counts
+            if defined != source:  # one table of sources for the workspace: say which one counts
                 problems.append(Problem(
                     Location(file.info.path, 1, 1),
                     f"source '{source_id}' is defined differently in {owner}; "
