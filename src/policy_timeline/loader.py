@@ -1240,9 +1240,19 @@ def _resolve(
         order = _leave_out(order, seen, resolved, broken, problems)
         files = [file for file in files if file.info.path not in broken]
     sources: dict[str, Source] = {}
+    defined_in: dict[str, str] = {}
     for file in files:
         for source_id, source in file.sources.items():
-            sources.setdefault(source_id, source)
+            defined = sources.setdefault(source_id, source)
+            owner = defined_in.setdefault(source_id, file.info.path)
+            if defined != source:  # one table of sources for the workspace: say which one counts
+                problems.append(Problem(
+                    Location(file.info.path, 1, 1),
+                    f"source '{source_id}' is defined differently in {owner}; "
+                    f"its entries cite the one of {owner}: give one of them another id",
+                    "warning",
+                    "source-clash",
+                ))
 
     kept: list[_Record] = []  # reused, with the date they had: in order by their rank
     placed: list[_Record] = []  # new, or with a date resolved anew: to be put in place
