@@ -195,6 +195,10 @@ def test_serve_rebuilds_when_a_story_changes(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "no rebuild within 30 s"
             time.sleep(0.2)
             page = _fetch(base + "stories/truce.html")[1]
+        # the page is written before the rebuild is reported: wait for the report too
+        while sum("1 story as of 2025-08-12" in line for line in list(err.queue)) < 2:
+            assert time.monotonic() < deadline, "the rebuild was not reported within 30 s"
+            time.sleep(0.1)
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=20) == 0
     finally:
