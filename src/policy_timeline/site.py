@@ -16,8 +16,6 @@ scripts are inline and a Content-Security-Policy allows only those (by hash).
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -173,10 +171,6 @@ def news_detail(item: NewsItem) -> str:
 
 def _due_line(reminder: Reminder) -> str:
     return f"Due {_day(reminder.due_day)} — {countdown(reminder.days_left)}"
-
-
-def _hash(source: str) -> str:
-    return "sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode()
 
 
 # --------------------------------------------------------------------------- story page
@@ -555,24 +549,11 @@ def dashboard(facts: Sequence[_Facts], as_of: AsOf) -> str:
                 '<p class="empty filtered-out" hidden>Nothing here matches the filters.</p>']
 
     story_options = [(fact.story.key, fact.story.title) for fact in facts]
-    policy = (f"default-src 'none'; style-src '{_hash(STYLE)}'; script-src '{_hash(SCRIPT)}'; "
-              "img-src data:; base-uri 'none'; form-action 'none'")
     count = len(facts)
     overdue = sum(fact.overdue for fact in facts)
+    feed = '<link rel="alternate" type="application/atom+xml" title="News" href="feed.xml">'
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
-        '<meta name="color-scheme" content="light dark">',
-        '<meta name="generator" content="policy-timeline">',
-        '<link rel="alternate" type="application/atom+xml" title="News" href="feed.xml">',
-        "<title>Policy stories</title>",
-        f"<style>{STYLE}</style>",
-        "</head>",
-        "<body>",
+        *html_page.document_head("Policy stories", STYLE, SCRIPT, [feed]),
         "<header>",
         "<h1>Policy stories</h1>",
         f'<p class="meta">As of <time datetime="{as_of.day.isoformat()}">{_day(as_of.day)}'

@@ -167,6 +167,28 @@ def _hash(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
 
 
+def document_head(title: str, style: str, script: str, links: Sequence[str] = ()) -> list[str]:
+    """A page's opening up to `<body>`: its style and script inline, allowed by their
+    hashes and nothing else (no request leaves the page). `title` is HTML already."""
+    policy = (f"default-src 'none'; style-src '{_hash(style)}'; script-src '{_hash(script)}'; "
+              "img-src data:; base-uri 'none'; form-action 'none'")
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
+        '<meta name="color-scheme" content="light dark">',
+        '<meta name="generator" content="policy-timeline">',
+        *links,
+        f"<title>{title}</title>",
+        f"<style>{style}</style>",
+        "</head>",
+        "<body>",
+    ]
+
+
 def text(value: str) -> str:
     """File text as HTML text: control characters replaced, markup escaped."""
     return safe_text.html(value)
@@ -244,21 +266,8 @@ def export(
     actors = sorted({actor for item in entries for actor in item.entry.actors}, key=str.casefold)
     open_deadlines = sum(1 for item in entries if item.entry.is_deadline and item.status == "open")
     count = len(entries)
-    policy = (f"default-src 'none'; style-src '{_hash(STYLE)}'; script-src '{_hash(SCRIPT)}'; "
-              "img-src data:; base-uri 'none'; form-action 'none'")
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
-        '<meta name="color-scheme" content="light dark">',
-        '<meta name="generator" content="policy-timeline">',
-        f"<title>{title}</title>",
-        f"<style>{STYLE}</style>",
-        "</head>",
-        "<body>",
+        *document_head(title, STYLE, SCRIPT),
         "<header>",
         f"<h1>{title}</h1>",
         f'<p class="meta">As of <time datetime="{as_of.day.isoformat()}">{_day(as_of.day)}'
