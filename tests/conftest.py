@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from notify_servers import Hook, webhook
 from policy_timeline.filters import Selection, select
 from policy_timeline.loader import load
 from policy_timeline.schedule import AsOf, Effective
@@ -113,3 +114,20 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
     return lambda name, actual: _compare_golden(
         name, actual.replace(str(ROOT), "<checkout>"), update
     )
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests talk only to receivers on 127.0.0.1: a proxy from the environment must not
+    get between."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+                 "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
+@pytest.fixture
+def hook() -> Iterator[Hook]:
+    """A webhook receiver on 127.0.0.1 (tests/notify_servers.py)."""
+    with webhook() as receiver:
+        yield receiver

@@ -58,20 +58,6 @@ def mailbox() -> Iterator[MailBox]:
 
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The receivers are on 127.0.0.1: a proxy from the environment must not get between."""
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
-                 "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-
-@pytest.fixture
-def hook() -> Iterator[Hook]:
-    with webhook() as receiver:
-        yield receiver
-
-
 def notify(run: RunCli, path: Path, day: str, *targets: str, extra: tuple[str, ...] = ()) -> Run:
     to = [word for target in targets for word in ("--to", target)]
     return run("-f", str(path), "notify", "--as-of", day, *to, *extra)

@@ -12,7 +12,6 @@ import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import pytest
 import yaml
 
 from conftest import BUNDLED, EXAMPLE, ROOT, process_env
-from notify_servers import Hook, webhook
+from notify_servers import Hook
 
 # apprise 2.3 imports the stdlib's imghdr, deprecated since Python 3.11: not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore:'imghdr' is deprecated:DeprecationWarning")
@@ -28,20 +27,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:'imghdr' is deprecated:Deprecati
 EXAMPLES = ROOT / "examples"
 DOCS = ROOT / "docs" / "notify.md"
 
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The receivers are on 127.0.0.1: a proxy from the environment must not get between."""
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
-                 "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-
-@pytest.fixture
-def hook() -> Iterator[Hook]:
-    with webhook() as receiver:
-        yield receiver
 
 
 def home_with_timeline(tmp_path: Path) -> Path:

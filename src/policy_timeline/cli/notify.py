@@ -76,14 +76,9 @@ def cmd_notify(args: argparse.Namespace) -> int:
         raise UsageError("--dry-run and --test: choose one")
     if ctx.format == "json":
         raise UsageError("notify prints no JSON: it sends; --dry-run shows each digest as text")
-    within = None
-    if args.within is not None:
-        from ..dates import DateError, parse_duration
+    from .reading import read_within
 
-        try:
-            within = parse_duration(args.within)
-        except DateError as error:
-            raise UsageError(f"--within: {error.message}") from None
+    within = read_within(args.within)
     try:
         targets, warnings = resolve_targets(args.to)
     except ConfigError as error:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from . import UsageError
 
 if TYPE_CHECKING:
-    from ..dates import Interval
+    from ..dates import Interval, Offset
 
 # `05/06/2025`, `5-6-25`, `05.06.2025 10:00`: two small numbers before a year
 _NUMERIC_DAY = re.compile(
@@ -24,6 +24,18 @@ _NUMERIC_DAY = re.compile(
     re.ASCII,
 )
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def read_within(text: str | None) -> Offset | None:
+    """`--within DURATION` (`14d`, `2w`): None when not given; a usage error when unreadable."""
+    if text is None:
+        return None
+    from ..dates import DateError, parse_duration
+
+    try:
+        return parse_duration(text)
+    except DateError as error:
+        raise UsageError(f"--within: {error.message}") from None
 
 
 def split_list(values: Iterable[str]) -> list[str]:

@@ -145,19 +145,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_remind(args: argparse.Namespace) -> int:
-    from ..dates import DateError, parse_duration
     from ..prefilter import might_be_due
     from ..report import dumps, remind_document
     from ..schedule import reminders
-    from . import EXIT_DUE, EXIT_OK, UsageError, context, load_or_fail
+    from . import EXIT_DUE, EXIT_OK, context, load_or_fail
+    from .reading import read_within
 
     ctx = context(args)
-    within = None
-    if args.within is not None:
-        try:
-            within = parse_duration(args.within)
-        except DateError as error:
-            raise UsageError(f"--within: {error.message}") from None
+    within = read_within(args.within)
     # only deadlines and entries with their own lead times, all that `reminders` looks at,
     # and of those only the ones the prefilter cannot rule out at T (a warm cache only)
     moments: dict[str, AsOf] = {}
