@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_edit import median_of, show
+from bench_edit import median_of, program_env, show
 from generate import generate, timeline_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,10 +70,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         cache = folder / "cache"
-        env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(ROOT / "src"),
-               "TIMELINE_CACHE_DIR": str(cache), "XDG_STATE_HOME": str(folder / "state")}
-        for name in ("TIMELINE_FILE", "TIMELINE_NO_CACHE"):
-            env.pop(name, None)
+        env = program_env(**GIT_ENV, PYTHONPATH=str(ROOT / "src"),
+                          TIMELINE_CACHE_DIR=str(cache), XDG_STATE_HOME=str(folder / "state"))
         startup = median_of(args.runs, None, [sys.executable, "-c", "pass"], env)
         show("baseline: python -c pass", startup)
         for size in args.sizes:

@@ -59,6 +59,21 @@ def generate(count: int) -> str:
     return "".join(parts)
 
 
+def program_env(**extra: str) -> dict[str, str]:
+    """The environment the program is timed in: this one, without the settings that would
+    change what is measured (`TIMELINE_*`), and with Python allowed to keep compiled
+    bytecode. An installed package runs from bytecode that pip compiled at install time;
+    with `PYTHONDONTWRITEBYTECODE=1` (set on some machines) every run would compile each
+    module again and the figures would measure the compiler."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("TIMELINE_") and name != "PYTHONDONTWRITEBYTECODE"
+    }
+    env.update(extra)
+    return env
+
+
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall time, and CPU time (user + system) of the child: the second ignores machine load."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -91,8 +106,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    env.pop("TIMELINE_FILE", None)
+    env = program_env(PYTHONPATH=str(ROOT / "src"))
     with tempfile.TemporaryDirectory() as folder:
         startup = median_of(args.runs, None, [sys.executable, "-c", "pass"], env)
         show("baseline: python -c pass", startup)

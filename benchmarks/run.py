@@ -32,7 +32,9 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_workspace
 import generate
+from bench_edit import program_env
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = generate.OUT
@@ -171,15 +173,7 @@ def timeline_argv() -> list[str]:
 
 
 def base_env() -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("TIMELINE_FILE", "TIMELINE_AS_OF", "TIMELINE_NO_CACHE", "TIMELINE_CACHE_DIR")
-        # an installed package runs from compiled bytecode (pip compiles it on install):
-        # without it every run would compile the modules again
-        and k != "PYTHONDONTWRITEBYTECODE"
-    }
-    env.update(NO_COLOR="1", COLUMNS="120", TZ="America/New_York")
+    env = program_env(NO_COLOR="1", COLUMNS="120", TZ="America/New_York")
     if not (Path(sys.executable).parent / "timeline").exists():
         env["PYTHONPATH"] = os.pathsep.join(
             filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])
@@ -541,6 +535,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"khal built its own sqlite cache of {count:,} entries in "
                 f"{float(khal_build.read_text()):.1f} s (once, before timing)."
             )
+    print("a workspace of 20 stories × 100 entries ...", file=sys.stderr)
+    startup, figures = bench_workspace.measure(runs=args.runs)
+    notes.append(
+        "A workspace of 20 stories × 100 entries (`bench_workspace.py`), in this run: "
+        + "; ".join(bench_workspace.verdicts(startup, figures))
+        + "."
+    )
     text = report(sized, bundled, args.runs, notes)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
