@@ -17,7 +17,6 @@ quote or angle bracket. The terminal has its own rule (``cli.terminal_safe``).
 from __future__ import annotations
 
 import re
-from html import escape as _html_escape
 
 __all__ = [
     "clean",
@@ -56,7 +55,9 @@ def one_line(text: str) -> str:
 
 def html(text: str) -> str:
     """File text as HTML text or attribute value."""
-    return _html_escape(clean(text), quote=True)
+    from html import escape  # only exports need it: not imported by every command
+
+    return escape(clean(text), quote=True)
 
 
 def xml(text: str) -> str:

@@ -28,9 +28,9 @@ def register(commands: Any) -> None:
         "--days", type=_days, default=DEFAULT_DAYS, metavar="N",
         help=f"how many days from today on (default {DEFAULT_DAYS}; today is the first)",
     )
-    from .history import _with_markdown
+    from .options import with_markdown
 
-    _with_markdown(parser)  # `--format markdown` too, as `news` and `diff` take it
+    with_markdown(parser)  # `--format markdown` too, as `news` and `diff` take it
 
 
 def _days(text: str) -> int:

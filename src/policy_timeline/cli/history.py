@@ -25,22 +25,14 @@ DIFF_EXAMPLES = """\
   timeline diff main HEAD --format markdown  a pull-request comment
 """
 
-FORMATS = ("rich", "plain", "json", "markdown")
 DEFAULT_DAYS = 7
 #: Where `news` remembers its last moment, per workspace, under the state folder.
 NEWS_STATE = "news"
 
 
-def _with_markdown(parser: argparse.ArgumentParser) -> None:
-    """These commands print Markdown too: widen the global `--format` choices here."""
-    for action in parser._actions:
-        if action.dest == "format":
-            action.choices = FORMATS
-            action.help = "output: rich, plain, json, or markdown (for an issue or a comment)"
-
-
 def register(commands: Any) -> None:
     from . import add_command
+    from .options import with_markdown
 
     news = add_command(commands, "news", NEWS_EXAMPLES, cmd_news)
     news.add_argument(
@@ -49,12 +41,12 @@ def register(commands: Any) -> None:
         "the as-of day (7d, 2w); default: the as-of moment of the last 'news' run for these "
         f"files, else {DEFAULT_DAYS} days",
     )
-    _with_markdown(news)
+    with_markdown(news)
     diff = add_command(commands, "diff", DIFF_EXAMPLES, cmd_diff)
     diff.add_argument("revisions", nargs="*", metavar="REV",
                       help="git revisions: none (HEAD and the working tree), one (it and the "
                       "working tree) or two")
-    _with_markdown(diff)
+    with_markdown(diff)
 
 
 # ------------------------------------------------------------------------------ news

@@ -1,4 +1,5 @@
-"""The filter options of `show` and `export`: one definition, one meaning (see `filters`)."""
+"""Options shared by several commands: the filters of `show` and `export` (one definition,
+one meaning: see `filters`), and Markdown output."""
 
 from __future__ import annotations
 
@@ -12,6 +13,18 @@ if TYPE_CHECKING:
     from ..dates import Interval
     from ..filters import Selection
     from ..schedule import AsOf
+
+
+#: `--format` on the commands that print Markdown too (`news`, `diff`, `agenda`).
+MARKDOWN_FORMATS = ("rich", "plain", "json", "markdown")
+
+
+def with_markdown(parser: argparse.ArgumentParser) -> None:
+    """This command prints Markdown too: widen the global `--format` choices here."""
+    for action in parser._actions:
+        if action.dest == "format":
+            action.choices = MARKDOWN_FORMATS
+            action.help = "output: rich, plain, json, or markdown (for an issue or a comment)"
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
