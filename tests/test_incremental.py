@@ -10,6 +10,7 @@ does: its answers, the problems it reports and where, and the files in the cache
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -543,6 +544,57 @@ def test_edits_to_one_of_two_files(
         path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), "utf-8")
         assert answers(first, second) == cold(first, second)
         assert answers(first, second) == cold(first, second)
+
+
+def test_a_story_unchanged_byte_for_byte_is_not_split_again(
+    write: Callable[[str, str], Path],
+    answers: Callable[..., list[str]],
+    cold: Callable[..., list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In a workspace where one story changed, the others are taken as they were read (no
+    scan of their text), with their locations where their text is now: also for a story
+    whose entries moved in an earlier edit, and for an error found in it only because
+    another story changed (the date it counts from is gone)."""
+    first = write(timeline(range(30)), "a.yaml")
+    second = write(
+        timeline(range(100, 130), HEADER.replace("Incremental", "Other"))
+        + "  - id: counts\n    title: Counts from the other story\n    date: a:e012 + 3d\n",
+        "b.yaml",
+    )
+    answers(first, second)
+    second.write_text(  # the entries of b move down: b's next load keeps them as moved
+        second.read_text(encoding="utf-8").replace("events:\n", "events:\n" + entry(98), 1),
+        "utf-8",
+    )
+    assert answers(first, second) == cold(first, second)
+
+    scanned: list[int] = []
+    split_events = scan.split_events
+
+    def counted(data: bytes) -> scan.Split | None:
+        scanned.append(len(data))
+        return split_events(data)
+
+    monkeypatch.setattr(scan, "split_events", counted)
+    text = first.read_text(encoding="utf-8")
+    first.write_text(text.replace("title: Entry 12\n", "title: Twelve\n", 1), "utf-8")
+    assert answers(first, second) == cold(first, second)
+    scanned.clear()
+    first.write_text(text.replace("title: Entry 12\n", "title: Twelve again\n", 1), "utf-8")
+    answers(first, second)
+    assert scanned == [len(first.read_bytes())]  # a only, and once: then the cache answers
+
+    without = text.replace(entry(12), "", 1)  # b's entry now counts from nothing
+    first.write_text(without, "utf-8")
+    warm = answers(first, second)
+    assert warm == cold(first, second)
+    errors = json.loads(warm[0].split("\n", 1)[1].rsplit("\n\n", 1)[0])["errors"]
+    lines = second.read_text(encoding="utf-8").splitlines()
+    where = next(n for n, line in enumerate(lines, 1) if "date: a:e012" in line)
+    assert [(Path(e["path"]).name, e["line"]) for e in errors if "e012" in e["message"]] == [
+        ("b.yaml", where)
+    ]
 
 
 def test_a_file_that_stops_and_starts_being_read_by_chunks(

@@ -58,14 +58,14 @@ from itertools import accumulate
 from typing import Any, NamedTuple
 
 from . import __version__
-from .result import Chunks, LoadResult
+from .result import Chunks, Layout, LoadResult
 from .timeline import Entry, FileInfo, Timeline, moved
 
 #: Given the timeline's zone, which reminded entries to read (by their `prefilter`
 #: summary); the others are left pickled. Only for `reminded_only` reads.
 Keep = Callable[[str], Callable[[Any], bool]]
 
-FORMAT = 5
+FORMAT = 6
 MAX_BYTES = 256 * 1024 * 1024  # the loader's own limit; larger files are never cached
 RACY_NS = 2_000_000_000  # stat is trusted once the record is this much newer than the file
 _MAGIC = b"PTLCACHE"
@@ -338,6 +338,8 @@ class _Table(NamedTuple):
     info: Any = None
     sources: dict[str, Any] = {}  # noqa: RUF012 (a NamedTuple's default, never changed)
     key_at: Any = None
+    # `result.Layout` but its lines (they are `lines`): (whole, starts, end), or None
+    layout: tuple[bytes, array[int], int] | None = None
 
 
 class _Reminded(NamedTuple):
@@ -474,6 +476,7 @@ def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[Load
     chunks: dict[str, Chunks] = {}
     for path, table in full.tables.items():
         lines = table.lines
+        layout = _layout(table)
         if keep_state:  # where each chunk began when its entry was pickled
             pairs = zip(lines, table.ranks, strict=True)
             lines = array("q", [line - moves[rank] for line, rank in pairs])
@@ -488,12 +491,28 @@ def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[Load
             info=table.info,
             sources=table.sources,
             key_at=table.key_at,
+            layout=layout,
         )
     if not isinstance(full.files, tuple) or not isinstance(full.problems, list):
         raise _Broken
     timeline = Timeline(full.files, tuple(entries), full.sources)
     state = _Stored("", list(full.table), full.order, pickled)
     return LoadResult(timeline, full.problems, chunks), state
+
+
+def _layout(table: _Table) -> Layout | None:
+    """Where the file's chunks were, in the bytes it was read from (None: not known)."""
+    if table.layout is None:
+        return None
+    whole, starts, end = table.layout
+    if not (
+        isinstance(whole, bytes)
+        and isinstance(starts, array)
+        and isinstance(end, int)
+        and len(starts) == len(table.lines)
+    ):
+        raise _Broken
+    return Layout(whole, starts, table.lines, end)
 
 
 _LINE = operator.attrgetter("location.line")  # of an entry in a cache: it always has one
@@ -765,6 +784,8 @@ def _write_payload(
         path: _Table(
             c.context, c.digests, c.lines, c.relative, c.ranks, c.head, c.info, c.sources,
             c.key_at,
+            None if c.layout is None else (c.layout.whole, array("q", c.layout.starts),
+                                           c.layout.end),
         )
         for path, c in result.chunks.items()
     }

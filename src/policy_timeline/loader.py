@@ -28,7 +28,12 @@ import yaml
 
 from . import dates, scan
 from .dates import DateError, Interval, Offset, Relative
-from .result import Chunks, LoadResult, sort_problems  # re-exported: callers import them here
+from .result import (  # re-exported: callers import them here
+    Chunks,
+    Layout,
+    LoadResult,
+    sort_problems,
+)
 from .stories import key_from_path
 from .timeline import (
     Change,
@@ -665,9 +670,10 @@ class _FileLoad:
     invalid_ids: set[str]
     context: tuple[str, tuple[Offset, ...], str] | None = None  # set when read as chunks
     digests: list[bytes] = field(default_factory=list)  # of each chunk, when read as chunks
-    lines: tuple[int, ...] = ()  # where each chunk begins
+    lines: Sequence[int] = ()  # where each chunk begins
     key_at: Location | None = None  # where `key:` is written (None: the key is the file name's)
     head: bytes = b""  # read as chunks: the digest of its head (see `_head_digest`)
+    layout: Layout | None = None  # read as chunks: where they are
 
 
 class _Fallback(Exception):
@@ -726,6 +732,12 @@ def _chunks(file: _FileLoad) -> Chunks:
         file.info,
         file.sources,
         file.key_at,
+        None
+        if file.layout is None
+        else Layout(
+            file.layout.whole, array("q", file.layout.starts), array("q", file.layout.lines),
+            file.layout.end,
+        ),
     )
 
 
@@ -894,12 +906,25 @@ def _load_chunks(
     """The file read as a header and one chunk per entry, taking unchanged entries from
     `previous`; None when only reading the whole file can give the exact answer (then
     nothing was added to `problems`)."""
-    split = scan.split_events(data)
-    if split is None:
-        return None
+    whole = hashlib.blake2b(data, digest_size=_DIGEST).digest()
+    layout = previous.layout if previous is not None else None
+    if (
+        previous is not None
+        and layout is not None
+        and layout.whole == whole
+        and previous.info is not None
+    ):
+        # byte for byte what the previous load read: its chunks, where they were
+        split, head = None, previous.head
+    else:
+        split = scan.split_events(data)
+        if split is None:
+            return None
+        layout = Layout(whole, split.starts, split.lines, split.end)
+        head = _head_digest(split)
     found: list[Problem] = []
     try:
-        loaded = _read_chunks(path, data, split, previous, found)
+        loaded = _read_chunks(path, data, split, layout, head, previous, found)
     except (_Stop, _Fallback):
         return None
     problems.extend(found)
@@ -907,16 +932,22 @@ def _load_chunks(
 
 
 def _read_chunks(
-    path: str, data: bytes, split: scan.Split, previous: Chunks | None, problems: list[Problem]
+    path: str,
+    data: bytes,
+    split: scan.Split | None,
+    layout: Layout,
+    head: bytes,
+    previous: Chunks | None,
+    problems: list[Problem],
 ) -> _FileLoad:
-    from .model import EntryModel
-
-    head = _head_digest(split)
+    """The file by chunks at `layout`; `split` is None when the file is byte for byte the
+    one `previous` was read from (then its head is too, and every chunk is unchanged)."""
     if previous is not None and previous.head == head and previous.info is not None:
         # the file's own keys are as the previous (error-free) load read them
         info, sources, key_at = previous.info, previous.sources, previous.key_at
         zone, file_warn = info.timezone, info.warn
     else:
+        assert split is not None  # a file unchanged since `previous` has its head
         info, sources, key_at = _read_head_chunk(path, split, problems)
         zone, file_warn = info.timezone, info.warn
     context = (zone, file_warn, info.key)
@@ -925,13 +956,18 @@ def _read_chunks(
         packed = previous.digests
         known = (packed[at : at + _DIGEST] for at in range(0, len(packed), _DIGEST))
         reusable = dict(zip(known, range(len(previous.entries)), strict=False))
-    starts, lines = split.starts, split.lines
-    ends = (*starts[1:], split.end)
-    blake2b = hashlib.blake2b
-    digests = [
-        blake2b(data[start:end], digest_size=_DIGEST).digest()
-        for start, end in zip(starts, ends, strict=True)
-    ]
+    starts, lines = layout.starts, layout.lines
+    ends = (*starts[1:], layout.end)
+    if split is None:
+        assert previous is not None
+        packed = previous.digests
+        digests = [packed[at : at + _DIGEST] for at in range(0, len(packed), _DIGEST)]
+    else:
+        blake2b = hashlib.blake2b
+        digests = [
+            blake2b(data[start:end], digest_size=_DIGEST).digest()
+            for start, end in zip(starts, ends, strict=True)
+        ]
     records: list[_Record] = []
     missing: list[int] = []
     take = reusable.pop
@@ -947,9 +983,13 @@ def _read_chunks(
             record.first_line = lines[index]
             missing.append(index)
         records.append(record)
-    validate = EntryModel.model_validate
-    for batch in _batches(missing):
-        _parse_batch(batch, records, split, data, path, context, validate)
+    if missing:
+        from .model import EntryModel
+
+        assert split is not None  # every chunk of an unchanged file is in `previous`
+        validate = EntryModel.model_validate
+        for batch in _batches(missing):
+            _parse_batch(batch, records, split, data, path, context, validate)
     invalid_ids: set[str] = set()
     for index in missing:  # a reused entry has neither problems nor an invalid id
         record = records[index]
@@ -957,7 +997,7 @@ def _read_chunks(
         if record.invalid_id is not None:
             invalid_ids.add(record.invalid_id)
     return _FileLoad(
-        info, sources, records, invalid_ids, context, digests, lines, key_at, head
+        info, sources, records, invalid_ids, context, digests, lines, key_at, head, layout
     )
 
 

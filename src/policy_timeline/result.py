@@ -10,9 +10,20 @@ import os
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .dates import Offset, Relative
 from .timeline import Entry, FileInfo, Location, Problem, Source, Timeline
+
+
+class Layout(NamedTuple):
+    """Where a file's chunks were in the bytes whose BLAKE2b digest is `whole`: a file read
+    again byte for byte is not split again (see `scan.split_events`)."""
+
+    whole: bytes  # 16 bytes of BLAKE2b of the file's bytes (after a byte order mark)
+    starts: Sequence[int]  # where each chunk begins in those bytes
+    lines: Sequence[int]  # the line each chunk begins on
+    end: int  # where the last chunk ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +52,7 @@ class Chunks:
     info: FileInfo | None = None
     sources: dict[str, Source] = field(default_factory=dict)
     key_at: Location | None = None
+    layout: Layout | None = None
 
 
 @dataclass
