@@ -119,3 +119,24 @@ def test_story_on_news_and_notify(run: RunCli, tmp_path: Path) -> None:
     document = json.loads(news.out)
     assert [s["key"] for s in document["stories"]] == ["trade"]
     assert {item["story"] for item in document["news"]} == {"trade"}
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"])
+def test_entries_at_the_edges_of_the_window_in_far_zones(tmp_path: Path, zone: str) -> None:
+    """Days are each entry's own calendar days (UTC+14 and UTC-11 included): an entry on
+    the window's first or last day is in it, one a day outside is not, whatever the zone
+    of the story and of the workspace."""
+    days = ["2025-07-26", "2025-07-27", "2025-07-28", "2025-08-26", "2025-08-27",
+            "2025-08-28", "2025-07-27T23:30", "2025-08-26T23:30", "2025-07-28T00:30"]
+    events = "".join(
+        f"  - id: e{n}\n    title: On {day}\n    date: {day}\n" for n, day in enumerate(days)
+    )
+    path = tmp_path / "far.yaml"
+    path.write_text(f"timezone: {zone}\nevents:\n{events}", encoding="utf-8")
+    timeline = load([path]).timeline
+    for workspace_zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        found = agenda(timeline, AsOf.of_day(date(2025, 7, 28), workspace_zone), 30)
+        listed = {i.effective.entry.id: i.day.isoformat()
+                  for week in found.weeks for i in week.items}
+        assert listed == {"e2": "2025-07-28", "e3": "2025-08-26", "e7": "2025-08-26",
+                          "e8": "2025-07-28"}

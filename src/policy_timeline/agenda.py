@@ -10,7 +10,7 @@ first. Pure functions of (timeline, as_of, days): no printing, no rich.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from .schedule import CLOSED, AsOf, Effective, known_entries, state_of
 from .timeline import Timeline
@@ -60,6 +60,11 @@ def agenda(timeline: Timeline, as_of: AsOf, days: int = DEFAULT_DAYS) -> Agenda:
     """The items of the `days` days from T's day on (T's day is the first), by week."""
     first = as_of.day
     last = first + timedelta(days=max(days, 1) - 1)
+    # an entry whose instants end two days before the window or start two days after it
+    # meets it on no zone's calendar (a local day is within a day of UTC's): no need to
+    # work out its local days
+    low = datetime.combine(first - timedelta(days=2), time(), UTC)
+    high = datetime.combine(last + timedelta(days=3), time(), UTC)
     items: list[Item] = []
     for item in known_entries(timeline, as_of):
         entry = item.entry
@@ -71,6 +76,8 @@ def agenda(timeline: Timeline, as_of: AsOf, days: int = DEFAULT_DAYS) -> Agenda:
                 reminder = state_of(item, as_of)
                 state = reminder.state if reminder is not None else None
                 items.append(Item(item, due, True, state))
+            continue
+        if item.date.end <= low or item.date.start >= high:
             continue
         start, end = item.date.first_day, item.date.last_day
         if start <= last and end >= first:

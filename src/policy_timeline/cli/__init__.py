@@ -192,8 +192,9 @@ EXAMPLES = """\
 def build_parser(selected: Collection[str] | None = None) -> argparse.ArgumentParser:
     """The parser; only the `selected` commands get their options (None: all of them).
 
-    The others are listed with their help but not built, so that `timeline remind` does
-    not import the editing or export code just to parse its arguments.
+    The others are left out (only `--help` lists them), so that `timeline remind` neither
+    imports the editing or export code nor makes a parser per command (each costs a
+    search for translations) just to parse its arguments.
     """
     from importlib import import_module
 
@@ -214,12 +215,10 @@ def build_parser(selected: Collection[str] | None = None) -> argparse.ArgumentPa
     # a module registers all of its commands at once: build those with a selected one
     wanted = None if selected is None else {COMMANDS[name][0] for name in selected}
     built: set[str] = set()
-    for name, (module, help_text) in COMMANDS.items():
-        if name in built:
+    for name, (module, _) in COMMANDS.items():
+        if name in built or (wanted is not None and module not in wanted):
             continue
-        if wanted is not None and module not in wanted:
-            commands.add_parser(name, help=help_text)  # listed, not built
-        elif module:
+        if module:
             import_module(f"{__name__}.{module}").register(commands)
             built.update(other for other, (owner, _) in COMMANDS.items() if owner == module)
         else:
