@@ -191,7 +191,7 @@ class _Record(NamedTuple):
 class Lookup:
     """What was found for a list of files: the result on a hit, what to store on a miss."""
 
-    __slots__ = ("contents", "paths", "previous", "result", "stats")
+    __slots__ = ("contents", "paths", "previous", "recorded", "result", "stats")
 
     def __init__(
         self,
@@ -203,6 +203,8 @@ class Lookup:
     ) -> None:
         self.result, self.paths, self.contents = result, paths, contents
         self.stats, self.previous = stats, previous
+        # with `previous`: the digest of each file's bytes it was loaded from
+        self.recorded: dict[str, str] = {}
 
 
 # -------------------------------------------------------------------- pickling
@@ -338,8 +340,8 @@ class _Table(NamedTuple):
     info: Any = None
     sources: dict[str, Any] = {}  # noqa: RUF012 (a NamedTuple's default, never changed)
     key_at: Any = None
-    # `result.Layout` but its lines (they are `lines`): (whole, starts, end), or None
-    layout: tuple[bytes, array[int], int] | None = None
+    # `result.Layout` but its lines (they are `lines`): (starts, end), or None
+    layout: tuple[array[int], int] | None = None
 
 
 class _Reminded(NamedTuple):
@@ -504,15 +506,10 @@ def _layout(table: _Table) -> Layout | None:
     """Where the file's chunks were, in the bytes it was read from (None: not known)."""
     if table.layout is None:
         return None
-    whole, starts, end = table.layout
-    if not (
-        isinstance(whole, bytes)
-        and isinstance(starts, array)
-        and isinstance(end, int)
-        and len(starts) == len(table.lines)
-    ):
+    starts, end = table.layout
+    if not (isinstance(starts, array) and isinstance(end, int) and len(starts) == len(table.lines)):
         raise _Broken
-    return Layout(whole, starts, table.lines, end)
+    return Layout(starts, table.lines, end)
 
 
 _LINE = operator.attrgetter("location.line")  # of an entry in a cache: it always has one
@@ -613,6 +610,8 @@ def lookup(
         return found
     if [r.digest for r in index.records] != digests:
         found.previous = index.payload
+        pairs = zip(found.paths, index.records, strict=True)
+        found.recorded = {path: record.digest for path, record in pairs}
         return found
     payload = _payload_name(found.paths, digests, code)
     if payload != index.payload:
@@ -784,8 +783,7 @@ def _write_payload(
         path: _Table(
             c.context, c.digests, c.lines, c.relative, c.ranks, c.head, c.info, c.sources,
             c.key_at,
-            None if c.layout is None else (c.layout.whole, array("q", c.layout.starts),
-                                           c.layout.end),
+            None if c.layout is None else (array("q", c.layout.starts), c.layout.end),
         )
         for path, c in result.chunks.items()
     }
@@ -1001,7 +999,9 @@ def _load_and_store(found: Lookup) -> LoadResult:
     contents, found.contents = found.contents, {}
     previous = _previous(found)
     chunks, stored = previous if previous is not None else (None, None)
-    result = load_files(found.paths, contents, chunks)
+    # the files whose bytes, as read now, are those the previous load read
+    unchanged = {path for path, digest in digests.items() if found.recorded.get(path) == digest}
+    result = load_files(found.paths, contents, chunks, unchanged)
     del contents  # the files' bytes: not needed while storing, the biggest thing then
     store(found, result, digests, stored)
     return result

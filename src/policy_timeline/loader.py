@@ -18,7 +18,7 @@ import os
 import sys
 from array import array
 from bisect import insort
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -684,6 +684,7 @@ def load(
     paths: Sequence[str | os.PathLike[str]],
     contents: Mapping[str, bytes] | None = None,
     previous: Mapping[str, Chunks] | None = None,
+    unchanged: Collection[str] = (),
 ) -> LoadResult:
     """Load and resolve every file, one story each; never raises on bad input.
 
@@ -695,6 +696,8 @@ def load(
     load of a path kept (`LoadResult.chunks`): its entries whose text is unchanged are
     taken over instead of being parsed again (as new records when their text moved or
     the date they count from changed; nothing of that earlier result is changed).
+    `unchanged` names the paths whose bytes are, byte for byte, those `previous` was read
+    from (the cache knows it by their digests): those are not even scanned again.
     """
     problems: list[Problem] = []
     loaded: list[_FileLoad] = []
@@ -704,7 +707,7 @@ def load(
         try:
             raw_bytes = contents.get(path) if contents is not None else None
             earlier = previous.get(path) if previous is not None else None
-            loaded.append(_load_file(path, problems, raw_bytes, earlier))
+            loaded.append(_load_file(path, problems, raw_bytes, earlier, path in unchanged))
         except _Stop as stop:
             problems.append(stop.problem)
             absent.setdefault(key_from_path(path), path)
@@ -735,18 +738,21 @@ def _chunks(file: _FileLoad) -> Chunks:
         None
         if file.layout is None
         else Layout(
-            file.layout.whole, array("q", file.layout.starts), array("q", file.layout.lines),
-            file.layout.end,
+            array("q", file.layout.starts), array("q", file.layout.lines), file.layout.end
         ),
     )
 
 
 def _load_file(
-    path: str, problems: list[Problem], raw: bytes | None = None, previous: Chunks | None = None
+    path: str,
+    problems: list[Problem],
+    raw: bytes | None = None,
+    previous: Chunks | None = None,
+    same: bool = False,
 ) -> _FileLoad:
     data = read_bytes(path) if raw is None else raw
     if _plain_utf8(data):
-        chunked = _load_chunks(path, data.removeprefix(_BOM), previous, problems)
+        chunked = _load_chunks(path, data.removeprefix(_BOM), previous, problems, same)
         if chunked is not None:
             return chunked
     return _load_whole(path, decode(data, path), problems)
@@ -901,26 +907,21 @@ def _record(
 
 
 def _load_chunks(
-    path: str, data: bytes, previous: Chunks | None, problems: list[Problem]
+    path: str, data: bytes, previous: Chunks | None, problems: list[Problem], same: bool
 ) -> _FileLoad | None:
     """The file read as a header and one chunk per entry, taking unchanged entries from
-    `previous`; None when only reading the whole file can give the exact answer (then
-    nothing was added to `problems`)."""
-    whole = hashlib.blake2b(data, digest_size=_DIGEST).digest()
-    layout = previous.layout if previous is not None else None
-    if (
-        previous is not None
-        and layout is not None
-        and layout.whole == whole
-        and previous.info is not None
-    ):
+    `previous` (all of them when `same`: the bytes are those it was read from); None when
+    only reading the whole file can give the exact answer (then nothing was added to
+    `problems`)."""
+    layout = previous.layout if previous is not None and same else None
+    if previous is not None and layout is not None and previous.info is not None:
         # byte for byte what the previous load read: its chunks, where they were
         split, head = None, previous.head
     else:
         split = scan.split_events(data)
         if split is None:
             return None
-        layout = Layout(whole, split.starts, split.lines, split.end)
+        layout = Layout(split.starts, split.lines, split.end)
         head = _head_digest(split)
     found: list[Problem] = []
     try:

@@ -17,11 +17,10 @@ from .timeline import Entry, FileInfo, Location, Problem, Source, Timeline
 
 
 class Layout(NamedTuple):
-    """Where a file's chunks were in the bytes whose BLAKE2b digest is `whole`: a file read
-    again byte for byte is not split again (see `scan.split_events`)."""
+    """Where a file's chunks were in the bytes they were read from: a file read again
+    byte for byte is not split again (see `scan.split_events`)."""
 
-    whole: bytes  # 16 bytes of BLAKE2b of the file's bytes (after a byte order mark)
-    starts: Sequence[int]  # where each chunk begins in those bytes
+    starts: Sequence[int]  # where each chunk begins in those bytes (after a byte order mark)
     lines: Sequence[int]  # the line each chunk begins on
     end: int  # where the last chunk ends
 
