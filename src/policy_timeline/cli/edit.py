@@ -50,6 +50,8 @@ ADD_EXAMPLES = """\
   timeline add --title "Freeze begins" --date "truce-expiry - 90d" --tag tariffs --actor US,CN
   timeline add --title "London talks" --date 2025-06-09/2025-06-10 --source https://example.org/a
   timeline add                                  asks for the title and date (in a terminal)
+  timeline -f stories/ add --story us-china --title "Talks" --date 2025-09-01
+                                                several stories: --story names the one to write to
 """
 CHANGE_EXAMPLES = """\
   timeline change truce-expiry --announced 2025-08-11 --date 2025-11-10 --note "Extended 90 days"
@@ -57,12 +59,14 @@ CHANGE_EXAMPLES = """\
   timeline change talks --announced "nov 4 2025" --status cancelled --source https://example.org/b
   timeline change truce-expiry --announced 2025-08-11 --extend 90d
   timeline change followup --announced today --date "truce-expiry + 7d"
+  timeline -f stories/ change us-china:truce-expiry --announced today --extend 90d
 """
 IMPORT_EXAMPLES = """\
   timeline import calendar.ics --dry-run        what would be added, and what is already there
   timeline import timeline.json                 a TimelineJS JSON file
   timeline import sheet.csv --tag trade,eu      the TimelineJS Google-sheet template, as CSV
   timeline import feed.txt --as ics             the format, when the name does not say it
+  timeline -f stories/ import calendar.ics --story us-china    into one story of several
 """
 INIT_EXAMPLES = """\
   timeline init                                 ./timeline.yaml and ./timeline.schema.json
@@ -79,6 +83,7 @@ DONE_EXAMPLES = """\
 RM_EXAMPLES = """\
   timeline rm london-talks                      refused while another date counts from it
   timeline rm london-talks --dry-run
+  timeline rm us-china:london-talks             the same id in two stories: name the story
 """
 EDIT_EXAMPLES = """\
   timeline edit truce-expiry                    $VISUAL or $EDITOR, at the entry's line
