@@ -322,3 +322,26 @@ def test_the_banner_of_one_story_has_no_label(run: RunCli, folder: Path) -> None
         banner = " ".join(result.out.split("\n\n", 1)[0].split())
         assert "1 deadline due soon: Truce expires (Aug 10, 2025, in 13 days)" in banner
         assert "[us-china]" not in result.out
+
+
+def test_a_story_with_errors_can_still_be_edited_and_changed(
+    run: RunCli, folder: Path, tmp_path: Path
+) -> None:
+    """`edit` is how a broken story gets fixed; a change to another story is made and
+    checked (exit 1 after it: a story of the workspace has errors, as everywhere)."""
+    (folder / "broken.yaml").write_text(
+        "key: broken\nevents:\n  - id: a\n    title: A\n    date: 2025-02-30\n", encoding="utf-8"
+    )
+    record = tmp_path / "args.txt"
+    editor = tmp_path / "editor"
+    editor.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{record}"\n')
+    editor.chmod(editor.stat().st_mode | stat.S_IXUSR)
+    edited = run("-f", str(folder), *AS_OF, "edit", "broken:a", env={"VISUAL": str(editor)})
+    assert edited.code == 0, edited.err
+    assert record.read_text().splitlines() == ["+3", str(folder / "broken.yaml")]
+    changed = run("-f", str(folder), *AS_OF, "change", "us-china:expiry", "--announced",
+                  "2025-07-20", "--extend", "30d")
+    assert changed.code == 1
+    assert "broken.yaml:5:19: error: bad date '2025-02-30'" in changed.err
+    assert "2025-09-09" in (folder / "trade.yaml").read_text(encoding="utf-8")
+    assert "its date moves from Aug 13, 2025 to Sep 12, 2025" in changed.err

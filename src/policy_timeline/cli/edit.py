@@ -716,7 +716,8 @@ def _elsewhere(
 
     if not others:
         return []
-    before = _workspace(ctx)
+    # as the command loaded it, else quietly: another story's errors are not this edit's
+    before = getattr(ctx.args, _LOADED, None) or load_files(ctx.files)
     if not counting_from(before.timeline, story.key):
         return []
     planned = edit_file(story.path, plan, others, dry_run=True)
@@ -873,8 +874,9 @@ def cmd_edit(args: argparse.Namespace) -> int:
     story, entry_id, others = _locate(ctx, args.entry_id)
     path = story.path
     line = _entry_line(path, entry_id)
-    # the other stories that count from this one are looked at again after the editor
-    before = _workspace(ctx) if others else None
+    # the other stories that count from this one are looked at again after the editor;
+    # loaded quietly: `edit` is how a story with errors gets fixed
+    before = load_files(ctx.files) if others else None
     watched = before is not None and counting_from(before.timeline, story.key)
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     try:
