@@ -753,7 +753,8 @@ def _lost(before: LoadResult, after: LoadResult, found: Sequence[Dependent]) -> 
 
 
 def _warn_moved(dependent: Dependent, dry_run: bool) -> None:
-    """`warning: chips:review (...) counts from trade:expiry: now Nov 13, 2025 (was ...)`."""
+    """`warning: ai-act:review (PATH:LINE:COL) counts from us-china:expiry: its date moves
+    from Aug 13, 2025 to Nov 11, 2025`, on standard error (JSON output stays one document)."""
     from ..presentation import human
 
     entry = dependent.entry
