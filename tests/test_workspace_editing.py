@@ -345,3 +345,24 @@ def test_a_story_with_errors_can_still_be_edited_and_changed(
     assert "broken.yaml:5:19: error: bad date '2025-02-30'" in changed.err
     assert "2025-09-09" in (folder / "trade.yaml").read_text(encoding="utf-8")
     assert "its date moves from Aug 13, 2025 to Sep 12, 2025" in changed.err
+
+
+def test_an_import_that_moves_an_entry_says_what_moves_in_other_stories(
+    run: RunCli, folder: Path
+) -> None:
+    """The calendar has `freeze-expiry@example.org` on Aug 12; us-china's expiry kept that
+    UID from an earlier import, and is on Aug 10: the import moves it, and ai-act's review
+    with it."""
+    trade = folder / "trade.yaml"
+    trade.write_text(
+        TRADE.replace("    date: truce + 90d\n",
+                      "    date: truce + 90d\n    uid: freeze-expiry@example.org\n"),
+        encoding="utf-8",
+    )
+    result = run("-f", str(folder), *AS_OF, "import", str(CALENDAR), "--story", "us-china")
+    assert result.code == 0, result.err
+    assert "moved expiry from 2025-08-10 to 2025-08-12" in result.out
+    assert (
+        "warning: ai-act:review" in result.err
+        and "its date moves from Aug 13, 2025 to Aug 15, 2025" in result.err
+    )

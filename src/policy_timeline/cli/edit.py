@@ -1059,9 +1059,12 @@ def _record_moves(
             return append_change(document, entry_id, change)
 
         try:
+            elsewhere = _elsewhere(ctx, story, others, plan, change["announced"])
             planned = edit_file(path, plan, others, dry_run=args.dry_run)
         except EditError as error:
             raise _refused(error) from None
+        for dependent in elsewhere:
+            _warn_moved(dependent, args.dry_run)
         done.append({"id": entry_id, "from": move.old, "to": move.new, "path": path,
                      "line": _change_line(planned) + 1, "announced": change["announced"]})
     return done
