@@ -470,27 +470,23 @@ def _only_stories(result: LoadResult, options: Sequence[str]) -> LoadResult:
     from ..stories import key_from_path
     from ..workspace import left_out, only_stories
 
-    wanted = story_keys(options)
     known = [info.key for info in result.timeline.files]
     known += [key_from_path(path) for path in left_out(result)]
-    unknown = [key for key in wanted if key not in known]
-    if unknown:
-        raise no_such_story(unknown[0], known)
+    wanted = story_keys(options, known)
     return LoadResult(only_stories(result.timeline, wanted), result.problems)
 
 
-def story_keys(options: Sequence[str]) -> list[str]:
-    """The keys `--story` names (repeated, or KEY,KEY), each once, in order."""
+def story_keys(options: Sequence[str], known: Collection[str]) -> list[str]:
+    """The keys `--story` names (repeated, or KEY,KEY), each once, in order; one that names
+    none of the `known` stories is a usage error that lists them."""
     keys = [key.strip() for option in options for key in option.split(",") if key.strip()]
+    for key in keys:
+        if key not in known:
+            raise UsageError(
+                f"--story: no story '{key}' in this workspace; "
+                f"the stories are: {', '.join(sorted(set(known))) or '(none)'}"
+            )
     return list(dict.fromkeys(keys))
-
-
-def no_such_story(key: str, known: Collection[str]) -> UsageError:
-    """`--story KEY` that names no story of the workspace: the message lists them."""
-    return UsageError(
-        f"--story: no story '{key}' in this workspace; "
-        f"the stories are: {', '.join(sorted(set(known))) or '(none)'}"
-    )
 
 
 def load_files(

@@ -5,6 +5,10 @@ the edits themselves are `editing`'s, which keeps comments and writes atomically
 a lock. An edit that would make the file invalid is refused with located messages,
 exit 1, and the file is left as it was. Every edit says what it stored (the id, dates
 as stored, the file and line) and takes `--dry-run`.
+
+In a workspace of several stories an edit names its story, by key (`--story KEY`, or
+`story:id`), never by the file's name and never guessed; and it is checked against the
+entries of other stories whose dates count from the story edited (`_elsewhere`).
 """
 
 from __future__ import annotations
@@ -221,17 +225,10 @@ def _stories(ctx: Context) -> list[_Story]:
 def _story_option(ctx: Context, stories: Sequence[_Story]) -> list[str] | None:
     """The keys `--story` names (None when it is not given); an unknown one is a usage
     error that lists the stories."""
-    from . import no_such_story, story_keys
+    from . import story_keys
 
     options = getattr(ctx.args, "stories", None)
-    if not options:
-        return None
-    keys = story_keys(options)
-    known = [story.key for story in stories]
-    for key in keys:
-        if key not in known:
-            raise no_such_story(key, known)
-    return keys
+    return story_keys(options, [story.key for story in stories]) if options else None
 
 
 def _only_one(stories: Sequence[_Story]) -> _Story:

@@ -65,17 +65,10 @@ def _story_option(timeline: Timeline, args: argparse.Namespace) -> list[str] | N
 
     The workspace is loaded whole (see `narrows_to_stories`), so that the entries of other
     stories that count from this one are shown too."""
-    from . import no_such_story, story_keys
+    from . import story_keys
 
     options = getattr(args, "stories", None)
-    if not options:
-        return None
-    keys = story_keys(options)
-    known = [info.key for info in timeline.files]
-    for key in keys:
-        if key not in known:
-            raise no_such_story(key, known)
-    return keys
+    return story_keys(options, [info.key for info in timeline.files]) if options else None
 
 
 def _find(timeline: Timeline, wanted: str, stories: list[str] | None = None) -> Entry:
