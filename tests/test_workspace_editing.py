@@ -366,3 +366,14 @@ def test_an_import_that_moves_an_entry_says_what_moves_in_other_stories(
         "warning: ai-act:review" in result.err
         and "its date moves from Aug 13, 2025 to Aug 15, 2025" in result.err
     )
+
+
+@pytest.mark.parametrize("as_of", ["2025-06-01", "2025-07-28"])
+def test_the_banner_of_a_workspace_golden(
+    run: RunCli, golden: Callable[[str, str], None], as_of: str
+) -> None:
+    """The banner alone (the list below it is pinned elsewhere): plain, as piped."""
+    workspace = Path(__file__).resolve().parent / "fixtures" / "workspace"
+    result = run("-f", str(workspace), "--as-of", as_of, "show", "--format", "plain")
+    assert result.code == 0, result.err
+    golden(f"show-workspace-banner-{as_of}.txt", result.out.split("\n\n", 1)[0] + "\n")
