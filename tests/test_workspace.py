@@ -435,7 +435,7 @@ def test_entry_commands_name_entries_by_story_when_ids_repeat(
         )
     args = ("-f", str(folder), "--as-of", "2025-08-01")
     ambiguous = run(*args, "show", "base")
-    assert ambiguous.code == 1 and "alpha:base, beta:base" in ambiguous.err
+    assert ambiguous.code == 2 and "alpha:base, beta:base" in ambiguous.err  # a usage error
     shown = run(*args, "show", "beta:base")
     assert shown.code == 0, shown.err
     assert "counted from by\n    follow: base + 7d (Follow)\n" in shown.out

@@ -33,12 +33,18 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .scan import events_key as _events_key
 from .timeline import Location, Problem
+
+if TYPE_CHECKING:
+    from .dates import Interval
+    from .result import LoadResult
+    from .schedule import AsOf
+    from .timeline import Entry, Timeline
 
 LOCK_TIMEOUT = 60.0  # seconds; a lock held longer than this is a stuck process
 MAX_ID_LENGTH = 48  # derived ids are for typing: long enough to read, short enough to type
@@ -867,8 +873,8 @@ def validate(planned: Planned, others: Sequence[str] = ()) -> list[Problem]:
             texts[other] = Path(other).read_text(encoding="utf-8", errors="replace")
     new_ranges = planned.entries
     ids_here = entry_ids(texts[document.path])  # ids are unique within a story (a file)
-    own_story = _story_key(document.path, texts[document.path])
-    other_stories = {_story_key(path, text) for path, text in texts.items()} - {own_story}
+    own_story = story_key_of(document.path, texts[document.path])
+    other_stories = {story_key_of(path, text) for path, text in texts.items()} - {own_story}
     for first, stop in new_ranges:
         match = None
         for number in range(first, stop):
@@ -973,8 +979,9 @@ def validate(planned: Planned, others: Sequence[str] = ()) -> list[Problem]:
 _KEY_LINE = re.compile(r"^key:[ \t]*['\"]?([a-z0-9][a-z0-9-]*)['\"]?[ \t]*(?:#.*)?$", re.M)
 
 
-def _story_key(path: str, text: str) -> str:
-    """The story's key: `key:` at the top of its text, else its file name's."""
+def story_key_of(path: str, text: str) -> str:
+    """The story's key as the loader gives it (see `stories`): `key:` at the top of its
+    text, else its file name's; found with a line scan, without loading the file."""
     from .stories import key_from_path
 
     found = _KEY_LINE.search(text)
@@ -1235,6 +1242,62 @@ def _edit_locked(
         f"{path}: not changed: the file was written by someone else during each of "
         f"{MAX_TRIES} tries; try again"
     )
+
+
+# ------------------------------------------------------ the stories counting from one
+
+
+@dataclass(frozen=True, slots=True)
+class Dependent:
+    """An entry of another story whose date counts from the story edited, and its effective
+    date at T before and after the edit (`after` None: it no longer loads)."""
+
+    entry: Entry
+    before: Interval
+    after: Interval | None
+
+    @property
+    def moved(self) -> bool:
+        return self.after is not None and (self.after.start, self.after.end) != (
+            self.before.start,
+            self.before.end,
+        )
+
+
+def counting_from(timeline: Timeline, story: str) -> list[Entry]:
+    """The entries of the other stories whose dates count, directly or through other
+    entries, from an entry of `story` (`other:id + 30d`)."""
+    from .schedule import bases_of
+
+    index = timeline.index
+    return [
+        entry
+        for entry in timeline.entries
+        if entry.story != story
+        and entry.relative is not None
+        and any(base.story == story for base in bases_of(entry, index))
+    ]
+
+
+def dependents_after(
+    before: Timeline, after: LoadResult, story: str, as_of: AsOf
+) -> list[Dependent]:
+    """What an edit of `story` does at T to the entries of other stories that count from
+    it: `before` is the workspace loaded before the edit, `after` with the edit made."""
+    from .schedule import effective
+
+    found = []
+    after_index = after.timeline.index
+    for entry in counting_from(before, story):
+        now = after_index.get(entry.key)
+        found.append(
+            Dependent(
+                entry,
+                effective(entry, as_of, before).date,
+                effective(now, as_of, after.timeline).date if now is not None else None,
+            )
+        )
+    return found
 
 
 # ----------------------------------------------------------------- a new file

@@ -450,8 +450,11 @@ def _hidden_note(count: int, which: str) -> Line:
 def banner_lines(
     timeline: Timeline, as_of: AsOf, selection: Sequence[Effective], width: int, filtered: bool
 ) -> list[Line]:
-    """The title, the moment, and what needs attention (overdue, today, soon) or what's next."""
+    """The title, the moment, and what needs attention (overdue, today, soon) or what's next.
+
+    With several stories, each entry named is labelled with its story, as in the list."""
     count = _plural(len(selection), "entry", "entries")
+    several = len(timeline.files) > 1
     if filtered:
         count += f" of {len(timeline.entries)} match"
     lines: list[Line] = [
@@ -472,7 +475,7 @@ def banner_lines(
             if index:
                 body.append(Span("; "))
             when = "" if urgency == TODAY else f", {countdown(state.days_left)}"
-            body += [Span(clean(item.entry.title), "title"),
+            body += [Span(clean(item.entry.title), "title"), *_story_label(item, several),
                      Span(f" ({day_label(item.due_day)}{when})", urgency)]
         if len(items) > 3:
             body.append(Span(f"; and {len(items) - 3} more", urgency))
@@ -496,13 +499,18 @@ def banner_lines(
         item, state = later[0]
         lines += _hanging(
             [Span(f"{nothing}; next deadline: ", "banner.ok")],
-            [Span(clean(item.entry.title), "title"),
+            [Span(clean(item.entry.title), "title"), *_story_label(item, several),
              Span(f" ({day_label(item.due_day)}, {countdown(state.days_left)})", LATER)],
             width,
         )
     else:
         lines.append((Span(f"{nothing}; no open deadlines", "banner.ok"),))
     return lines
+
+
+def _story_label(item: Effective, several: bool) -> list[Span]:
+    """` [story]` after a title when several stories are shown (the list's label)."""
+    return [Span(f" [{clean(item.entry.story)}]", "muted")] if several else []
 
 
 def _due_elsewhere(timeline: Timeline, as_of: AsOf, selection: Sequence[Effective]) -> str:

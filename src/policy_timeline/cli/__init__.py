@@ -25,8 +25,15 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_DUE = 0, 1, 2, 3
 DEFAULT_FILE = "timeline.yaml"
 #: set on the parsed arguments when a story was left out: the command exits 1 at the end
 LEFT_OUT = "stories_left_out"
-#: the commands that take `--story` (those that show, remind or export)
-STORY_COMMANDS = frozenset({"show", "remind", "export", "agenda", "news", "notify"})
+#: the commands that edit a story: `--story KEY` names the story they write to (or that
+#: holds the entry named), and they load the whole workspace, so that an edit is checked
+#: against every story that counts from the one edited
+EDITING_COMMANDS = frozenset({"add", "change", "done", "rm", "edit", "import"})
+#: the commands that take `--story`: those that show, remind or export (it narrows what
+#: they load to those stories), and the editing commands
+STORY_COMMANDS = frozenset({"show", "remind", "export", "agenda", "news", "notify"}) | (
+    EDITING_COMMANDS
+)
 
 
 class CliError(Exception):
@@ -103,7 +110,8 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         metavar="KEY",
         default=default(None),
         help="only the story with this key (repeatable, or KEY,KEY; commands that show, "
-        "remind or export)",
+        "remind or export); for add, change, done, rm, edit, import and show ID: the story "
+        "of the entry",
     )
     group.add_argument(
         "--as-of",
@@ -420,7 +428,7 @@ def load_or_fail(
     if ctx.missing is not None:
         raise CliError(ctx.missing)
     result = load_files(ctx.files, reminded_only=reminded_only, keep=keep)
-    if getattr(ctx.args, "stories", None):
+    if getattr(ctx.args, "stories", None) and narrows_to_stories(ctx.args):
         result = _only_stories(result, ctx.args.stories)
     if result.errors:
         from ..workspace import left_out
@@ -445,6 +453,15 @@ def load_or_fail(
     return result
 
 
+def narrows_to_stories(args: argparse.Namespace) -> bool:
+    """Whether `--story` narrows what the command loads. Not for the editing commands and
+    `show ID`: there it names the story of one entry, and the whole workspace is loaded to
+    find what counts from that entry in the other stories."""
+    if getattr(args, "command", None) in EDITING_COMMANDS:
+        return False
+    return not (getattr(args, "command", None) == "show" and getattr(args, "entry_id", None))
+
+
 def _only_stories(result: LoadResult, options: Sequence[str]) -> LoadResult:
     """The load restricted to the stories `--story` names; an unknown key is a usage error
     that lists the known ones."""
@@ -452,16 +469,23 @@ def _only_stories(result: LoadResult, options: Sequence[str]) -> LoadResult:
     from ..stories import key_from_path
     from ..workspace import left_out, only_stories
 
-    wanted = [key.strip() for option in options for key in option.split(",") if key.strip()]
     known = [info.key for info in result.timeline.files]
     known += [key_from_path(path) for path in left_out(result)]
-    unknown = [key for key in wanted if key not in known]
-    if unknown:
-        raise UsageError(
-            f"--story: no story '{unknown[0]}' in this workspace; "
-            f"the stories are: {', '.join(sorted(set(known))) or '(none)'}"
-        )
+    wanted = story_keys(options, known)
     return LoadResult(only_stories(result.timeline, wanted), result.problems)
+
+
+def story_keys(options: Sequence[str], known: Collection[str]) -> list[str]:
+    """The keys `--story` names (repeated, or KEY,KEY), each once, in order; one that names
+    none of the `known` stories is a usage error that lists them."""
+    keys = [key.strip() for option in options for key in option.split(",") if key.strip()]
+    for key in keys:
+        if key not in known:
+            raise UsageError(
+                f"--story: no story '{key}' in this workspace; "
+                f"the stories are: {', '.join(sorted(set(known))) or '(none)'}"
+            )
+    return list(dict.fromkeys(keys))
 
 
 def load_files(

@@ -5,6 +5,10 @@ the edits themselves are `editing`'s, which keeps comments and writes atomically
 a lock. An edit that would make the file invalid is refused with located messages,
 exit 1, and the file is left as it was. Every edit says what it stored (the id, dates
 as stored, the file and line) and takes `--dry-run`.
+
+In a workspace of several stories an edit names its story, by key (`--story KEY`, or
+`story:id`), never by the file's name and never guessed; and it is checked against the
+entries of other stories whose dates count from the story edited (`_elsewhere`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,14 +32,18 @@ from . import (
     UsageError,
     add_command,
     context,
+    load_files,
     load_or_fail,
     terminal_safe,
 )
 from .reading import read_human_date, split_list, split_sources
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..dates import Relative
-    from ..editing import Document, EditError, Planned
+    from ..editing import Dependent, Document, EditError, Planned
+    from ..result import LoadResult
     from ..timeline import Entry, Timeline
 
 STATUSES = ("open", "met", "missed", "cancelled", "superseded")
@@ -45,6 +54,8 @@ ADD_EXAMPLES = """\
   timeline add --title "Freeze begins" --date "truce-expiry - 90d" --tag tariffs --actor US,CN
   timeline add --title "London talks" --date 2025-06-09/2025-06-10 --source https://example.org/a
   timeline add                                  asks for the title and date (in a terminal)
+  timeline -f stories/ add --story us-china --title "Talks" --date 2025-09-01
+                                                several stories: --story names the one to write to
 """
 CHANGE_EXAMPLES = """\
   timeline change truce-expiry --announced 2025-08-11 --date 2025-11-10 --note "Extended 90 days"
@@ -52,12 +63,14 @@ CHANGE_EXAMPLES = """\
   timeline change talks --announced "nov 4 2025" --status cancelled --source https://example.org/b
   timeline change truce-expiry --announced 2025-08-11 --extend 90d
   timeline change followup --announced today --date "truce-expiry + 7d"
+  timeline -f stories/ change us-china:truce-expiry --announced today --extend 90d
 """
 IMPORT_EXAMPLES = """\
   timeline import calendar.ics --dry-run        what would be added, and what is already there
   timeline import timeline.json                 a TimelineJS JSON file
   timeline import sheet.csv --tag trade,eu      the TimelineJS Google-sheet template, as CSV
   timeline import feed.txt --as ics             the format, when the name does not say it
+  timeline -f stories/ import calendar.ics --story us-china    into one story of several
 """
 INIT_EXAMPLES = """\
   timeline init                                 ./timeline.yaml and ./timeline.schema.json
@@ -74,6 +87,7 @@ DONE_EXAMPLES = """\
 RM_EXAMPLES = """\
   timeline rm london-talks                      refused while another date counts from it
   timeline rm london-talks --dry-run
+  timeline rm us-china:london-talks             the same id in two stories: name the story
 """
 EDIT_EXAMPLES = """\
   timeline edit truce-expiry                    $VISUAL or $EDITOR, at the entry's line
@@ -194,10 +208,63 @@ def _dry_run(parser: argparse.ArgumentParser) -> None:
 # --------------------------------------------------------------------- helpers
 
 
-def _target(ctx: Context) -> tuple[str, list[str]]:
-    """The file that is edited (the first one) and the others loaded beside it."""
-    files = _files(ctx)
-    return files[0], files[1:]
+@dataclass(frozen=True, slots=True)
+class _Story:
+    """A story file of the workspace, and its key (`key:` in the file, else its name's)."""
+
+    key: str
+    path: str
+
+
+def _stories(ctx: Context) -> list[_Story]:
+    from ..editing import story_key_of
+
+    return [_Story(story_key_of(path, _read(path)), path) for path in _files(ctx)]
+
+
+def _story_option(ctx: Context, stories: Sequence[_Story]) -> list[str] | None:
+    """The keys `--story` names (None when it is not given); an unknown one is a usage
+    error that lists the stories."""
+    from . import story_keys
+
+    options = getattr(ctx.args, "stories", None)
+    return story_keys(options, [story.key for story in stories]) if options else None
+
+
+def _only_one(stories: Sequence[_Story]) -> _Story:
+    """The one story of `stories`; two files with one key is the loader's error, said here."""
+    if len(stories) > 1:
+        raise CliError(
+            f"two stories have the key '{stories[0].key}' "
+            f"({', '.join(story.path for story in stories)}); give one of them another "
+            "'key:' (nothing was changed)"
+        )
+    return stories[0]
+
+
+def _target(ctx: Context) -> tuple[_Story, list[str]]:
+    """The story a new entry is written to, and the other files of the workspace.
+
+    One story loaded: that one. Several: the one `--story KEY` names; without it, a usage
+    error that lists them (never one of them chosen for the user)."""
+    stories = _stories(ctx)
+    wanted = _story_option(ctx, stories)
+    command = ctx.args.command
+    if wanted is None:
+        if len(stories) > 1:
+            raise UsageError(
+                f"{command}: {len(stories)} stories in this workspace "
+                f"({', '.join(story.key for story in stories)}); "
+                "name the one to write to with --story KEY"
+            )
+        chosen = stories[0]
+    elif len(wanted) > 1:
+        raise UsageError(
+            f"--story: {command} writes to one story; name one of {', '.join(wanted)}"
+        )
+    else:
+        chosen = _only_one([story for story in stories if story.key == wanted[0]])
+    return chosen, [story.path for story in stories if story is not chosen]
 
 
 def _files(ctx: Context) -> list[str]:
@@ -312,35 +379,69 @@ def _read(path: str) -> str:
         return ""
 
 
-def _locate(ctx: Context, entry_id: str) -> tuple[str, str, list[str]]:
-    """The file that holds entry `entry_id` (or `story:id`), the bare id, and the others.
+def _locate(ctx: Context, entry_id: str) -> tuple[_Story, str, list[str]]:
+    """The story that holds entry `entry_id` (`id`, `story:id`, or `id` with `--story`),
+    the bare id, and the other files of the workspace.
 
-    An id found nowhere is a located error that suggests the nearest ids, as `check` does.
+    Stories are named by key. An id in several stories, not named by story, is a usage
+    error that lists them as `story:id`. An id found nowhere is an error that suggests
+    the nearest ids, as `check` does.
     """
-    from ..editing import entry_ids, find_entry
+    from ..editing import entry_ids
 
-    files = _files(ctx)
+    stories = _stories(ctx)
+    wanted = _story_option(ctx, stories)
     story, _, bare = entry_id.rpartition(":")
-    candidates = [f for f in files if not story or Path(f).stem == story]
-    for candidate in candidates:
-        document = _document(candidate)
-        if document is None:
-            continue
-        if find_entry(document, bare) or (
-            _events_in_flow(document) and bare in entry_ids(document.text())
-        ):  # the edit then says why it cannot be made
-            return candidate, bare, [f for f in files if f != candidate]
+    if story:
+        if wanted is not None and story not in wanted:
+            raise UsageError(
+                f"{entry_id!r} is in the story '{story}', but --story names "
+                f"{', '.join(wanted)}: leave out one of them"
+            )
+        if story not in {known.key for known in stories}:
+            raise CliError(
+                f"no story '{story}' in this workspace (for {entry_id!r}); the stories are: "
+                f"{', '.join(sorted({known.key for known in stories}))}"
+            )
+        wanted = [story]
+    candidates = [known for known in stories if wanted is None or known.key in wanted]
+    holding = [known for known in candidates if _holds(known.path, bare)]
+    if holding:
+        keys = list(dict.fromkeys(known.key for known in holding))
+        if len(keys) > 1:
+            named = ", ".join(f"{key}:{bare}" for key in keys)
+            raise UsageError(
+                f"{bare!r} is an id in several stories ({named}): name one, as "
+                f"'{keys[0]}:{bare}' or with --story {keys[0]}"
+            )
+        found = _only_one(holding)
+        return found, bare, [known.path for known in stories if known is not found]
+    files = [known.path for known in stories]
     if not any(Path(f).is_file() for f in files):
         raise CliError(
             f"{', '.join(files)}: no such file (start one with 'timeline init', "
             "or name a file with -f PATH)"
         )
-    known = sorted({i for f in candidates for i in entry_ids(_read(f))})
-    message = f"no entry with id {bare!r} in {', '.join(candidates or files)}"
-    near = difflib.get_close_matches(bare, known, n=3, cutoff=0.6)
+    looked = [known.path for known in candidates]
+    known_ids = sorted({i for f in looked for i in entry_ids(_read(f))})
+    message = f"no entry with id {bare!r} in {', '.join(looked)}"
+    near = difflib.get_close_matches(bare, known_ids, n=3, cutoff=0.6)
     if near:
         message += "; did you mean " + " or ".join(repr(n) for n in near) + "?"
     raise CliError(message)
+
+
+def _holds(path: str, entry_id: str) -> bool:
+    """Whether the file holds the entry (or holds `events:` in flow style with that id:
+    the edit then says why it cannot be made)."""
+    from ..editing import entry_ids, find_entry
+
+    document = _document(path)
+    if document is None:
+        return False
+    return find_entry(document, entry_id) is not None or (
+        _events_in_flow(document) and entry_id in entry_ids(document.text())
+    )
 
 
 def _document(path: str) -> Document | None:
@@ -379,7 +480,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     from ..editing import EditError, append_entries, derive_id, edit_file, entry_ids
 
     ctx = context(args)
-    path, others = _target(ctx)
+    target, others = _target(ctx)
+    path = target.path
     interactive = sys.stdin.isatty()
     title = args.title
     date_text = args.date
@@ -413,11 +515,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     }
 
     def plan(document: Document) -> Planned:
-        if not entry["id"]:
-            taken: dict[str, object] = dict(entry_ids(document.text()))
-            for other in others:
-                taken.update(entry_ids(_read(other)))
-            entry["id"] = derive_id(title, taken)
+        if not entry["id"]:  # ids are unique within a story: other stories may have it
+            entry["id"] = derive_id(title, entry_ids(document.text()))
         return append_entries(document, [{k: v for k, v in entry.items() if v not in (None, [])}])
 
     try:
@@ -470,7 +569,8 @@ def cmd_change(args: argparse.Namespace) -> int:
     ctx = context(args)
     if args.date is None and args.extend is None and args.status is None and args.note is None:
         raise UsageError("change needs --date, --extend, --status or --note (or several)")
-    path, entry_id, others = _locate(ctx, args.entry_id)
+    story, entry_id, others = _locate(ctx, args.entry_id)
+    path = story.path
     zone, today = _zone_and_today(ctx, path)
     announced = read_date(args.announced, "--announced", today, zone)
     new_date, how = None, ""
@@ -484,7 +584,7 @@ def cmd_change(args: argparse.Namespace) -> int:
         "sources": split_sources(args.source),
     }
     verbs = "changed {id}|would change {id}"
-    return _record_change(ctx, args, path, others, entry_id, change, verbs, how)
+    return _record_change(ctx, args, story, others, entry_id, change, verbs, how)
 
 
 def _new_date(
@@ -512,7 +612,7 @@ def _new_date(
                 how += f"; to count from the entry's date, write --extend {duration}"
             return stored, how
         ref, sign, offset = parsed.ref, parsed.sign, parsed.offset
-    timeline = load_or_fail(ctx).timeline
+    timeline = _workspace(ctx).timeline
     base = _entry_in(timeline, path, ref)
     if base is None:
         raise CliError(f"--date: no entry with id {ref!r} to count from")
@@ -531,7 +631,7 @@ def _new_date(
 def _record_change(
     ctx: Context,
     args: argparse.Namespace,
-    path: str,
+    story: _Story,
     others: list[str],
     entry_id: str,
     change: dict[str, Any],
@@ -540,14 +640,15 @@ def _record_change(
 ) -> int:
     from ..editing import EditError, append_change, edit_file
 
+    path = story.path
     change = {k: v for k, v in change.items() if v not in (None, [])}
+
+    def plan(document: Document) -> Planned:
+        return append_change(document, entry_id, change)
+
     try:
-        planned = edit_file(
-            path,
-            lambda document: append_change(document, entry_id, change),
-            others,
-            dry_run=args.dry_run,
-        )
+        moved = _elsewhere(ctx, story, others, plan, str(change["announced"]))
+        planned = edit_file(path, plan, others, dry_run=args.dry_run)
     except EditError as error:
         raise _refused(error) from None
     first, stop = planned.inserted or planned.entries[0]
@@ -572,7 +673,98 @@ def _record_change(
         },
         lines,
     )
+    for dependent in moved:
+        _warn_moved(dependent, args.dry_run)
     return EXIT_OK
+
+
+#: set on the parsed arguments: the workspace as loaded before the edit (loaded once, so
+#: that a story left out for its errors is said once)
+_LOADED = "workspace_before_edit"
+
+
+def _workspace(ctx: Context) -> LoadResult:
+    loaded: LoadResult | None = getattr(ctx.args, _LOADED, None)
+    if loaded is None:
+        loaded = load_or_fail(ctx)
+        setattr(ctx.args, _LOADED, loaded)
+    return loaded
+
+
+def _elsewhere(
+    ctx: Context,
+    story: _Story,
+    others: list[str],
+    plan: Callable[[Document], Planned],
+    announced: str,
+) -> list[Dependent]:
+    """What a change to `story` does to the entries of other stories whose dates count
+    from it, worked out before anything is written: those it would leave without a date
+    refuse the change (their problems printed, located); those it moves are returned.
+
+    Looked at T, or at the moment the news is announced when that is later (a change
+    announced after T moves nothing at T). Only when another story counts from this one:
+    then the workspace is loaded again with the edited text.
+    """
+    from ..dates import DateError, parse_edtf
+    from ..editing import counting_from, dependents_after, edit_file
+    from ..loader import load
+    from ..schedule import AsOf
+
+    if not others:
+        return []
+    # as the command loaded it, else quietly: another story's errors are not this edit's
+    before = getattr(ctx.args, _LOADED, None) or load_files(ctx.files)
+    if not counting_from(before.timeline, story.key):
+        return []
+    planned = edit_file(story.path, plan, others, dry_run=True)
+    after = load(ctx.files, contents={story.path: planned.document.to_bytes()})
+    zone, _ = _zone_and_today(ctx, story.path)
+    moment = ctx.as_of(zone)
+    try:
+        news = AsOf.of_interval(parse_edtf(announced, zone), zone)
+    except DateError:
+        news = moment
+    later = news if news.moment > moment.moment else moment
+    found = dependents_after(before.timeline, after, story.key, later)
+    lost = _lost(before, after, found)
+    if lost:
+        raise CliError(
+            f"{story.path}: not changed: the change would leave {lost} of another story "
+            "without a date (it counts from this story); change that entry first"
+        )
+    return [dependent for dependent in found if dependent.moved]
+
+
+def _lost(before: LoadResult, after: LoadResult, found: Sequence[Dependent]) -> str:
+    """The dependents that no longer load, named (`'story:id' (path:line:col)`), after the
+    problems the edit brought printed, located; "" when every one still loads."""
+    lost = [dependent for dependent in found if dependent.after is None]
+    if not lost:
+        return ""
+    known = {str(problem) for problem in before.problems}
+    for problem in after.errors:
+        if str(problem) not in known:
+            print(terminal_safe(str(problem)), file=sys.stderr)
+    return ", ".join(f"'{dependent.entry.key}' ({dependent.entry.location})" for dependent in lost)
+
+
+def _warn_moved(dependent: Dependent, dry_run: bool) -> None:
+    """`warning: ai-act:review (PATH:LINE:COL) counts from us-china:expiry: its date moves
+    from Aug 13, 2025 to Nov 11, 2025`, on standard error (JSON output stays one document)."""
+    from ..presentation import human
+
+    entry = dependent.entry
+    assert dependent.after is not None and entry.relative is not None
+    where = f" ({entry.location})" if entry.location else ""
+    verb = "would move" if dry_run else "moves"
+    print(
+        terminal_safe(
+            f"timeline: warning: {entry.key}{where} counts from {entry.relative.ref}: "
+            f"its date {verb} from {human(dependent.before)} to {human(dependent.after)}"
+        ),
+        file=sys.stderr,
+    )
 
 
 def _change_line(planned: Planned) -> int:
@@ -598,9 +790,10 @@ def _entry_in(timeline: Timeline, path: str, name: str) -> Entry | None:
 
 def cmd_done(args: argparse.Namespace) -> int:
     ctx = context(args)
-    path, entry_id, others = _locate(ctx, args.entry_id)
+    story, entry_id, others = _locate(ctx, args.entry_id)
+    path = story.path
     zone, today = _zone_and_today(ctx, path)
-    timeline = load_or_fail(ctx).timeline
+    timeline = _workspace(ctx).timeline
     entry = _entry_in(timeline, path, entry_id)
     if entry is not None and entry.kind.casefold() != "deadline":
         raise CliError(
@@ -619,21 +812,24 @@ def cmd_done(args: argparse.Namespace) -> int:
         "sources": split_sources(args.source),
     }
     verbs = "marked {id} met|would mark {id} met"
-    return _record_change(ctx, args, path, others, entry_id, change, verbs)
+    return _record_change(ctx, args, story, others, entry_id, change, verbs)
 
 
 def cmd_rm(args: argparse.Namespace) -> int:
     from ..editing import EditError, edit_file, remove_entry
 
     ctx = context(args)
-    path, entry_id, others = _locate(ctx, args.entry_id)
-    timeline = load_or_fail(ctx).timeline
+    story, entry_id, others = _locate(ctx, args.entry_id)
+    path = story.path
+    timeline = _workspace(ctx).timeline
     target = _entry_in(timeline, path, entry_id)
     dependents = []
     for entry in timeline.entries:
         if target is not None and entry.relative is not None and entry.relative.ref == target.key:
             where = f" ({entry.location})" if entry.location else ""
-            dependents.append(f"'{entry.id}'{where} is dated '{entry.date_text}'")
+            # an entry of another story is named `story:id`, as wherever stories meet
+            name = entry.id if entry.story == target.story else entry.key
+            dependents.append(f"'{name}'{where} is dated '{entry.date_text}'")
     if dependents:
         raise CliError(
             f"not removed: {'; '.join(dependents)}; change or remove "
@@ -670,9 +866,16 @@ def cmd_edit(args: argparse.Namespace) -> int:
     import shlex
     import subprocess
 
+    from ..editing import counting_from, dependents_after
+
     ctx = context(args)
-    path, entry_id, _ = _locate(ctx, args.entry_id)
+    story, entry_id, others = _locate(ctx, args.entry_id)
+    path = story.path
     line = _entry_line(path, entry_id)
+    # the other stories that count from this one are looked at again after the editor;
+    # loaded quietly: `edit` is how a story with errors gets fixed
+    before = load_files(ctx.files) if others else None
+    watched = before is not None and counting_from(before.timeline, story.key)
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     try:
         command = [*shlex.split(editor), f"+{line}", path]
@@ -684,6 +887,19 @@ def cmd_edit(args: argparse.Namespace) -> int:
         raise CliError(f"cannot run the editor {editor!r}: {error.strerror or error}") from None
     if code != 0:
         raise CliError(f"the editor {editor!r} exited with {code}")
+    if before is not None and watched:
+        after = load_files(ctx.files)
+        zone, _ = _zone_and_today(ctx, path)
+        found = dependents_after(before.timeline, after, story.key, ctx.as_of(zone))
+        lost = _lost(before, after, found)
+        if lost:
+            raise CliError(
+                f"{path}: saved, but {lost} of another story, which counts from it, no "
+                "longer has a date (see the errors above)"
+            )
+        for dependent in found:
+            if dependent.moved:
+                _warn_moved(dependent, dry_run=False)
     return EXIT_OK
 
 
@@ -698,6 +914,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         entry_values,
     )
     from ..loader import load
+    from ..workspace import only_stories
 
     ctx = context(args)
     if args.renamed_from is not None:
@@ -705,7 +922,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"import --from is now --as (on show and export, --from is a date): "
             f"write 'timeline import {args.source_file} --as {args.renamed_from}'"
         )
-    path, others = _target(ctx)
+    target, others = _target(ctx)
+    path = target.path
     source = args.source_file
     try:
         data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
@@ -720,7 +938,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         for problem in result.errors:
             print(terminal_safe(str(problem)), file=sys.stderr)
         raise CliError(f"{path}: the timeline has errors; fix them before importing")
-    timeline = result.timeline
+    # entries already in the story imported into are skipped (ids are per story)
+    timeline = only_stories(result.timeline, [target.key])
     zone, today = _zone_and_today(ctx, path)
     format_name = args.import_format or importers.detect_format(source, text)
     parsed = importers.parse(text, "<stdin>" if source == "-" else source, format_name, zone)
@@ -737,14 +956,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 *item.fields.get("tags", []),
                 *(t for t in tags if t not in item.fields.get("tags", [])),
             ]
-    taken: dict[str, object] = {}
-    for file_path in _files(ctx):
-        taken.update(entry_ids(_read(file_path)))
+    taken: dict[str, object] = dict(entry_ids(_read(path)))
     known_uids = _export_uids(timeline)
-    for file_path in _files(ctx):
-        source_document = _document(file_path)
-        if source_document is not None:
-            known_uids.update(entry_values(source_document, "uid"))
+    target_document = _document(path)
+    if target_document is not None:
+        known_uids.update(entry_values(target_document, "uid"))
     outcome = importers.plan(
         parsed.entries, timeline, taken, zone, known_uids, ctx.as_of(zone)
     )
@@ -752,8 +968,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     def plan(document: Document) -> Planned:
         # another edit may have taken an id meanwhile: derive again under the lock
         taken_now: dict[str, object] = dict(entry_ids(document.text()))
-        for other in others:
-            taken_now.update(entry_ids(_read(other)))
         for entry in outcome.added:
             if entry["id"] in taken_now:
                 entry["id"] = derive_id(str(entry["title"]), taken_now)
@@ -766,7 +980,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             planned = edit_file(path, plan, others, dry_run=args.dry_run)
         except EditError as error:
             raise _refused(error) from None
-    moves = _record_moves(ctx, args, outcome.moved, today, source)
+    moves = _record_moves(ctx, args, target.key, outcome.moved, today, source)
     lines_of = dict(
         zip(
             (str(entry["id"]) for entry in outcome.added),
@@ -817,14 +1031,21 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _record_moves(
-    ctx: Context, args: argparse.Namespace, moved: Sequence[Any], today: date, source: str
+    ctx: Context,
+    args: argparse.Namespace,
+    key: str,
+    moved: Sequence[Any],
+    today: date,
+    source: str,
 ) -> list[dict[str, Any]]:
-    """A change in the history of each entry whose event moved in the calendar."""
+    """A change in the history of each entry of story `key` whose event moved in the
+    calendar."""
     from ..editing import EditError, append_change, edit_file
 
     done: list[dict[str, Any]] = []
     for move in moved:
-        path, entry_id, others = _locate(ctx, move.entry_id)
+        story, entry_id, others = _locate(ctx, f"{key}:{move.entry_id}")
+        path = story.path
         change = {
             "announced": today.isoformat(),
             "date": move.new,
@@ -835,9 +1056,12 @@ def _record_moves(
             return append_change(document, entry_id, change)
 
         try:
+            elsewhere = _elsewhere(ctx, story, others, plan, change["announced"])
             planned = edit_file(path, plan, others, dry_run=args.dry_run)
         except EditError as error:
             raise _refused(error) from None
+        for dependent in elsewhere:
+            _warn_moved(dependent, args.dry_run)
         done.append({"id": entry_id, "from": move.old, "to": move.new, "path": path,
                      "line": _change_line(planned) + 1, "announced": change["announced"]})
     return done

@@ -38,7 +38,7 @@ def cmd_show_entry(args: argparse.Namespace) -> int:
     ctx = context(args)
     timeline = load_or_fail(ctx).timeline
     as_of = ctx.as_of(timeline.timezone)
-    entry = _find(timeline, args.entry_id)
+    entry = _find(timeline, args.entry_id, _story_option(timeline, args))
     if not is_known(entry, as_of):
         raise CliError(
             f"{entry.id!r} is announced on {entry.announced.text if entry.announced else '?'}, "
@@ -60,15 +60,40 @@ def cmd_show_entry(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _find(timeline: Timeline, wanted: str) -> Entry:
-    """The entry named `id` (when one story has it) or `story:id`."""
-    if ":" in wanted:
+def _story_option(timeline: Timeline, args: argparse.Namespace) -> list[str] | None:
+    """The stories `--story` names, where `show ID` looks for the entry (None: all).
+
+    The workspace is loaded whole (see `narrows_to_stories`), so that the entries of other
+    stories that count from this one are shown too."""
+    from . import story_keys
+
+    options = getattr(args, "stories", None)
+    return story_keys(options, [info.key for info in timeline.files]) if options else None
+
+
+def _find(timeline: Timeline, wanted: str, stories: list[str] | None = None) -> Entry:
+    """The entry named `story:id`, or `id` when one story (of `stories`, when given) has it;
+    an id in several stories is a usage error that names them."""
+    story = wanted.rpartition(":")[0]
+    if story and stories is not None and story not in stories:
+        raise UsageError(
+            f"{wanted!r} is in the story '{story}', but --story names {', '.join(stories)}: "
+            "leave out one of them"
+        )
+    if story:
         found = timeline.by_key().get(wanted)
     else:
-        matches = [entry for entry in timeline.entries if entry.id == wanted]
+        matches = [
+            entry
+            for entry in timeline.entries
+            if entry.id == wanted and (stories is None or entry.story in stories)
+        ]
         if len(matches) > 1:
             named = ", ".join(entry.key for entry in matches)
-            raise CliError(f"{wanted!r} is an id in several stories ({named}): name one")
+            raise UsageError(
+                f"{wanted!r} is an id in several stories ({named}): name one, as "
+                f"'{matches[0].key}' or with --story {matches[0].story}"
+            )
         found = matches[0] if matches else None
     if found is not None:
         return found
