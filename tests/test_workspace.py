@@ -136,6 +136,19 @@ def test_remind_names_each_story(run: RunCli, folder: Path) -> None:
     }
 
 
+def test_remind_narrowed_to_one_story_names_entries_as_one_story_does(
+    run: RunCli, folder: Path
+) -> None:
+    """`--story KEY` leaves one story: its reminders read as that story's file alone would."""
+    narrowed = run("-f", str(folder), "remind", "--as-of", AS_OF, "--story", "trade")
+    alone = run("-f", str(folder / "trade.yaml"), "remind", "--as-of", AS_OF)
+    assert narrowed.code == alone.code == 0, narrowed.err
+    assert "[expiry]" in narrowed.out and "trade:" not in narrowed.out
+    assert narrowed.out == alone.out
+    both = run("-f", str(folder), "remind", "--as-of", AS_OF, "--story", "trade,chips")
+    assert "[trade:expiry]" in both.out and "[chips:review]" in both.out
+
+
 def test_show_has_a_workspace_heading_and_story_labels(run: RunCli, folder: Path) -> None:
     result = run("-f", str(folder), "show", "--as-of", AS_OF, "--format", "plain")
     assert result.code == 0, result.err
