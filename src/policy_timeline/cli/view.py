@@ -170,5 +170,5 @@ def cmd_remind(args: argparse.Namespace) -> int:
         from ..render import remind_lines
 
         width = _width()
-        emit(ctx, remind_lines(as_of, due, width, stories=len(timeline.files) > 1), width)
+        emit(ctx, remind_lines(as_of, due, width, stories=len(ctx.files) > 1), width)
     return EXIT_DUE if args.exit_code and due else EXIT_OK
