@@ -171,7 +171,8 @@ def _event(timeline: Timeline, item: Effective, stamp: datetime) -> Event:
     if categories:
         event.add("categories", categories)
     event.add("description", _Text(_description(timeline, item)))
-    urls = [link.url for link in source_links(timeline, entry.sources) if link.url]
+    links = source_links(timeline, entry.sources, story=entry.story)
+    urls = [link.url for link in links if link.url]
     if urls:
         event.add("url", urls[0])
     if entry.reminded and item.status == "open":
@@ -267,7 +268,7 @@ def _description(timeline: Timeline, item: Effective) -> str:
     if readings:
         lines.append("Other dates reported:")
         for reading in readings:
-            refs = ", ".join(_link_text(timeline, reading.claim.sources))
+            refs = ", ".join(_link_text(timeline, reading.claim.sources, entry.story))
             lines.append(f"- {reading.label}" + (f" ({refs})" if refs else ""))
     moves = history(item)
     if moves:
@@ -282,7 +283,7 @@ def _description(timeline: Timeline, item: Effective) -> str:
             line = f"- {move.announced}: {', '.join(what) or 'noted'}"
             if change.note:
                 line += f" ({clean_text(change.note)})"
-            refs = ", ".join(_link_text(timeline, change.sources))
+            refs = ", ".join(_link_text(timeline, change.sources, entry.story))
             lines.append(line + (f" [{refs}]" if refs else ""))
     if entry.confidence != "confirmed":
         lines.append(f"Confidence: {entry.confidence}")
@@ -294,14 +295,14 @@ def _description(timeline: Timeline, item: Effective) -> str:
     lines.append(" · ".join(facts))
     if entry.sources:
         lines.append("Sources:")
-        lines += [f"- {text}" for text in _link_text(timeline, entry.sources)]
+        lines += [f"- {text}" for text in _link_text(timeline, entry.sources, entry.story)]
     return "\n".join(lines)
 
 
-def _link_text(timeline: Timeline, references: Sequence[str]) -> list[str]:
+def _link_text(timeline: Timeline, references: Sequence[str], story: str) -> list[str]:
     return [
         f"{link.label} <{link.url}>" if link.url and not is_url(link.label) else link.label
-        for link in source_links(timeline, references)
+        for link in source_links(timeline, references, story=story)
     ]
 
 
