@@ -15,7 +15,10 @@ How entries become events (documented in docs/guide.md, "The calendar export (IC
 - open deadlines (and entries with their own ``warn``) get one VALARM per lead time, at the
   start of the day the lead time begins in the file's zone, as `timeline remind` counts it;
   met, missed, cancelled and superseded ones get none; cancelled and superseded ones are
-  ``STATUS:CANCELLED``.
+  ``STATUS:CANCELLED``;
+- in a calendar of several stories, each description says the event's story on the line
+  after ``Date:`` (``Story: TITLE (key)``), where `timeline import` does not read it
+  as part of the summary.
 """
 
 from __future__ import annotations
@@ -251,6 +254,8 @@ def _description(timeline: Timeline, item: Effective) -> str:
         earliest = _day(item.date.first_day)
         date_line += f" ({precision} precision; shown on its earliest day, {earliest})"
     lines.append(date_line)
+    if len(timeline.files) > 1:  # which story, when several (after `Date:`: see `import`)
+        lines.append(f"Story: {_story_name(timeline, entry.story)}")
     if entry.reminded:
         lines.append(f"Due: {_day(item.due_day)}")
         if entry.consequence:
@@ -297,6 +302,14 @@ def _description(timeline: Timeline, item: Effective) -> str:
         lines.append("Sources:")
         lines += [f"- {text}" for text in _link_text(timeline, entry.sources, entry.story)]
     return "\n".join(lines)
+
+
+def _story_name(timeline: Timeline, key: str) -> str:
+    """`Title (key)`, or the key alone for a story without a title."""
+    for info in timeline.files:
+        if info.key == key and info.title:
+            return f"{one_line(info.title)} ({key})"
+    return key
 
 
 def _link_text(timeline: Timeline, references: Sequence[str], story: str) -> list[str]:
