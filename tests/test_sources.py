@@ -91,6 +91,17 @@ def test_show_numbers_each_storys_source_apart(run: RunCli, stories: Path) -> No
     assert len(notes) == 2
 
 
+def test_show_gives_a_url_cited_by_two_stories_one_note(run: RunCli, tmp_path: Path) -> None:
+    for key in WIRES:
+        (tmp_path / f"{key}.yaml").write_text(story(key, cited="https://x.example/report"),
+                                              encoding="utf-8")
+    out = shown(run, tmp_path, "show", "--format", "plain")
+    notes = re.findall(r"^\s+\[(\d+)\] (.+)$", out, re.MULTILINE)
+    assert notes == [("1", "https://x.example/report")]
+    assert re.search(r"Alpha deadline \(disputed\) \[a\] \[1\]", out), out
+    assert re.search(r"Beta deadline \(disputed\) \[b\] \[1\]", out), out
+
+
 def test_show_id_lists_the_entrys_own_source(run: RunCli, stories: Path) -> None:
     for key, (title, publisher, url, _) in WIRES.items():
         out = shown(run, stories, "show", f"{key}:expiry", "--format", "plain")
@@ -241,3 +252,13 @@ def test_diff_tells_a_source_defined_in_one_story_that_another_had(
     assert entry["story"] == "b"
     added = [d["source"] for d in entry["differences"] if d["what"] == "source-added"]
     assert added == [own_json("b")]
+
+
+def test_check_names_the_story_of_an_id_no_story_defines(run: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(story("a"), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(story("b", cited="nowhere"), encoding="utf-8")
+    done = run("-f", str(tmp_path), "--as-of", AS_OF, "check")
+    assert done.code == 0, done.err
+    b = tmp_path / "b.yaml"
+    assert f"{b}:8:5: warning: 'expiry' cites source 'nowhere', which its story 'b' does " \
+        "not define under 'sources' (nor a URL)\n" in done.out
