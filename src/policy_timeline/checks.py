@@ -28,7 +28,9 @@ def _where(entry: Entry) -> Location:
 
 def warnings(timeline: Timeline, as_of: AsOf) -> list[Problem]:
     found: list[Problem] = []
-    defined_in = timeline.sources_of  # source ids are per story
+    # source ids are per story: each story's test of "defines this id", made once
+    defines = {key: table.__contains__ for key, table in timeline.sources.items()}
+    defines_nothing = frozenset().__contains__
     written = Counter(map(attrgetter("kind"), timeline.entries))  # C speed: 100,000s
     misspelled = misspelled_kinds(written)
     deadline_kinds = {kind for kind in written if kind.lower() == "deadline"}
@@ -44,8 +46,8 @@ def warnings(timeline: Timeline, as_of: AsOf) -> list[Problem]:
             or entry.claims
             or entry.changes
             or entry.announced is not None
-            or (entry.sources and not all(map(defined_in(entry.story).__contains__,
-                                              entry.sources)))
+            or (entry.sources
+                and not all(map(defines.get(entry.story, defines_nothing), entry.sources)))
         ):
             found.extend(_entry_warnings(entry, timeline, as_of))
             found.extend(change_order_warnings(entry))
