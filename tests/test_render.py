@@ -40,9 +40,10 @@ def entry(entry_id: str, when: str, **fields: object) -> Entry:
 
 
 def timeline_of(*entries: Entry, sources: dict[str, Source] | None = None) -> Timeline:
+    """One story (key "", as the entries made here have) with `sources` as its own."""
     info = FileInfo("t.yaml", "Test", ZONE, (Offset(30, "d"),))
     ordered = tuple(sorted(entries, key=lambda e: (*e.date.sort_key(), e.id)))
-    return Timeline((info,), ordered, sources or {})
+    return Timeline((info,), ordered, {info.key: sources or {}})
 
 
 def plain_show(timeline: Timeline, as_of: AsOf = AS_OF, **options: object) -> str:

@@ -463,18 +463,3 @@ def test_entry_commands_name_entries_by_story_when_ids_repeat(
     assert extended.code == 0, extended.err
     assert "2025-09-09" in beta.read_text(encoding="utf-8")
     assert "2025-09-09" not in (folder / "alpha.yaml").read_text(encoding="utf-8")
-
-
-def test_a_source_id_defined_differently_in_two_stories_is_a_warning(
-    run: Callable[..., Run], tmp_path: Path
-) -> None:
-    for key, url in (("a", "https://a.example/"), ("b", "https://b.example/")):
-        (tmp_path / f"{key}.yaml").write_text(
-            f"sources:\n  wire:\n    url: {url}\nevents:\n"
-            "  - id: e\n    title: E\n    date: 2025-05-01\n    sources: [wire]\n",
-            encoding="utf-8",
-        )
-    done = run("-f", str(tmp_path), "check")
-    assert done.code == 0, done.err
-    assert f"{tmp_path / 'b.yaml'}:1:1: warning: source 'wire' is defined differently in " \
-        f"{tmp_path / 'a.yaml'}" in done.out

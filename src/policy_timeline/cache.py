@@ -65,7 +65,7 @@ from .timeline import Entry, FileInfo, Timeline, moved
 #: summary); the others are left pickled. Only for `reminded_only` reads.
 Keep = Callable[[str], Callable[[Any], bool]]
 
-FORMAT = 6
+FORMAT = 7  # 6: where an unchanged file's chunks are; 7: `Timeline.sources` per story
 MAX_BYTES = 256 * 1024 * 1024  # the loader's own limit; larger files are never cached
 RACY_NS = 2_000_000_000  # stat is trusted once the record is this much newer than the file
 _MAGIC = b"PTLCACHE"
@@ -348,7 +348,7 @@ class _Reminded(NamedTuple):
     """The head of the reminded section; each reminded entry's pickle follows it."""
 
     files: tuple[Any, ...]
-    sources: dict[str, Any]
+    sources: dict[str, Any]  # `Timeline.sources`: each story's table, by story key
     problems: list[Any]
     summaries: list[Any]  # each entry's `prefilter` summary
     ends: list[int]  # where each entry's pickle ends, from the end of this head
@@ -359,7 +359,7 @@ class _Full(NamedTuple):
     """The full section: the load but its entries, and where those are in the segments."""
 
     files: tuple[Any, ...]
-    sources: dict[str, Any]
+    sources: dict[str, Any]  # `Timeline.sources`: each story's table, by story key
     problems: list[Any]
     table: list[_Segment]
     order: array[int]  # each entry's place in the segments, in timeline order

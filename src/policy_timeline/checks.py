@@ -28,7 +28,9 @@ def _where(entry: Entry) -> Location:
 
 def warnings(timeline: Timeline, as_of: AsOf) -> list[Problem]:
     found: list[Problem] = []
-    known = timeline.sources.__contains__
+    # source ids are per story: each story's test of "defines this id", made once
+    defines = {key: table.__contains__ for key, table in timeline.sources.items()}
+    defines_nothing = frozenset().__contains__
     written = Counter(map(attrgetter("kind"), timeline.entries))  # C speed: 100,000s
     misspelled = misspelled_kinds(written)
     deadline_kinds = {kind for kind in written if kind.lower() == "deadline"}
@@ -44,13 +46,32 @@ def warnings(timeline: Timeline, as_of: AsOf) -> list[Problem]:
             or entry.claims
             or entry.changes
             or entry.announced is not None
-            or not all(map(known, entry.sources))
+            or (entry.sources
+                and not all(map(defines.get(entry.story, defines_nothing), entry.sources)))
         ):
             found.extend(_entry_warnings(entry, timeline, as_of))
             found.extend(change_order_warnings(entry))
         if entry.warn_explicit and len(entry.warn) > 1:
             found.extend(lead_time_warnings(entry))
     return found
+
+
+def _unknown_source(
+    entry: Entry, reference: str, location: Location, timeline: Timeline
+) -> Problem:
+    message = (f"'{entry.id}' cites source '{reference}', which is not defined under "
+               "'sources' (nor a URL)")
+    if len(timeline.files) > 1:
+        others = [key for key, table in timeline.sources.items()
+                  if key != entry.story and reference in table]
+        message = (f"'{entry.id}' cites source '{reference}', which its story "
+                   f"'{entry.story}' does not define under 'sources' (nor a URL)")
+        if others:
+            named = ", ".join(f"'{key}'" for key in others)
+            who = f"story {named} defines" if len(others) == 1 else f"stories {named} define"
+            message += (f"; {who} it, but source ids are per story: "
+                        "define it in this story's file too")
+    return Problem(location, message, "warning", "unknown-source")
 
 
 def _kind_warning(entry: Entry, meant: str, used: int) -> Problem:
@@ -76,16 +97,11 @@ def _entry_warnings(entry: Entry, timeline: Timeline, as_of: AsOf) -> Iterator[P
     for change in entry.changes:
         references.append((change.sources, change.location or where))
         references += [(claim.sources, claim.location or where) for claim in change.claims]
+    defined = timeline.sources_of(entry.story)
     for sources, location in references:
         for reference in sources:
-            if not is_url(reference) and reference not in timeline.sources:
-                yield Problem(
-                    location,
-                    f"'{entry.id}' cites source '{reference}', which is not defined under "
-                    "'sources' (nor a URL)",
-                    "warning",
-                    "unknown-source",
-                )
+            if not is_url(reference) and reference not in defined:
+                yield _unknown_source(entry, reference, location, timeline)
 
     yield from _change_warnings(entry)
 

@@ -10,12 +10,12 @@ the caller's work; nothing here reads a file, the clock or prints.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .dates import Interval
 from .schedule import AsOf, Effective, effective
-from .timeline import Change, Claim, Entry, FileInfo, Problem, Timeline
+from .timeline import Change, Claim, Entry, FileInfo, Problem, Source, Timeline
 
 # what a Difference is about
 TITLE = "title"
@@ -83,6 +83,12 @@ class Version:
         if self.timeline is None or not self.timeline.files:
             return None
         return self.timeline.files[0]
+
+    @property
+    def sources(self) -> Mapping[str, Source]:
+        """The sources the story defines in this revision, by id."""
+        info = self.info
+        return {} if self.timeline is None or info is None else self.timeline.sources_of(info.key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,8 +239,8 @@ def story_diff(key: str, old: Version | None, new: Version | None, as_of: AsOf) 
         if entry.id not in after_ids
     ]
     entries.sort(key=_order)
-    old_sources = old.timeline.sources if old is not None and old.timeline is not None else {}
-    new_sources = new.timeline.sources if new is not None and new.timeline is not None else {}
+    old_sources = old.sources if old is not None else {}
+    new_sources = new.sources if new is not None else {}
     # of a story that is new, everything is: its entries say it
     sources_added = () if old is None else tuple(n for n in new_sources if n not in old_sources)
     if old is None:

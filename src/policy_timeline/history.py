@@ -150,7 +150,8 @@ def _with_others(path: str, files: Mapping[str, bytes]) -> Version:
         entry for entry in result.timeline.entries
         if entry.location is not None and entry.location.path == path
     )
-    return Version(path, Timeline((info,), entries, result.timeline.sources))
+    sources = {info.key: result.timeline.sources.get(info.key, {})}  # its own, not the others'
+    return Version(path, Timeline((info,), entries, sources))
 
 
 def _key(path: str, before: Version | None, after: Version | None) -> str:

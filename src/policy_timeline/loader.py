@@ -1280,20 +1280,8 @@ def _resolve(
     if broken or failed:
         order = _leave_out(order, seen, resolved, broken, problems)
         files = [file for file in files if file.info.path not in broken]
-    sources: dict[str, Source] = {}
-    defined_in: dict[str, str] = {}
-    for file in files:
-        for source_id, source in file.sources.items():
-            defined = sources.setdefault(source_id, source)
-            owner = defined_in.setdefault(source_id, file.info.path)
-            if defined != source:  # one table of sources for the workspace: say which one counts
-                problems.append(Problem(
-                    Location(file.info.path, 1, 1),
-                    f"source '{source_id}' is defined differently in {owner}; "
-                    f"its entries cite the one of {owner}: give one of them another id",
-                    "warning",
-                    "source-clash",
-                ))
+    # ids are per story, source ids too: each story keeps its own table
+    sources = {file.info.key: file.sources for file in files}
 
     kept: list[_Record] = []  # reused, with the date they had: in order by their rank
     placed: list[_Record] = []  # new, or with a date resolved anew: to be put in place

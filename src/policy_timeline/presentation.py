@@ -80,13 +80,17 @@ def source_label(reference: str, sources: Mapping[str, Source]) -> str:
     return f"{label} ({source.publisher})" if source.publisher else label
 
 
-def source_links(timeline: Timeline, references: Sequence[str]) -> list[SourceLink]:
-    """Source ids and bare URLs as (label, url): a defined source by its title and publisher."""
+def source_links(
+    timeline: Timeline, references: Sequence[str], *, story: str
+) -> list[SourceLink]:
+    """Source ids and bare URLs as (label, url): a defined source by its title and publisher.
+    Ids are looked up in the sources of `story`, the story the citing entry belongs to."""
+    sources = timeline.sources_of(story)
     links: list[SourceLink] = []
     for reference in references:
-        source = timeline.sources.get(reference)
+        source = sources.get(reference)
         url = reference if source is None else source.url or ""
-        links.append(SourceLink(clean(source_label(reference, timeline.sources)), safe_url(url)))
+        links.append(SourceLink(clean(source_label(reference, sources)), safe_url(url)))
     return links
 
 
@@ -204,5 +208,5 @@ def present(timeline: Timeline, item: Effective, as_of: AsOf) -> Presentation:
         standing=standing(item, as_of),
         history=history(item),
         disputed=disputed(item),
-        sources=tuple(source_links(timeline, item.entry.sources)),
+        sources=tuple(source_links(timeline, item.entry.sources, story=item.entry.story)),
     )

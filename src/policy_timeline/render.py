@@ -38,7 +38,7 @@ from .schedule import (
     is_known,
     standing,
 )
-from .timeline import Timeline
+from .timeline import Source, Timeline
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -289,25 +289,29 @@ def marker(kind: str, markers: dict[str, str] | None = None) -> Span:
 
 @dataclass
 class Footnotes:
-    """Sources numbered in the order they are first cited among the entries shown."""
+    """Sources numbered in the order they are first cited among the entries shown.
+
+    A source id is its story's (ids are per story): `wire` of two stories is two notes;
+    a bare URL is one note whichever stories cite it."""
 
     timeline: Timeline
     links: bool = False
-    numbers: dict[str, int] = field(default_factory=dict)
+    numbers: dict[tuple[str | None, str], int] = field(default_factory=dict)  # (story, id)
 
-    def refs(self, references: Iterable[str]) -> list[Span]:
+    def refs(self, references: Iterable[str], story: str) -> list[Span]:
+        defined = self.timeline.sources_of(story)
         numbers = []
         for reference in references:
-            if reference not in self.numbers:
-                self.numbers[reference] = len(self.numbers) + 1
-            if self.numbers[reference] not in numbers:
-                numbers.append(self.numbers[reference])
+            cited = (story if reference in defined else None, reference)  # None: not an id
+            if cited not in self.numbers:
+                self.numbers[cited] = len(self.numbers) + 1
+            if self.numbers[cited] not in numbers:
+                numbers.append(self.numbers[cited])
         if not numbers:
             return []
         return [Span(f" [{','.join(str(n) for n in numbers)}]", "ref")]
 
-    def url(self, reference: str) -> str | None:
-        source = self.timeline.sources.get(reference)
+    def _url(self, source: Source | None, reference: str) -> str | None:
         if source is not None:
             return source.url
         from .safe_text import is_url  # only when there are sources to list
@@ -319,9 +323,9 @@ class Footnotes:
             return []
         lines: list[Line] = [(Span("Sources", "month"),)]
         label_width = len(f"[{len(self.numbers)}]") + 3
-        for reference, number in self.numbers.items():
-            source = self.timeline.sources.get(reference)
-            url = self.url(reference)
+        for (story, reference), number in self.numbers.items():
+            source = self.timeline.sources_of(story).get(reference) if story is not None else None
+            url = self._url(source, reference)
             link = safe_url(url) if self.links and url else None
             text: list[Span] = []
             if source is not None and (source.title or source.publisher):
@@ -624,7 +628,7 @@ def _title_spans(item: Effective, past: bool, notes: Footnotes | None) -> list[S
     if notes is not None and len(notes.timeline.files) > 1:
         spans.append(Span(f" [{entry.story}]", "muted"))  # which story, when several
     if notes is not None:
-        spans += notes.refs(entry.sources)
+        spans += notes.refs(entry.sources, entry.story)
     return spans
 
 
@@ -721,10 +725,10 @@ def _announced_label(move: presentation.Move, year: int) -> str:
 
 def history_spans(item: Effective, notes: Footnotes | None) -> list[list[Span]]:
     """One line per change known at T: `Aug 10 → Nov 10, 2025: Extended … (announced Aug 11)`."""
-    return [_move_spans(move, notes) for move in presentation.history(item)]
+    return [_move_spans(move, notes, item.entry.story) for move in presentation.history(item)]
 
 
-def _move_spans(move: presentation.Move, notes: Footnotes | None) -> list[Span]:
+def _move_spans(move: presentation.Move, notes: Footnotes | None, story: str) -> list[Span]:
     change = move.change
     parts: list[str] = []
     if move.after is not None:
@@ -740,7 +744,7 @@ def _move_spans(move: presentation.Move, notes: Footnotes | None) -> list[Span]:
     spans.append(Span(f"(announced {_announced_label(move, move.before.first_day.year)})",
                       "muted"))
     if notes is not None:
-        spans += notes.refs(change.sources)
+        spans += notes.refs(change.sources, story)
     return spans
 
 
@@ -750,7 +754,7 @@ def dispute_spans(item: Effective, notes: Footnotes | None) -> list[list[Span]]:
     for reading in presentation.disputed(item):
         claim = reading.claim
         spans = [Span(f"⚠ disputed: {clean(reading.label)} according to", "claim")]
-        refs = notes.refs(claim.sources) if notes is not None else []
+        refs = notes.refs(claim.sources, item.entry.story) if notes is not None else []
         spans += refs or [Span(" another source", "claim")]
         if claim.note:
             spans.append(Span(f" ({clean(claim.note)})", "muted"))

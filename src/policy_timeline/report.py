@@ -8,11 +8,12 @@ what `remind --format json` prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from .dates import Interval, Precision
+from .safe_text import is_url
 from .schedule import (
     AsOf,
     Effective,
@@ -24,7 +25,7 @@ from .schedule import (
     sorted_by_effective,
     state_of,
 )
-from .timeline import Claim, Entry, Timeline
+from .timeline import Claim, Entry, Source, Timeline
 
 # --------------------------------------------------------------------------- window
 
@@ -90,13 +91,36 @@ def moment_json(interval: Interval) -> str:
     return _instant(interval.start) if interval.timed else interval.first_day.isoformat()
 
 
-def _claim_json(claim: Claim) -> dict[str, object]:
-    return {"date": date_json(claim.date), "sources": list(claim.sources), "note": claim.note}
+def source_json(reference: str, sources: Mapping[str, Source]) -> dict[str, object]:
+    """A cited source as SPEC §5 wants it, with its title and URL, not only its id; the
+    same four keys for each: a source of the citing entry's story (`sources`) with what it
+    defines, a bare URL as `{"id": null, ..., "url": URL}`, and an id the story does not
+    define (`check` warns) as `{"id": ID}` with the rest null."""
+    source = sources.get(reference)
+    if source is not None:
+        return {"id": source.id, "title": source.title, "publisher": source.publisher,
+                "url": source.url}
+    if is_url(reference):
+        return {"id": None, "title": None, "publisher": None, "url": reference}
+    return {"id": reference, "title": None, "publisher": None, "url": None}
 
 
-def entry_json(item: Effective, as_of: AsOf) -> dict[str, object]:
-    """One entry of `show --format json`: the keys of SPEC §5 first, then details."""
+def sources_json(
+    references: Iterable[str], sources: Mapping[str, Source]
+) -> list[dict[str, object]]:
+    return [source_json(reference, sources) for reference in references]
+
+
+def _claim_json(claim: Claim, sources: Mapping[str, Source]) -> dict[str, object]:
+    return {"date": date_json(claim.date), "sources": sources_json(claim.sources, sources),
+            "note": claim.note}
+
+
+def entry_json(timeline: Timeline, item: Effective, as_of: AsOf) -> dict[str, object]:
+    """One entry of `show --format json`: the keys of SPEC §5 first, then details. Its
+    sources are looked up in its own story's (`timeline.sources_of`)."""
     entry = item.entry
+    sources = timeline.sources_of(entry.story)
     reminder = state_of(item, as_of)
     reminded = entry.reminded
     return {
@@ -108,14 +132,14 @@ def entry_json(item: Effective, as_of: AsOf) -> dict[str, object]:
         "status": item.status,
         "tags": list(entry.tags),
         "actors": list(entry.actors),
-        "sources": list(entry.sources),
+        "sources": sources_json(entry.sources, sources),
         "changes": [
             {
                 "announced": moment_json(change.announced),
                 "date": date_json(change.date) if change.date is not None else None,
                 "status": change.status,
                 "note": change.note,
-                "sources": list(change.sources),
+                "sources": sources_json(change.sources, sources),
             }
             for change in item.applied
         ],
@@ -124,7 +148,7 @@ def entry_json(item: Effective, as_of: AsOf) -> dict[str, object]:
         "confidence": entry.confidence,
         "announced": moment_json(entry.announced) if entry.announced is not None else None,
         "consequence": entry.consequence,
-        "claims": [_claim_json(claim) for claim in item.claims],
+        "claims": [_claim_json(claim, sources) for claim in item.claims],
         "due": item.due_day.isoformat() if reminded else None,
         "days_left": (item.due_day - as_of.day).days if reminded else None,
         "state": reminder.state if reminder is not None else None,
@@ -150,7 +174,7 @@ def show_document(
     return {
         "as_of": as_of.text,
         "stories": stories_json(timeline),
-        "entries": [entry_json(item, as_of) for item in items],
+        "entries": [entry_json(timeline, item, as_of) for item in items],
     }
 
 

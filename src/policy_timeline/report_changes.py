@@ -7,7 +7,7 @@ is plain text when piped and rich text on a terminal. Text from the files goes t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .dates import Interval
 from .diff import (
@@ -33,9 +33,9 @@ from .exporters.markdown import escape
 from .news import CLAIM, NEW, News, NewsItem
 from .presentation import source_label
 from .render import Line, Span, as_of_label, clean, human_date
-from .report import date_json, moment_json
+from .report import date_json, moment_json, source_json
 from .schedule import AsOf
-from .timeline import Change, Claim, FileInfo, Problem, Source
+from .timeline import Change, Claim, FileInfo, Problem, Source, Timeline
 
 # ----------------------------------------------------------------------------- shared
 
@@ -44,21 +44,12 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
-def source_json(reference: str, sources: dict[str, Source]) -> dict[str, object]:
-    """A source as SPEC §5 wants it: with its title and URL, not only its id."""
-    source = sources.get(reference)
-    if source is None:
-        return {"id": None, "title": None, "publisher": None, "url": reference}
-    return {"id": source.id, "title": source.title, "publisher": source.publisher,
-            "url": source.url}
-
-
 def _link_target(url: str) -> str:
     """A link destination in angle brackets: safe with parentheses and backslashes."""
     return "<" + url.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E") + ">"
 
 
-def _md_sources(references: Sequence[str], sources: dict[str, Source]) -> str:
+def _md_sources(references: Sequence[str], sources: Mapping[str, Source]) -> str:
     parts = []
     for reference in references:
         source = sources.get(reference)
@@ -77,7 +68,7 @@ def _when(interval: Interval) -> str:
     return human_date(interval)
 
 
-def _md_difference(difference: Difference, as_of: AsOf, sources: dict[str, Source]) -> str:
+def _md_difference(difference: Difference, as_of: AsOf, sources: Mapping[str, Source]) -> str:
     """A difference in Markdown: a source added or removed is a link, the rest text."""
     if difference.what in (SOURCE_ADDED, SOURCE_REMOVED) and difference.source is not None:
         verb = "added" if difference.what == SOURCE_ADDED else "removed"
@@ -96,8 +87,9 @@ def _window_text(found: News) -> str:
     return f"announced after {as_of_label(found.since)}, through {as_of_label(found.as_of)}"
 
 
-def news_item_json(item: NewsItem, sources: dict[str, Source]) -> dict[str, object]:
+def news_item_json(item: NewsItem, timeline: Timeline) -> dict[str, object]:
     entry = item.entry
+    sources = timeline.sources_of(entry.story)
     return {
         "story": item.story,
         "id": entry.id,
@@ -115,9 +107,7 @@ def news_item_json(item: NewsItem, sources: dict[str, Source]) -> dict[str, obje
     }
 
 
-def news_document(
-    found: News, sources: dict[str, Source], since_from: str
-) -> dict[str, object]:
+def news_document(found: News, timeline: Timeline, since_from: str) -> dict[str, object]:
     """`{"as_of", "since", "since_from", "stories", "news": [...]}`; `since_from` says where
     the start came from: `option`, `last-run` or `default` (7 days)."""
     return {
@@ -126,7 +116,7 @@ def news_document(
         "since_from": since_from,
         "stories": [story_json(story.key, story.info, story.info.path) for story in found.stories],
         "news": [
-            news_item_json(item, sources) for story in found.stories for item in story.items
+            news_item_json(item, timeline) for story in found.stories for item in story.items
         ],
     }
 
@@ -141,7 +131,7 @@ def _news_detail(item: NewsItem) -> str:
     return f"date: {_when(item.new_date)}"
 
 
-def news_lines(found: News, sources: dict[str, Source]) -> list[Line]:
+def news_lines(found: News, timeline: Timeline) -> list[Line]:
     count = found.count
     if not count:
         return [(Span(f"No news {_window_text(found)}.", "muted"),)]
@@ -170,12 +160,13 @@ def news_lines(found: News, sources: dict[str, Source]) -> list[Line]:
                 detail += f": {clean(item.note)}"
             lines.append((Span("      "), Span(detail)))
             if item.sources:
+                sources = timeline.sources_of(item.entry.story)
                 labels = ", ".join(clean(source_label(s, sources)) for s in item.sources)
                 lines.append((Span("      "), Span(f"sources: {labels}", "muted")))
     return lines
 
 
-def news_markdown(found: News, sources: dict[str, Source]) -> str:
+def news_markdown(found: News, timeline: Timeline) -> str:
     """A weekly briefing: one section per story with news, one bullet per item."""
     out = [f"## News {escape(_window_text(found))}", ""]
     with_news = [story for story in found.stories if story.items]
@@ -198,7 +189,8 @@ def news_markdown(found: News, sources: dict[str, Source]) -> str:
             if item.note:
                 line += f". {escape(item.note)}"
             if item.sources:
-                line += f". Sources: {_md_sources(item.sources, sources)}"
+                line += (". Sources: "
+                         f"{_md_sources(item.sources, timeline.sources_of(item.entry.story))}")
             out.append(line)
         out.append("")
     return "\n".join(out)
@@ -207,7 +199,7 @@ def news_markdown(found: News, sources: dict[str, Source]) -> str:
 # ------------------------------------------------------------------------------- diff
 
 
-def _change_json(change: Change, sources: dict[str, Source]) -> dict[str, object]:
+def _change_json(change: Change, sources: Mapping[str, Source]) -> dict[str, object]:
     return {
         "announced": moment_json(change.announced),
         "date": date_json(change.date) if change.date is not None else None,
@@ -217,7 +209,7 @@ def _change_json(change: Change, sources: dict[str, Source]) -> dict[str, object
     }
 
 
-def _claim_json(claim: Claim, sources: dict[str, Source]) -> dict[str, object]:
+def _claim_json(claim: Claim, sources: Mapping[str, Source]) -> dict[str, object]:
     return {
         "date": date_json(claim.date),
         "announced": moment_json(claim.announced) if claim.announced is not None else None,
@@ -226,7 +218,7 @@ def _claim_json(claim: Claim, sources: dict[str, Source]) -> dict[str, object]:
     }
 
 
-def difference_json(difference: Difference, sources: dict[str, Source]) -> dict[str, object]:
+def difference_json(difference: Difference, sources: Mapping[str, Source]) -> dict[str, object]:
     what = difference.what
     found: dict[str, object] = {"what": what}
     if what in (TITLE, STATUS):
@@ -246,15 +238,16 @@ def difference_json(difference: Difference, sources: dict[str, Source]) -> dict[
     return found
 
 
-def _sources_of(story: StoryDiff) -> dict[str, Source]:
+def _sources_of(story: StoryDiff) -> Mapping[str, Source]:
+    """The story's sources at either revision (the newer one's when an id is in both)."""
     merged: dict[str, Source] = {}
     for version in (story.old, story.new):
-        if version is not None and version.timeline is not None:
-            merged.update(version.timeline.sources)
+        if version is not None:
+            merged.update(version.sources)
     return merged
 
 
-def entry_diff_json(item: EntryDiff, sources: dict[str, Source]) -> dict[str, object]:
+def entry_diff_json(item: EntryDiff, sources: Mapping[str, Source]) -> dict[str, object]:
     entry = item.current.entry
     return {
         "story": item.story,
@@ -327,7 +320,7 @@ def _claim_text(claim: Claim) -> str:
     return f"{text}: {claim.note}" if claim.note else text
 
 
-def difference_text(difference: Difference, as_of: AsOf, sources: dict[str, Source]) -> str:
+def difference_text(difference: Difference, as_of: AsOf, sources: Mapping[str, Source]) -> str:
     """One difference in words, not yet made safe for any output."""
     what = difference.what
     if what == TITLE:

@@ -213,7 +213,7 @@ def all_calendar(facts: Sequence[_Facts], as_of: AsOf) -> str:
     """Every story's events in one calendar, with the UIDs of the stories' own calendars."""
     files = tuple(info for fact in facts for info in fact.story.timeline.files)
     entries = tuple(entry for fact in facts for entry in fact.story.timeline.entries)
-    sources = {key: value for fact in facts for key, value in fact.story.timeline.sources.items()}
+    sources = {key: table for fact in facts for key, table in fact.story.timeline.sources.items()}
     workspace = Timeline(files, entries, sources)
     items = [item for fact in facts for item in fact.items]
     name = facts[0].story.title if len(facts) == 1 else "All stories"
@@ -233,7 +233,7 @@ def workspace_json(facts: Sequence[_Facts], as_of: AsOf) -> str:
             for fact in facts
         ],
         "entries": [
-            {"story": fact.story.key, **entry_json(item, as_of)}
+            {"story": fact.story.key, **entry_json(fact.story.timeline, item, as_of)}
             for fact in facts
             for item in fact.items
         ],

@@ -59,6 +59,9 @@ class Source:
     url: str | None = None
 
 
+_NO_SOURCES: Mapping[str, Source] = MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class Claim:
     """Another reading of an entry's date that some source gives."""
@@ -137,7 +140,9 @@ class Timeline:
 
     files: tuple[FileInfo, ...]
     entries: tuple[Entry, ...]
-    sources: dict[str, Source] = field(default_factory=dict)
+    # each story's own table of sources, by story key: ids are per story (SPEC section 1),
+    # so an entry's source id is looked up in its own story's table (`sources_of`)
+    sources: dict[str, dict[str, Source]] = field(default_factory=dict)
     _index: dict[str, Entry] = field(default_factory=dict, init=False, compare=False,
                                      repr=False)
 
@@ -155,6 +160,10 @@ class Timeline:
             if info.title:
                 return info.title
         return "Timeline"
+
+    def sources_of(self, story: str) -> Mapping[str, Source]:
+        """The sources the story with key `story` defines, by id (none: empty)."""
+        return self.sources.get(story, _NO_SOURCES)
 
     @property
     def timezone(self) -> str:

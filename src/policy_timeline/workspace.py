@@ -117,5 +117,5 @@ def only_stories(timeline: Timeline, keys: Collection[str]) -> Timeline:
     return Timeline(
         tuple(info for info in timeline.files if info.key in keys),
         tuple(entry for entry in timeline.entries if entry.story in keys),
-        timeline.sources,
+        {key: table for key, table in timeline.sources.items() if key in keys},
     )

@@ -48,7 +48,7 @@ def cmd_show_entry(args: argparse.Namespace) -> int:
     depends_on = _depends_on(entry)
     dependents = _dependents(timeline, entry)
     if ctx.format == "json":
-        document = entry_json(item, as_of)
+        document = entry_json(timeline, item, as_of)
         document["path"] = entry.location.path if entry.location else None
         document["line"] = entry.location.line if entry.location else None
         document["depends_on"] = _as_written(entry, depends_on) if depends_on else None
@@ -199,8 +199,8 @@ def entry_lines(
             lines.append(f"    {claim.date.text} ({human(claim.date)}){refs}")
     if entry.sources:
         lines.append("  sources")
-        for reference, link in zip(entry.sources, source_links(timeline, entry.sources),
-                                   strict=True):
+        links = source_links(timeline, entry.sources, story=entry.story)
+        for reference, link in zip(entry.sources, links, strict=True):
             url = f" <{link.url}>" if link.url and link.url != link.label else ""
             label = link.label if link.label != reference else ""
             lines.append(f"    {reference}" + (f": {label}" if label else "") + url)

@@ -161,11 +161,11 @@ def cmd_news(args: argparse.Namespace) -> int:
             since = _since_option(f"{DEFAULT_DAYS}d", as_of, zone)
     found = news(timeline, since, as_of)
     if ctx.format == "json":
-        ctx.out.write(dumps(news_document(found, timeline.sources, since_from)))
+        ctx.out.write(dumps(news_document(found, timeline, since_from)))
     elif ctx.format == "markdown":
-        ctx.out.write(news_markdown(found, timeline.sources))
+        ctx.out.write(news_markdown(found, timeline))
     else:
-        _print(ctx, news_lines(found, timeline.sources))
+        _print(ctx, news_lines(found, timeline))
     try:
         _remember(ctx.given, as_of)
     except StateError as error:

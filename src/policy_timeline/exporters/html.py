@@ -355,7 +355,7 @@ def _entry(timeline: Timeline, shown: Presentation) -> str:
         out.append(f'<div class="summary">{markdown(entry.summary)}</div>')
     if shown.disputed:
         readings = "; ".join(
-            text(reading.label) + _links_inline(timeline, reading.claim.sources)
+            text(reading.label) + _links_inline(timeline, reading.claim.sources, entry.story)
             for reading in shown.disputed
         )
         out.append(f'<p class="claims"><strong>Disputed:</strong> other sources give '
@@ -375,7 +375,7 @@ def _entry(timeline: Timeline, shown: Presentation) -> str:
                     f"{', '.join(what) or 'noted'}")
             if change.note:
                 line += f" — {text(change.note)}"
-            out.append(line + _links_inline(timeline, change.sources) + "</li>")
+            out.append(line + _links_inline(timeline, change.sources, entry.story) + "</li>")
         out.append("</ul>")
     facts = []
     if entry.actors:
@@ -390,8 +390,8 @@ def _entry(timeline: Timeline, shown: Presentation) -> str:
     return "\n".join(out)
 
 
-def _links(timeline: Timeline, references: Sequence[str]) -> str:
-    return _format_links(source_links(timeline, references))
+def _links(timeline: Timeline, references: Sequence[str], story: str) -> str:
+    return _format_links(source_links(timeline, references, story=story))
 
 
 def _format_links(links: Sequence[SourceLink]) -> str:
@@ -405,5 +405,5 @@ def _format_links(links: Sequence[SourceLink]) -> str:
     return ", ".join(rendered)
 
 
-def _links_inline(timeline: Timeline, references: Sequence[str]) -> str:
-    return f" ({_links(timeline, references)})" if references else ""
+def _links_inline(timeline: Timeline, references: Sequence[str], story: str) -> str:
+    return f" ({_links(timeline, references, story)})" if references else ""

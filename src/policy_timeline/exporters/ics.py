@@ -15,7 +15,10 @@ How entries become events (documented in docs/guide.md, "The calendar export (IC
 - open deadlines (and entries with their own ``warn``) get one VALARM per lead time, at the
   start of the day the lead time begins in the file's zone, as `timeline remind` counts it;
   met, missed, cancelled and superseded ones get none; cancelled and superseded ones are
-  ``STATUS:CANCELLED``.
+  ``STATUS:CANCELLED``;
+- in a calendar of several stories, each description says the event's story on the line
+  after ``Date:`` (``Story: TITLE (key)``), where `timeline import` does not read it
+  as part of the summary.
 """
 
 from __future__ import annotations
@@ -171,7 +174,8 @@ def _event(timeline: Timeline, item: Effective, stamp: datetime) -> Event:
     if categories:
         event.add("categories", categories)
     event.add("description", _Text(_description(timeline, item)))
-    urls = [link.url for link in source_links(timeline, entry.sources) if link.url]
+    links = source_links(timeline, entry.sources, story=entry.story)
+    urls = [link.url for link in links if link.url]
     if urls:
         event.add("url", urls[0])
     if entry.reminded and item.status == "open":
@@ -250,6 +254,8 @@ def _description(timeline: Timeline, item: Effective) -> str:
         earliest = _day(item.date.first_day)
         date_line += f" ({precision} precision; shown on its earliest day, {earliest})"
     lines.append(date_line)
+    if len(timeline.files) > 1:  # which story, when several (after `Date:`: see `import`)
+        lines.append(f"Story: {_story_name(timeline, entry.story)}")
     if entry.reminded:
         lines.append(f"Due: {_day(item.due_day)}")
         if entry.consequence:
@@ -267,7 +273,7 @@ def _description(timeline: Timeline, item: Effective) -> str:
     if readings:
         lines.append("Other dates reported:")
         for reading in readings:
-            refs = ", ".join(_link_text(timeline, reading.claim.sources))
+            refs = ", ".join(_link_text(timeline, reading.claim.sources, entry.story))
             lines.append(f"- {reading.label}" + (f" ({refs})" if refs else ""))
     moves = history(item)
     if moves:
@@ -282,7 +288,7 @@ def _description(timeline: Timeline, item: Effective) -> str:
             line = f"- {move.announced}: {', '.join(what) or 'noted'}"
             if change.note:
                 line += f" ({clean_text(change.note)})"
-            refs = ", ".join(_link_text(timeline, change.sources))
+            refs = ", ".join(_link_text(timeline, change.sources, entry.story))
             lines.append(line + (f" [{refs}]" if refs else ""))
     if entry.confidence != "confirmed":
         lines.append(f"Confidence: {entry.confidence}")
@@ -294,14 +300,22 @@ def _description(timeline: Timeline, item: Effective) -> str:
     lines.append(" · ".join(facts))
     if entry.sources:
         lines.append("Sources:")
-        lines += [f"- {text}" for text in _link_text(timeline, entry.sources)]
+        lines += [f"- {text}" for text in _link_text(timeline, entry.sources, entry.story)]
     return "\n".join(lines)
 
 
-def _link_text(timeline: Timeline, references: Sequence[str]) -> list[str]:
+def _story_name(timeline: Timeline, key: str) -> str:
+    """`Title (key)`, or the key alone for a story without a title."""
+    for info in timeline.files:
+        if info.key == key and info.title:
+            return f"{one_line(info.title)} ({key})"
+    return key
+
+
+def _link_text(timeline: Timeline, references: Sequence[str], story: str) -> list[str]:
     return [
         f"{link.label} <{link.url}>" if link.url and not is_url(link.label) else link.label
-        for link in source_links(timeline, references)
+        for link in source_links(timeline, references, story=story)
     ]
 
 

@@ -82,7 +82,7 @@ def _sources(links: Sequence[SourceLink]) -> str:
     return ", ".join(parts)
 
 
-def _change_text(timeline: Timeline, move: Move) -> str:
+def _change_text(timeline: Timeline, move: Move, story: str) -> str:
     change = move.change
     parts = [f"{escape(move.announced)}:"]
     if move.after is not None:
@@ -93,17 +93,17 @@ def _change_text(timeline: Timeline, move: Move) -> str:
     if change.note:
         text += f" — {escape(change.note)}"
     if change.sources:
-        text += f" ({_sources(source_links(timeline, change.sources))})"
+        text += f" ({_sources(source_links(timeline, change.sources, story=story))})"
     return text
 
 
-def _claim_text(timeline: Timeline, reading: Reading) -> str:
+def _claim_text(timeline: Timeline, reading: Reading, story: str) -> str:
     claim = reading.claim
     text = escape(reading.label)
     if claim.note:
         text += f" — {escape(claim.note)}"
     if claim.sources:
-        text += f" ({_sources(source_links(timeline, claim.sources))})"
+        text += f" ({_sources(source_links(timeline, claim.sources, story=story))})"
     return text
 
 
@@ -132,10 +132,11 @@ def _entry_lines(timeline: Timeline, shown: Presentation) -> Iterator[str]:
         details.append(markdown_summary(entry.summary))
     if shown.first_dated is not None:
         details.append(f"First dated {escape(shown.first_dated)}")
-    details.extend(f"Changed {_change_text(timeline, move)}" for move in shown.history)
+    details.extend(f"Changed {_change_text(timeline, move, entry.story)}" for move in shown.history)
     if shown.disputed:
         details.append(
-            "Disputed: also dated " + "; ".join(_claim_text(timeline, r) for r in shown.disputed)
+            "Disputed: also dated "
+            + "; ".join(_claim_text(timeline, r, entry.story) for r in shown.disputed)
         )
     if entry.tags:
         details.append("Tags: " + ", ".join(escape(tag) for tag in entry.tags))

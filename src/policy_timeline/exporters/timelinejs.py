@@ -102,8 +102,8 @@ def _dates(interval: Interval) -> dict[str, object]:
     return fields
 
 
-def _sources(timeline: Timeline, references: Sequence[str]) -> str:
-    return _links(source_links(timeline, references))
+def _sources(timeline: Timeline, references: Sequence[str], story: str) -> str:
+    return _links(source_links(timeline, references, story=story))
 
 
 def _links(links: Sequence[SourceLink]) -> str:
@@ -114,7 +114,7 @@ def _links(links: Sequence[SourceLink]) -> str:
     return ", ".join(parts)
 
 
-def _change(timeline: Timeline, move: Move) -> str:
+def _change(timeline: Timeline, move: Move, story: str) -> str:
     change = move.change
     text = f"{_html(move.announced)}:"
     if move.after is not None:
@@ -124,17 +124,17 @@ def _change(timeline: Timeline, move: Move) -> str:
     if change.note:
         text += f" — {_html(change.note)}"
     if change.sources:
-        text += f" ({_sources(timeline, change.sources)})"
+        text += f" ({_sources(timeline, change.sources, story)})"
     return text
 
 
-def _claim(timeline: Timeline, reading: Reading) -> str:
+def _claim(timeline: Timeline, reading: Reading, story: str) -> str:
     claim = reading.claim
     text = _html(reading.label)
     if claim.note:
         text += f" — {_html(claim.note)}"
     if claim.sources:
-        text += f" ({_sources(timeline, claim.sources)})"
+        text += f" ({_sources(timeline, claim.sources, story)})"
     return text
 
 
@@ -158,11 +158,12 @@ def _body(timeline: Timeline, item: Effective, as_of: AsOf) -> str:
     if shown.history:
         if shown.first_dated is not None:
             parts.append(f"<p>First dated {_html(shown.first_dated)}.</p>")
-        changes = "".join(f"<li>{_change(timeline, move)}</li>" for move in shown.history)
+        changes = "".join(f"<li>{_change(timeline, move, entry.story)}</li>"
+                          for move in shown.history)
         parts.append(f"<p>Changes:</p><ul>{changes}</ul>")
     if shown.disputed:
         parts.append("<p>Disputed: also dated "
-                     + "; ".join(_claim(timeline, r) for r in shown.disputed) + "</p>")
+                     + "; ".join(_claim(timeline, r, entry.story) for r in shown.disputed) + "</p>")
     if entry.tags:
         parts.append(f"<p>Tags: {', '.join(_html(tag) for tag in entry.tags)}</p>")
     if shown.sources:
