@@ -65,7 +65,8 @@ from .timeline import Entry, FileInfo, Timeline, moved
 #: summary); the others are left pickled. Only for `reminded_only` reads.
 Keep = Callable[[str], Callable[[Any], bool]]
 
-FORMAT = 7  # 6: where an unchanged file's chunks are; 7: `Timeline.sources` per story
+FORMAT = 7  # 6: where an unchanged file's chunks are; 7: sources per story, not in the
+# reminded section
 MAX_BYTES = 256 * 1024 * 1024  # the loader's own limit; larger files are never cached
 RACY_NS = 2_000_000_000  # stat is trusted once the record is this much newer than the file
 _MAGIC = b"PTLCACHE"
@@ -300,8 +301,8 @@ def _loads(data: bytes | memoryview) -> Any:
 #
 # A payload file: a header (magic; the three sections' lengths and CRC-32s), then
 #
-# 1. the reminded section: a small pickle of what every entry needs (files, sources,
-#    problems, one `prefilter` summary per reminded entry, where its pickle ends, how
+# 1. the reminded section: a small pickle of what every entry needs (files, problems,
+#    one `prefilter` summary per reminded entry, where its pickle ends, how
 #    many lines to move it), then each reminded entry pickled on its own, so that a warm
 #    `remind` unpickles only those its `keep` asks for;
 # 2. the full section: files, sources, problems, the table of segment files that hold
@@ -348,7 +349,6 @@ class _Reminded(NamedTuple):
     """The head of the reminded section; each reminded entry's pickle follows it."""
 
     files: tuple[Any, ...]
-    sources: dict[str, Any]  # `Timeline.sources`: each story's table, by story key
     problems: list[Any]
     summaries: list[Any]  # each entry's `prefilter` summary
     ends: list[int]  # where each entry's pickle ends, from the end of this head
@@ -443,7 +443,7 @@ def _read_reminded(data: bytes, keep: Keep | None) -> LoadResult:
         begin = end
     if not isinstance(files, tuple) or not all(isinstance(e, Entry) for e in entries):
         raise _Broken
-    return LoadResult(Timeline(files, tuple(entries), head.sources), head.problems)
+    return LoadResult(Timeline(files, tuple(entries)), head.problems)
 
 
 def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[LoadResult, _Stored]:
@@ -573,8 +573,9 @@ def lookup(
     """The cached result for these files when every file is unchanged, else a miss.
 
     With `reminded_only`, the timeline holds only the entries that can be reminded
-    (deadlines and entries with their own lead times): all that `remind` looks at; with
-    `keep` too, only those of them that it keeps (see `prefilter`).
+    (deadlines and entries with their own lead times) and no sources: all that `remind`
+    and `notify` look at; with `keep` too, only those entries that it keeps (see
+    `prefilter`).
     """
     found = Lookup(None, [os.fspath(p) for p in paths], {}, {})
     folder = _usable()
@@ -667,10 +668,12 @@ def _regular(stat: os.stat_result) -> bool:
 
 
 def reminded_subset(timeline: Timeline) -> Timeline:
-    """The timeline with only the entries that `remind` can ever report (and their bases)."""
+    """The timeline with only the entries that `remind` can ever report (and their bases),
+    and no sources: reminders never cite them (20 stories of 200 sources each made a warm
+    `remind` unpickle 4,000 it never showed)."""
     from .schedule import needed_for_reminders
 
-    return Timeline(timeline.files, needed_for_reminders(timeline), timeline.sources)
+    return Timeline(timeline.files, needed_for_reminders(timeline))
 
 
 def _write_atomically(folder: str, name: str, parts: Sequence[bytes]) -> int:
@@ -850,7 +853,7 @@ def _reminded_sections(
         keys.append(key)
         lines.append(line)
     head = _dumps(
-        _Reminded(timeline.files, timeline.sources, result.problems, summaries, ends, moves)
+        _Reminded(timeline.files, result.problems, summaries, ends, moves)
     )
     reminded = b"".join((_LENGTH.pack(len(head)), head, blobs.getvalue()))
     return reminded, _dumps(_Trailer(keys, lines))
