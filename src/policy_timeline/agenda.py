@@ -34,6 +34,8 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class Week:
+    """The items of one ISO week of the agenda, in order."""
+
     start: date  # its Monday
     items: tuple[Item, ...]
 
@@ -46,6 +48,8 @@ class Week:
 
 @dataclass(frozen=True, slots=True)
 class Agenda:
+    """What falls due or happens from T's day to the last day of the window, by week."""
+
     as_of: AsOf
     first: date  # T's day
     last: date  # the last day of the window

@@ -66,6 +66,8 @@ def period(interval: Interval) -> tuple[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class SourceLink:
+    """A source as cited: its label (title and publisher, or the reference), and its URL."""
+
     label: str
     url: str | None
 
@@ -167,6 +169,8 @@ class Reading:
 
 @dataclass(frozen=True, slots=True)
 class Presentation:
+    """One entry as every output shows it at T: dates as read, standing, history, sources."""
+
     item: Effective
     when: str  # the effective date as people read it
     first_dated: str | None  # the written date, when changes known at T moved it

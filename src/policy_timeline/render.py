@@ -394,6 +394,8 @@ def badge(item: Effective, as_of: AsOf) -> Span | None:
 
 @dataclass(frozen=True, slots=True)
 class ShowOptions:
+    """How `show` lays out the timeline in a terminal."""
+
     width: int = 100
     by: str | None = None  # "actor": one lane per actor
     links: bool = False  # OSC 8 links on footnotes: only for real terminals
@@ -871,6 +873,8 @@ def lane_lines(
 
 @dataclass(frozen=True, slots=True)
 class _Lanes:
+    """The columns of `show --by actor`: one lane per actor beside the date."""
+
     date_width: int
     lanes: list[str]
     lane_width: int

@@ -56,6 +56,8 @@ class Chunks:
 
 @dataclass
 class LoadResult:
+    """The stories that loaded, and every problem found in any of them."""
+
     timeline: Timeline
     problems: list[Problem] = field(default_factory=list)
     # per file read as chunks, when the load had no errors: what the next load can reuse

@@ -103,6 +103,8 @@ def end_start(interval: Interval) -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class Reminder:
+    """A deadline `remind` lists at T: when it is due, and why it is listed now."""
+
     effective: Effective
     due_day: date
     days_left: int

@@ -53,6 +53,8 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """A source a story defines under `sources:`, by its id in that story."""
+
     id: str
     title: str | None = None
     publisher: str | None = None
@@ -88,6 +90,8 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
+    """One item of a story's `events:`, resolved: its date an interval, defaults filled in."""
+
     id: str
     title: str
     date: Interval
@@ -127,6 +131,8 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class FileInfo:
+    """A story's own keys, as read from its file."""
+
     path: str
     title: str | None
     timezone: str
