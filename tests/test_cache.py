@@ -57,6 +57,8 @@ def payloads() -> list[Path]:
         ("show", "--all"),
         ("check",),
         ("check", "--format", "json"),
+        ("agenda", "--days", "120"),
+        ("agenda", "--days", "120", "--format", "json"),
     ],
     ids=lambda c: " ".join(c),
 )
@@ -117,6 +119,37 @@ def test_reminded_only_gives_the_same_reminders() -> None:
     for text in AS_OF_DATES:
         as_of = AsOf.of_interval(parse_edtf(text, full.timezone), full.timezone)
         assert reminders(part, as_of) == reminders(full, as_of)
+
+
+def test_a_read_without_sources_leaves_them_for_the_next_command(
+    run: Callable[..., Run]
+) -> None:
+    """`agenda` cites no sources and reads none; `show` on the same cache still gives each
+    entry its sources, as a run without cache does."""
+    argv = ("-f", str(EXAMPLE), "--as-of", "2025-08-12")
+    cold = run(*argv, "show", "--format", "json", env={"TIMELINE_NO_CACHE": "1"})
+    assert '"url": "https://' in cold.out
+    assert run(*argv, "agenda", env={"TIMELINE_NO_CACHE": "0"}).code == 0  # fills the cache
+    assert cache.lookup([str(EXAMPLE)], sources=False).result is not None
+    assert cache.load([str(EXAMPLE)], sources=False).timeline.sources == {}
+    assert cache.load([str(EXAMPLE)]).timeline.sources == cold_load([EXAMPLE]).timeline.sources
+    warm = run(*argv, "show", "--format", "json")
+    assert (warm.code, warm.out) == (cold.code, cold.out)
+
+
+def test_a_broken_sources_section_is_a_miss(run: Callable[..., Run]) -> None:
+    """The sources come last in a payload: a byte flipped there fails its checksum, and
+    the command loads the file again rather than show entries without their sources."""
+    argv = ("-f", str(EXAMPLE), "--as-of", "2025-08-12", "show", "--format", "json")
+    expected = run(*argv)
+    [payload] = payloads()
+    data = bytearray(payload.read_bytes())
+    data[-3] ^= 0xFF
+    payload.write_bytes(bytes(data))
+    assert cache.lookup([str(EXAMPLE)]).result is None
+    assert cache.lookup([str(EXAMPLE)], sources=False).result is not None  # agenda's read
+    again = run(*argv)
+    assert (again.code, again.out) == (expected.code, expected.out)
 
 
 # ----------------------------------------------------------------- never stale
@@ -522,7 +555,7 @@ def test_a_well_formed_payload_that_names_a_function_is_never_run(
     marker = tmp_path / "executed"
     planted = pickle.dumps(_Hostile(marker))
     reminded = cache._LENGTH.pack(len(planted)) + planted
-    sections = [reminded, planted, planted]
+    sections = [reminded, planted, planted, planted]
     header = cache._HEADER.pack(
         cache._MAGIC, *(len(s) for s in sections), *(zlib.crc32(s) for s in sections)
     )

@@ -65,16 +65,16 @@ from .timeline import Entry, FileInfo, Timeline, moved
 #: summary); the others are left pickled. Only for `reminded_only` reads.
 Keep = Callable[[str], Callable[[Any], bool]]
 
-FORMAT = 7  # 6: where an unchanged file's chunks are; 7: sources per story, not in the
-# reminded section
+FORMAT = 8  # 6: where an unchanged file's chunks are; 7: sources per story, not in the
+# reminded section; 8: sources in a section of their own
 MAX_BYTES = 256 * 1024 * 1024  # the loader's own limit; larger files are never cached
 RACY_NS = 2_000_000_000  # stat is trusted once the record is this much newer than the file
 _MAGIC = b"PTLCACHE"
 _PAYLOAD_NAME = re.compile(r"timeline-[0-9a-f]{40}")
 _LENGTH = struct.Struct("<Q")
 _SEGMENT_NAME = re.compile(r"segment-[0-9a-f]{32}")
-_HEADER = struct.Struct("<8sQQQIII")  # magic, the three sections' lengths, their CRC-32s
-REMINDED, FULL, TRAILER = 0, 1, 2  # a payload's sections, in the order they are written
+_HEADER = struct.Struct("<8sQQQQIIII")  # magic, the four sections' lengths, their CRC-32s
+REMINDED, FULL, TRAILER, SOURCES = 0, 1, 2, 3  # a payload's sections, in the order written
 SWEEP_GRACE_NS = 3600 * 10**9  # unused cache files younger than this are left alone
 MERGE_SEGMENTS = 8  # at most this many segments per payload (see `_plan`)
 
@@ -305,7 +305,7 @@ def _loads(data: bytes | memoryview) -> Any:
 #    one `prefilter` summary per reminded entry, where its pickle ends, how
 #    many lines to move it), then each reminded entry pickled on its own, so that a warm
 #    `remind` unpickles only those its `keep` asks for;
-# 2. the full section: files, sources, problems, the table of segment files that hold
+# 2. the full section: files, problems, the table of segment files that hold
 #    the entries, each entry's place there in timeline order and how many lines to move
 #    it, and per file read by chunks what the loader's `Chunks` need beside the entries;
 # 3. the trailer: for each reminded entry, which stored entry it was pickled from and at
@@ -338,8 +338,7 @@ class _Table(NamedTuple):
     relative: dict[int, Any]
     ranks: array[int]
     head: bytes = b""  # the file's own keys as read, by their digest (see `result.Chunks`)
-    info: Any = None
-    sources: dict[str, Any] = {}  # noqa: RUF012 (a NamedTuple's default, never changed)
+    info: Any = None  # its `key` finds the file's own sources in the sources section
     key_at: Any = None
     # `result.Layout` but its lines (they are `lines`): (starts, end), or None
     layout: tuple[array[int], int] | None = None
@@ -359,7 +358,6 @@ class _Full(NamedTuple):
     """The full section: the load but its entries, and where those are in the segments."""
 
     files: tuple[Any, ...]
-    sources: dict[str, Any]  # `Timeline.sources`: each story's table, by story key
     problems: list[Any]
     table: list[_Segment]
     order: array[int]  # each entry's place in the segments, in timeline order
@@ -392,24 +390,33 @@ class _Stored:
 
 
 def _read_payload(
-    folder: str, name: str, reminded_only: bool, keep: Keep | None = None
+    folder: str, name: str, reminded_only: bool, keep: Keep | None = None, sources: bool = True
 ) -> LoadResult | None:
     try:
         if reminded_only:
             return _read_reminded(_read_section(folder, name, REMINDED), keep)
-        return _read_full(folder, _read_section(folder, name, FULL))[0]
+        found = _read_sources(folder, name) if sources else {}
+        return _read_full(folder, _read_section(folder, name, FULL), found)[0]
     except Exception:  # a broken payload is a miss, whatever broke it
         return None
 
 
+def _read_sources(folder: str, name: str) -> dict[str, Any]:
+    """`Timeline.sources` (each story's table, by story key), from the sources section."""
+    found = _loads(_read_section(folder, name, SOURCES))
+    if not isinstance(found, dict) or not all(isinstance(t, dict) for t in found.values()):
+        raise _Broken
+    return found
+
+
 def _read_section(folder: str, name: str, which: int) -> bytes:
-    """One section of a payload (`REMINDED`, `FULL` or `TRAILER`), checked."""
+    """One section of a payload (`REMINDED`, `FULL`, `TRAILER` or `SOURCES`), checked."""
     with open(os.path.join(folder, name), "rb") as stream:
         header = stream.read(_HEADER.size)
         if len(header) != _HEADER.size:
             raise _Broken
         magic, *sizes = _HEADER.unpack(header)
-        lengths, crcs = sizes[:3], sizes[3:]
+        lengths, crcs = sizes[:4], sizes[4:]
         if magic != _MAGIC:
             raise _Broken
         stream.seek(_HEADER.size + sum(lengths[:which]))
@@ -446,10 +453,14 @@ def _read_reminded(data: bytes, keep: Keep | None) -> LoadResult:
     return LoadResult(Timeline(files, tuple(entries)), head.problems)
 
 
-def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[LoadResult, _Stored]:
-    """The whole load, its entries read from the segments; with `keep_state`, also what
-    writing the next payload from it needs, and the entries are where they were pickled
-    (only for the loader, as `previous`: it moves each by how far its text moved)."""
+def _read_full(
+    folder: str, data: bytes, sources: dict[str, Any], keep_state: bool = False
+) -> tuple[LoadResult, _Stored]:
+    """The whole load, its entries read from the segments, with `sources` (the sources
+    section, or nothing for a command that shows none). With `keep_state`, also what the
+    loader and writing the next payload need: per file its `Chunks`, and the entries where
+    they were pickled (the loader moves each by how far its text moved); without, the
+    entries are where their text is now, and there are no chunks."""
     full = _loads(data)
     if not isinstance(full, _Full):
         raise _Broken
@@ -470,36 +481,40 @@ def _read_full(folder: str, data: bytes, keep_state: bool = False) -> tuple[Load
     moves = full.moves
     if len(entries) != len(moves) or not set(map(type, entries)) <= {Entry}:
         raise _Broken
-    pickled: list[int] = []
-    if keep_state:
-        pickled = [_LINE(entry) for entry in entries]
-    else:
-        entries = [moved(entry, lines) for entry, lines in zip(entries, moves, strict=True)]
-    chunks: dict[str, Chunks] = {}
-    for path, table in full.tables.items():
-        lines = table.lines
-        layout = _layout(table)
-        if keep_state:  # where each chunk began when its entry was pickled
-            pairs = zip(lines, table.ranks, strict=True)
-            lines = array("q", [line - moves[rank] for line, rank in pairs])
-        chunks[path] = Chunks(
-            table.context,
-            table.digests,
-            lines,
-            tuple(entries[rank] for rank in table.ranks),
-            table.relative,
-            table.ranks,
-            head=table.head,
-            info=table.info,
-            sources=table.sources,
-            key_at=table.key_at,
-            layout=layout,
-        )
     if not isinstance(full.files, tuple) or not isinstance(full.problems, list):
         raise _Broken
-    timeline = Timeline(full.files, tuple(entries), full.sources)
+    pickled: list[int] = []
+    chunks: dict[str, Chunks] = {}
+    if keep_state:
+        pickled = [_LINE(entry) for entry in entries]
+        tables = full.tables.items()
+        chunks = {path: _chunks(table, entries, moves, sources) for path, table in tables}
+    else:
+        entries = [moved(entry, lines) for entry, lines in zip(entries, moves, strict=True)]
+    timeline = Timeline(full.files, tuple(entries), sources)
     state = _Stored("", list(full.table), full.order, pickled)
     return LoadResult(timeline, full.problems, chunks), state
+
+
+def _chunks(
+    table: _Table, entries: list[Entry], moves: array[int], sources: dict[str, Any]
+) -> Chunks:
+    """A file's `Chunks` as the loader left them, its entries where they were pickled (and
+    its lines moved back to match)."""
+    pairs = zip(table.lines, table.ranks, strict=True)
+    return Chunks(
+        table.context,
+        table.digests,
+        array("q", [line - moves[rank] for line, rank in pairs]),
+        tuple(entries[rank] for rank in table.ranks),
+        table.relative,
+        table.ranks,
+        head=table.head,
+        info=table.info,
+        sources=sources.get(table.info.key, {}) if isinstance(table.info, FileInfo) else {},
+        key_at=table.key_at,
+        layout=_layout(table),
+    )
 
 
 def _layout(table: _Table) -> Layout | None:
@@ -568,14 +583,19 @@ def _digest(data: bytes) -> str:
 
 
 def lookup(
-    paths: Sequence[str], *, reminded_only: bool = False, keep: Keep | None = None
+    paths: Sequence[str],
+    *,
+    reminded_only: bool = False,
+    keep: Keep | None = None,
+    sources: bool = True,
 ) -> Lookup:
     """The cached result for these files when every file is unchanged, else a miss.
 
     With `reminded_only`, the timeline holds only the entries that can be reminded
     (deadlines and entries with their own lead times) and no sources: all that `remind`
     and `notify` look at; with `keep` too, only those entries that it keeps (see
-    `prefilter`).
+    `prefilter`). With `sources` False, the timeline has no sources (for a command that
+    shows none: 20 stories of 200 sources each cost a warm `agenda` 4,000 of them).
     """
     found = Lookup(None, [os.fspath(p) for p in paths], {}, {})
     folder = _usable()
@@ -617,7 +637,7 @@ def lookup(
     payload = _payload_name(found.paths, digests, code)
     if payload != index.payload:
         return found
-    result = _read_payload(folder, payload, reminded_only, keep)
+    result = _read_payload(folder, payload, reminded_only, keep, sources)
     if result is not None and found.contents:
         # the files were hashed (touched, or recorded too soon after a change): record
         # their stat again, so that the next run can trust it
@@ -638,7 +658,8 @@ def _previous(found: Lookup) -> tuple[dict[str, Chunks], _Stored] | None:
     if folder is None or name is None or not _PAYLOAD_NAME.fullmatch(name):
         return None
     try:
-        result, stored = _read_full(folder, _read_section(folder, name, FULL), keep_state=True)
+        data = _read_section(folder, name, FULL)
+        result, stored = _read_full(folder, data, _read_sources(folder, name), keep_state=True)
         stored.name = name
         try:
             stored.blobs = _read_blobs(folder, name)
@@ -784,17 +805,16 @@ def _write_payload(
     moves = array("q", [_LINE(e) - line for e, line in zip(entries, plan.pickled, strict=True)])
     tables = {
         path: _Table(
-            c.context, c.digests, c.lines, c.relative, c.ranks, c.head, c.info, c.sources,
-            c.key_at,
+            c.context, c.digests, c.lines, c.relative, c.ranks, c.head, c.info, c.key_at,
             None if c.layout is None else (array("q", c.layout.starts), c.layout.end),
         )
         for path, c in result.chunks.items()
     }
     full = _dumps(
-        _Full(timeline.files, timeline.sources, result.problems, plan.table, order, moves, tables)
+        _Full(timeline.files, result.problems, plan.table, order, moves, tables)
     )
     reminded, trailer = _reminded_sections(result, plan, stored)
-    sections = [reminded, full, trailer]
+    sections = [reminded, full, trailer, _dumps(timeline.sources)]
     header = _HEADER.pack(_MAGIC, *(len(s) for s in sections), *(zlib.crc32(s) for s in sections))
     _write_atomically(folder, name, [header, *sections])
     return plan.table
@@ -971,17 +991,24 @@ def _segments_of(folder: str, payloads: set[str]) -> set[str]:
 
 
 def load(
-    paths: Sequence[str], *, reminded_only: bool = False, keep: Keep | None = None
+    paths: Sequence[str],
+    *,
+    reminded_only: bool = False,
+    keep: Keep | None = None,
+    sources: bool = True,
 ) -> LoadResult:
     """Like `loader.load`, through the cache: the same result, faster when nothing changed.
 
-    `reminded_only` and `keep`: see `lookup`."""
-    found = lookup(paths, reminded_only=reminded_only, keep=keep)
+    `reminded_only`, `keep` and `sources`: see `lookup`."""
+    found = lookup(paths, reminded_only=reminded_only, keep=keep, sources=sources)
     if found.result is not None:
         return found.result
     result = _load_and_store(found)
     if reminded_only and not result.errors:
         return LoadResult(reminded_subset(result.timeline), list(result.problems))
+    if not sources:  # as a hit gives it
+        result = LoadResult(Timeline(result.timeline.files, result.timeline.entries),
+                            result.problems)
     return result
 
 

@@ -413,7 +413,7 @@ def resolve_as_of(text: str | None, zone: str) -> AsOf:
 
 
 def load_or_fail(
-    ctx: Context, *, reminded_only: bool = False, keep: Keep | None = None
+    ctx: Context, *, reminded_only: bool = False, keep: Keep | None = None, sources: bool = True
 ) -> LoadResult:
     """Load the workspace (through the cache).
 
@@ -423,11 +423,12 @@ def load_or_fail(
 
     `reminded_only`: the timeline may hold just the entries that can be reminded, all
     that `remind` looks at (a warm cache then reads a tenth of a typical file); `keep`:
-    of those, only the ones it keeps (see `cache.lookup`).
+    of those, only the ones it keeps (see `cache.lookup`); `sources` False: the timeline
+    may have no sources, for a command that shows none.
     """
     if ctx.missing is not None:
         raise CliError(ctx.missing)
-    result = load_files(ctx.files, reminded_only=reminded_only, keep=keep)
+    result = load_files(ctx.files, reminded_only=reminded_only, keep=keep, sources=sources)
     if getattr(ctx.args, "stories", None) and narrows_to_stories(ctx.args):
         result = _only_stories(result, ctx.args.stories)
     if result.errors:
@@ -489,7 +490,11 @@ def story_keys(options: Sequence[str], known: Collection[str]) -> list[str]:
 
 
 def load_files(
-    files: Sequence[str], *, reminded_only: bool = False, keep: Keep | None = None
+    files: Sequence[str],
+    *,
+    reminded_only: bool = False,
+    keep: Keep | None = None,
+    sources: bool = True,
 ) -> LoadResult:
     """Load through the cache; a cache folder that must not be used is said, once, on stderr."""
     from .. import cache
@@ -497,7 +502,7 @@ def load_files(
     reason = cache.refusal()
     if reason is not None:
         print(f"timeline: warning: not using the cache: {terminal_safe(reason)}", file=sys.stderr)
-    return cache.load(files, reminded_only=reminded_only, keep=keep)
+    return cache.load(files, reminded_only=reminded_only, keep=keep, sources=sources)
 
 
 def terminal_safe(text: str) -> str:

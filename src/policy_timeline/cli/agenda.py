@@ -49,7 +49,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     from .view import _width, emit
 
     ctx = context(args)
-    timeline = load_or_fail(ctx).timeline
+    timeline = load_or_fail(ctx, sources=False).timeline  # an agenda cites none
     as_of = ctx.as_of(timeline.timezone)
     found = agenda(timeline, as_of, args.days)
     if ctx.format == "json":
