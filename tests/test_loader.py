@@ -478,3 +478,15 @@ def test_moving_keeps_every_field_of_an_entry_that_sets_them_all() -> None:
     for spec in fields(Entry):
         if spec.name not in ("location", "claims", "changes"):
             assert getattr(there, spec.name) == getattr(entry, spec.name), spec.name
+
+
+def test_written_text_quoted_in_a_message_stays_on_its_line(tmp_path: Path) -> None:
+    """A value quoted in a message shows its line breaks and invisible characters as
+    escapes: a located message is one line (a case test_loader_fuzz found)."""
+    path = tmp_path / "t.yaml"
+    path.write_text('"one\\ntwo\\ufeff"\n', encoding="utf-8")
+    [problem] = load([path]).problems
+    assert problem.message == (
+        "the file must be a mapping with 'events:', not 'one\\ntwo\\ufeff'"
+    )
+    assert "\n" not in str(problem)

@@ -475,7 +475,19 @@ def _describe(value: Any) -> str:
 
 
 def _clip(text: str, width: int = 40) -> str:
+    """Written text quoted in a message: on one line, what cannot be seen shown as an
+    escape (`\\n`, `\\ufeff`), at most `width` characters."""
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else _visible(ch) for ch in text)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible(char: str) -> str:
+    code = ord(char)
+    return _NAMED_ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 def _kind_at(loc: Sequence[str | int]) -> str:
