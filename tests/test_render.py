@@ -11,21 +11,10 @@ from rich.console import Console
 
 from policy_timeline.dates import Offset, parse_edtf
 from policy_timeline.filters import Selection, select
-from policy_timeline.render import (
-    ShowOptions,
-    Span,
-    cell_width,
-    clean,
-    group_label,
-    lanes_of,
-    remind_lines,
-    show_lines,
-    to_plain,
-    to_rich,
-    wrap_spans,
-)
+from policy_timeline.render import ShowOptions, group_label, lanes_of, remind_lines, show_lines
 from policy_timeline.report import date_json, dumps, window
 from policy_timeline.schedule import AsOf, effective, reminders
+from policy_timeline.terminal import Span, cell_width, clean, to_plain, to_rich, wrap_spans
 from policy_timeline.timeline import Change, Entry, FileInfo, Source, Timeline
 
 ZONE = "America/New_York"

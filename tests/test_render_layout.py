@@ -15,19 +15,9 @@ from rich.style import Style
 from conftest import Run
 from policy_timeline.dates import Offset
 from policy_timeline.filters import Selection, select, unmatched
-from policy_timeline.render import (
-    SOON,
-    THEME,
-    ShowOptions,
-    Span,
-    cell_width,
-    remind_lines,
-    show_lines,
-    to_plain,
-    to_rich,
-    wrap_spans,
-)
-from policy_timeline.schedule import reminders
+from policy_timeline.render import ShowOptions, remind_lines, show_lines
+from policy_timeline.schedule import SOON, reminders
+from policy_timeline.terminal import THEME, Span, cell_width, to_plain, to_rich, wrap_spans
 from policy_timeline.timeline import Source, Timeline
 from test_render import AS_OF, entry, plain_show, rich_text, timeline_of
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from .dates import Offset
-from .render import as_of_label, clean, day_label, human_date
 from .schedule import (
     OVERDUE,
     TODAY,
@@ -33,6 +32,7 @@ from .schedule import (
     reminders,
 )
 from .stories import entry_story_key, story_key, story_of
+from .terminal import as_of_label, clean, day_label, human_date
 from .timeline import Entry, Timeline
 
 MOVED = "moved"

@@ -1,25 +1,16 @@
-"""The timeline and the reminders as lines of styled text; built here, printed by the CLI.
+"""The timeline and the reminders laid out as lines of styled text (`terminal.Line`s):
+built here, printed by the CLI through `terminal.to_plain` or `terminal.to_rich`.
 
-Layout is computed once, as `Line`s of `Span`s that carry semantic style names
-("overdue", "soon", "title"...), and then either joined into plain text (`to_plain`:
-no rich, no escape codes; the fast path of `remind` and of piped output) or turned into
-rich `Text` (`to_rich`: colour from `THEME`, OSC 8 links on real terminals). One layout
-means the plain goldens test exactly what a terminal shows, minus colour.
-
-Every string from the file goes through `clean` first, so control characters (ESC, BEL,
-CR, C1, bidi overrides) are shown as `\\x1b`-style text, never obeyed. Markup such as
-`[red]` is never parsed: rich `Text` is built from plain strings, not from markup.
+Every string from the file goes through `clean` first (see `terminal`), so control
+characters are shown as text, never obeyed, and markup such as `[red]` is never parsed.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import TYPE_CHECKING
 
 from . import presentation
 from .dates import Interval, Precision
@@ -38,212 +29,23 @@ from .schedule import (
     is_known,
     standing,
 )
+from .terminal import (
+    THEME,
+    Line,
+    Span,
+    as_of_label,
+    cell_width,
+    clean,
+    day_label,
+    human_date,
+    line_width,
+    pad,
+    plural,
+    wrap_spans,
+)
 from .timeline import Source, Timeline
 
-if TYPE_CHECKING:
-    from rich.console import RenderableType
-
-
-# --------------------------------------------------------------------------- text
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A run of text with a semantic style (see `THEME`) and, for sources, a link."""
-
-    text: str
-    style: str = ""
-    link: str | None = None
-
-
-Line = tuple[Span, ...]
-
-# C0 and C1 controls, DEL, and the invisible characters that reorder or hide text.
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u206f\ufeff]"
-)
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def clean(text: str) -> str:
-    """Text from a file, safe for a terminal: tabs and newlines become spaces; every other
-    control or invisible formatting character is shown as an escape (`\\x1b`), not obeyed."""
-    text = text.replace("\t", " ").replace("\n", " ")
-    return _UNSAFE.sub(_escape_char, text)
-
-
-def cell_width(text: str) -> int:
-    """Terminal cells taken by `text`: wide (East Asian) characters take two, marks none."""
-    if text.isascii():
-        return len(text)
-    width = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
-    return width
-
-
-_PIECES = re.compile(r"\S+|\s+")
-
-
-def _split_word(word: list[Span], width: int) -> list[list[Span]]:
-    """A word wider than a line, cut into line-wide pieces (styles kept)."""
-    pieces: list[list[Span]] = [[]]
-    used = 0
-    for span in word:
-        current = ""
-        for char in span.text:
-            size = cell_width(char)
-            if used + size > width and (current or pieces[-1]):
-                if current:
-                    pieces[-1].append(Span(current, span.style, span.link))
-                pieces.append([])
-                current, used = "", 0
-            current += char
-            used += size
-        if current:
-            pieces[-1].append(Span(current, span.style, span.link))
-    return pieces
-
-
-def wrap_spans(spans: Iterable[Span], width: int) -> list[list[Span]]:
-    """Word-wrap styled text to `width` cells.
-
-    Whitespace separates words (any run of it becomes one space); text of adjacent spans
-    with no whitespace between them is one word (`title` + `;`). Words longer than a line
-    are cut, except URLs: one gets a line of its own and overflows it, so that it can be
-    copied whole.
-    """
-    width = max(width, 1)
-    words: list[list[Span]] = []
-    glued = False
-    for span in spans:
-        for match in _PIECES.finditer(span.text):
-            piece = match.group()
-            if piece.isspace():
-                glued = False
-                continue
-            if glued:
-                words[-1].append(Span(piece, span.style, span.link))
-            else:
-                words.append([Span(piece, span.style, span.link)])
-            glued = True
-    lines: list[list[Span]] = [[]]
-    used = 0
-    for word in words:
-        size = _line_width(word)
-        cut = size > width and not _looks_like_url("".join(span.text for span in word))
-        parts = _split_word(word, width) if cut else [word]
-        for part in parts:
-            size = _line_width(part)
-            if lines[-1] and used + 1 + size > width:
-                lines.append([])
-                used = 0
-            if lines[-1]:
-                lines[-1].append(Span(" "))
-                used += 1
-            lines[-1] += part
-            used += size
-    return lines
-
-
-def _looks_like_url(word: str) -> bool:
-    return "://" in word or word.startswith(("mailto:", "www."))
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - cell_width(text))
-
-
-def _line_width(spans: Iterable[Span]) -> int:
-    return sum(cell_width(span.text) for span in spans)
-
-
-def human_date(interval: Interval) -> str:
-    """`presentation.human` made safe for a terminal: `May 12, 2025`, `~Jun 2025`."""
-    return clean(presentation.human(interval))
-
-
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-def day_label(day: date, weekday: bool = False) -> str:
-    """`Aug 10, 2025`, or `Sun Aug 10, 2025` with the weekday."""
-    label = presentation.day_label(day)
-    return f"{_WEEKDAYS[day.weekday()]} {label}" if weekday else label
-
-
-def as_of_label(as_of: AsOf) -> str:
-    label = day_label(as_of.day, weekday=True)
-    if "T" in as_of.text:  # a moment, not a day: show the time too
-        label += " " + as_of.text.split("T", 1)[1][:5]
-    return label
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
-
-
-# ------------------------------------------------------------------------- styles
-
-#: Semantic style → rich style. Plain output ignores styles altogether. Colour keeps one
-#: meaning: red is overdue, amber (#af5f00: readable on dark and light backgrounds, plain
-#: yellow on 16-colour terminals) is due soon, green is later or met; kind markers and the
-#: other decorations use none of those.
-AMBER = "#af5f00"
-THEME: dict[str, str] = {
-    "banner.title": "bold",
-    "banner": "",
-    "banner.ok": "green",
-    "muted": "dim",
-    "id": "dim",
-    "year": "bold blue",
-    "month": "bold",
-    "rule": "blue dim",
-    "rule.today": "bold magenta",  # not "today": that is TODAY, the due-today badge
-    "date": "cyan",
-    "date.past": "dim",
-    "title": "bold",
-    "title.past": "",
-    "summary": "",
-    "summary.past": "dim",
-    "actor": "cyan",
-    "tag": "dim",
-    "confidence": "italic",
-    "ref": "dim",
-    "history": "italic",
-    "claim": "magenta",
-    "consequence": "italic",
-    OVERDUE: "bold red",
-    TODAY: "bold white on red",
-    SOON: f"bold {AMBER}",
-    LATER: "green",
-    "met": "green",
-    "missed": "red",
-    "cancelled": "dim strike",
-    "superseded": "dim strike",
-    "state.overdue": "bold red",
-    "state.today": "bold white on red",
-    "state.upcoming": f"bold {AMBER}",
-    "source": "",
-    "link": "underline blue",
-    "lane": "bold underline",
-    "marker": "",
-    "marker.deadline": "bold",
-    "marker.agreement": "blue",
-    "marker.measure": "blue",
-    "marker.concession": "cyan",
-    "marker.statement": "magenta",
-    "marker.call": "cyan",
-    "marker.meeting": "cyan",
-    "marker.notice": "blue",
-    "marker.report": "blue",
-}
+# ------------------------------------------------------------------------ markers
 
 #: One marker per suggested kind (see `kinds.SUGGESTED_KINDS`); shown in the legend.
 KIND_MARKERS: dict[str, str] = {
@@ -336,7 +138,7 @@ class Footnotes:
             if url is not None:
                 text.append(Span(clean(url), "link", link))
             wrapped = _wrap_parts(text, width - label_width)
-            label = _pad(f"  [{number}]", label_width)
+            label = pad(f"  [{number}]", label_width)
             for index, row in enumerate(wrapped):
                 lines.append((Span(label if index == 0 else " " * label_width, "muted"), *row))
         return lines
@@ -347,7 +149,7 @@ def _wrap_parts(parts: list[Span], width: int) -> list[list[Span]]:
     rows: list[list[Span]] = []
     for part in parts:
         wrapped = wrap_spans([part], width)
-        joined = _line_width(rows[-1]) + 2 + _line_width(wrapped[0]) if rows else width + 1
+        joined = line_width(rows[-1]) + 2 + line_width(wrapped[0]) if rows else width + 1
         if len(wrapped) == 1 and joined <= width:
             rows[-1] += [Span("  "), *wrapped[0]]
         else:
@@ -449,7 +251,7 @@ def show_lines(
 
 
 def _hidden_note(count: int, which: str) -> Line:
-    return (Span(f"⋯ {_plural(count, f'{which} entry', f'{which} entries')} not shown; "
+    return (Span(f"⋯ {plural(count, f'{which} entry', f'{which} entries')} not shown; "
                  "'timeline show --all' shows every entry", "muted"),)
 
 
@@ -459,7 +261,7 @@ def banner_lines(
     """The title, the moment, and what needs attention (overdue, today, soon) or what's next.
 
     With several stories, each entry named is labelled with its story, as in the list."""
-    count = _plural(len(selection), "entry", "entries")
+    count = plural(len(selection), "entry", "entries")
     several = len(timeline.files) > 1
     if filtered:
         count += f" of {len(timeline.entries)} match"
@@ -475,7 +277,7 @@ def banner_lines(
         if not items:
             continue
         icon = SOON_SIGN if urgency == SOON else OVERDUE_SIGN
-        head = [Span(f"{icon} {_plural(len(items), 'deadline')} {label}: ", urgency)]
+        head = [Span(f"{icon} {plural(len(items), 'deadline')} {label}: ", urgency)]
         body: list[Span] = []
         for index, (item, state) in enumerate(items[:3]):
             if index:
@@ -642,7 +444,7 @@ def _title_rows(
     about one entry take."""
     rows = wrap_spans(spans, width)
     ident = Span(form.format(clean(entry_id)), "id")
-    if _line_width(rows[-1]) + 2 + cell_width(ident.text) <= width:
+    if line_width(rows[-1]) + 2 + cell_width(ident.text) <= width:
         rows[-1] += [Span("  "), ident]
     else:
         rows += wrap_spans([ident], width)  # cut only when wider than a whole row (a lane)
@@ -676,12 +478,12 @@ def entry_lines(
     lines: list[Line] = []
     for index in range(max(len(body), len(dates))):
         label = dates[index] if index < len(dates) else ""
-        line = [Span("  "), Span(_pad(label, date_width), date_style if label else ""),
+        line = [Span("  "), Span(pad(label, date_width), date_style if label else ""),
                 Span("  ")]
         line += [marker(entry.kind, markers), Span(" ")] if index == 0 else [Span("  ")]
         line += body[index] if index < len(body) else []
         if index == 0 and right is not None:
-            line += [Span(" " * max(2, width - _line_width(line) - cell_width(right.text))), right]
+            line += [Span(" " * max(2, width - line_width(line) - cell_width(right.text))), right]
         lines.append(tuple(line))
     return lines
 
@@ -785,7 +587,7 @@ def _pairs_wrapped(spans: list[Span], width: int) -> list[list[Span]]:
     used = 0
     for index in range(0, len(spans), 2):
         pair = [spans[index], Span(" "), spans[index + 1]]
-        size = _line_width(pair)
+        size = line_width(pair)
         if rows[-1] and used + 3 + size > width:
             rows.append([])
             used = 0
@@ -902,7 +704,7 @@ def _lane_row(row: list[Effective], as_of: AsOf, layout: _Lanes) -> list[Line]:
     lines: list[Line] = []
     for index in range(height):
         date_text = dates[index] if index < len(dates) else ""
-        date_span = Span(_pad(date_text, layout.date_width), "date.past" if past else "date")
+        date_span = Span(pad(date_text, layout.date_width), "date.past" if past else "date")
         line: list[Span] = [Span("  "), date_span, Span("  ")]
         for number, lane in enumerate(layout.lanes):
             if number:
@@ -911,7 +713,7 @@ def _lane_row(row: list[Effective], as_of: AsOf, layout: _Lanes) -> list[Line]:
             content = cell[index] if index < len(cell) else []
             line += content
             if number < len(layout.lanes) - 1:
-                line.append(Span(" " * max(0, layout.lane_width - _line_width(content))))
+                line.append(Span(" " * max(0, layout.lane_width - line_width(content))))
         lines.append(tuple(line))
     return lines
 
@@ -973,60 +775,6 @@ def remind_lines(
             left = first if index == 0 else [Span(" " * (date_column - 2))]
             label = dates[index] if index < len(dates) else ""
             row = titles[index] if index < len(titles) else []
-            lines.append((*left, Span("  "), Span(_pad(label, date_width), "date"), Span("  "),
+            lines.append((*left, Span("  "), Span(pad(label, date_width), "date"), Span("  "),
                           *row))
     return lines
-
-
-# ------------------------------------------------------------------------ output
-
-
-def to_plain(lines: Iterable[Line]) -> str:
-    """The lines as text: no colour, no escape codes, trailing spaces trimmed."""
-    return "".join("".join(span.text for span in line).rstrip() + "\n" for line in lines)
-
-
-def to_rich(lines: Iterable[Line]) -> RenderableType:
-    """The lines as rich `Text` with the colours of `THEME` and the links kept."""
-    from rich.console import Group
-    from rich.style import Style
-    from rich.text import Text
-
-    cache: dict[tuple[str, str | None], Style] = {}
-
-    def style_of(name: str, link: str | None) -> Style:
-        key = (name, link)
-        if key not in cache:
-            style = Style.parse(THEME.get(name, "")) if name else Style()
-            cache[key] = style + Style(link=link) if link else style
-        return cache[key]
-
-    texts = []
-    for line in lines:
-        # laid out to the width already: a longer line holds a URL, which the terminal
-        # may wrap but rich must not cut (a copied URL would break)
-        text = Text(no_wrap=True, overflow="ignore")
-        for span in _merged(line):
-            text.append(span.text, style_of(span.style, span.link))
-        text.rstrip()
-        texts.append(text)
-    return Group(*texts)
-
-
-
-def _merged(line: Line) -> list[Span]:
-    """Runs of one style joined (words and the plain spaces between them): fewer escapes."""
-    result: list[Span] = []
-    for span in line:
-        if result:
-            last = result[-1]
-            if (span.style, span.link) == (last.style, last.link):
-                result[-1] = Span(last.text + span.text, last.style, last.link)
-                continue
-            if len(result) > 1 and not last.style and not last.link and last.text.isspace():
-                before = result[-2]
-                if (span.style, span.link) == (before.style, before.link):
-                    result[-2:] = [Span(before.text + last.text + span.text, span.style, span.link)]
-                    continue
-        result.append(span)
-    return result

@@ -1,8 +1,8 @@
 """`timeline news` and `timeline diff` as JSON documents, laid-out lines and Markdown.
 
-Built here, printed by the command line. The lines are `render.Line`s, so the same layout
+Built here, printed by the command line. The lines are `terminal.Line`s, so the same layout
 is plain text when piped and rich text on a terminal. Text from the files goes through
-`render.clean` (terminal) or `exporters.markdown.escape` (Markdown); JSON is plain data.
+`terminal.clean` (terminal) or `exporters.markdown.escape` (Markdown); JSON is plain data.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from .exporters import safe_url
 from .exporters.markdown import escape
 from .news import CLAIM, NEW, News, NewsItem
 from .presentation import source_label
-from .render import Line, Span, as_of_label, clean, human_date
 from .report import date_json, moment_json, source_json
 from .schedule import AsOf
+from .terminal import Line, Span, as_of_label, clean, human_date
 from .timeline import Change, Claim, FileInfo, Problem, Source, Timeline
 
 # ----------------------------------------------------------------------------- shared

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..agenda import Agenda
-    from ..render import Line
+    from ..terminal import Line
 
 AGENDA_EXAMPLES = """\
   timeline agenda                           the next 30 days across every story
@@ -64,7 +64,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
 
 
 def _range(found: Agenda) -> str:
-    from ..render import day_label
+    from ..terminal import day_label
 
     return f"{day_label(found.first, weekday=True)} – {day_label(found.last, weekday=True)}"
 
@@ -77,8 +77,8 @@ def _count(found: Agenda) -> str:
 
 def agenda_lines(found: Agenda) -> list[Line]:
     """The agenda for a terminal: a heading, then per week a rule and a line per item."""
-    from ..render import Span, as_of_label, cell_width, clean, day_label, human_date
     from ..schedule import countdown
+    from ..terminal import Span, as_of_label, cell_width, clean, day_label, human_date
 
     lines: list[Line] = [
         (Span(f"Agenda: {_range(found)}", "banner.title"),),
@@ -126,8 +126,8 @@ def agenda_lines(found: Agenda) -> list[Line]:
 def markdown(found: Agenda) -> str:
     """The agenda as Markdown: a heading per week, a bullet per item, every text escaped."""
     from ..exporters.markdown import escape
-    from ..render import as_of_label, day_label, human_date
     from ..schedule import countdown
+    from ..terminal import as_of_label, day_label, human_date
 
     out = [f"# Agenda: {_range(found)}", "", f"As of {as_of_label(found.as_of)} · {_count(found)}"]
     if not found.weeks:

@@ -1,7 +1,7 @@
 """`timeline show` and `timeline remind`: parse, select, lay out, print.
 
 Everything heavy is imported inside the handlers: `remind` with plain or JSON output
-never imports rich (it lays out with `render.to_plain`).
+never imports rich (it prints with `terminal.to_plain`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ..prefilter import Summary
-    from ..render import Line
     from ..schedule import AsOf
+    from ..terminal import Line
     from . import Context
 
 SHOW_EXAMPLES = """\
@@ -85,13 +85,13 @@ def emit(ctx: Context, lines: list[Line], width: int) -> None:
     if not lines:
         return
     if not ctx.color:
-        from ..render import to_plain
+        from ..terminal import to_plain
 
         ctx.out.write(to_plain(lines))
         return
     from rich.console import Console
 
-    from ..render import to_rich
+    from ..terminal import to_rich
 
     console = Console(
         file=ctx.out, width=width, force_terminal=True, highlight=False, markup=False,
