@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,13 @@ import pytest
 from conftest import Run
 from policy_timeline.agenda import agenda
 from policy_timeline.loader import load
-from policy_timeline.schedule import AsOf
+from policy_timeline.schedule import AsOf, known_entries
+from policy_timeline.timeline import Timeline
 
 RunCli = Callable[..., Run]
 Golden = Callable[[str, str], None]
-WORKSPACE = Path(__file__).resolve().parent / "fixtures" / "workspace"
+ROOT = Path(__file__).resolve().parent.parent
+WORKSPACE = ROOT / "tests" / "fixtures" / "workspace"
 AS_OF = "2025-07-28"
 
 
@@ -140,3 +143,65 @@ def test_entries_at_the_edges_of_the_window_in_far_zones(tmp_path: Path, zone: s
                   for week in found.weeks for i in week.items}
         assert listed == {"e2": "2025-07-28", "e3": "2025-08-26", "e7": "2025-08-26",
                           "e8": "2025-07-28"}
+
+
+def _reference(timeline: Timeline, as_of: AsOf, days: int) -> list[tuple[str, str, bool]]:
+    """The agenda by its definition, entry by entry: what `agenda` must give, however it
+    skips the entries it need not look at."""
+    first, last = as_of.day, as_of.day + timedelta(days=days - 1)
+    found = []
+    for item in known_entries(timeline, as_of):
+        if item.entry.reminded:
+            if item.status == "open" and first <= item.due_day <= last:
+                found.append((item.due_day.isoformat(), item.entry.key, True))
+        elif item.date.first_day <= last and item.date.last_day >= first:
+            found.append((max(item.date.first_day, first).isoformat(), item.entry.key, False))
+    return sorted(found, key=lambda f: (f[0], not f[2], f[1]))
+
+
+def test_the_agenda_is_what_its_definition_gives_on_every_day(tmp_path: Path) -> None:
+    """Bundled, example, fixture and generated stories (changes, claims, relative dates
+    across stories, spans, zones), every fourth day of 2025 and 2026, windows of 1 to 90
+    days."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import SEED, generate, timeline_yaml
+
+    timelines = [load([ROOT / "timeline.yaml"]).timeline,
+                 load([ROOT / "examples" / "truce-extended.yaml"]).timeline,
+                 load(sorted(WORKSPACE.glob("*.y*ml"))).timeline]
+    for number in range(3):
+        (tmp_path / f"g{number}.yaml").write_text(
+            timeline_yaml(generate(150, SEED + number), 150), encoding="utf-8")
+    timelines.append(load(sorted(tmp_path.glob("*.yaml"))).timeline)
+    checked = 0
+    for timeline in timelines:
+        assert timeline.entries
+        for offset in range(0, 730, 4):
+            day = date(2025, 1, 1) + timedelta(days=offset)
+            as_of = AsOf.of_day(day, timeline.timezone)
+            days = 1 + offset % 90
+            found = agenda(timeline, as_of, days)
+            listed = [(i.day.isoformat(), i.effective.entry.key, i.due)
+                      for week in found.weeks for i in week.items]
+            assert listed == _reference(timeline, as_of, days), (day, days)
+            checked += len(listed)
+    assert checked > 1000  # the windows are not all empty
+
+
+def test_a_deadline_another_source_puts_earlier_is_due_on_that_day(tmp_path: Path) -> None:
+    """A claim (another reading of the date) can bring a deadline into the window though
+    its written date lies far outside: it is due on its earliest reading."""
+    path = tmp_path / "claims.yaml"
+    path.write_text(
+        "events:\n"
+        "  - id: review\n    title: Review\n    kind: deadline\n    date: 2025-09-30\n"
+        "    claims:\n      - date: 2025-08-10\n        sources: [https://example.org/a]\n",
+        encoding="utf-8",
+    )
+    timeline = load([path]).timeline
+    as_of = AsOf.of_day(date(2025, 7, 28), "UTC")
+    found = agenda(timeline, as_of, 30)
+    assert [(i.day.isoformat(), i.due) for w in found.weeks for i in w.items] == [
+        ("2025-08-10", True)
+    ]
+    assert _reference(timeline, as_of, 30) == [("2025-08-10", "claims:review", True)]

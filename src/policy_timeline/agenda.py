@@ -9,10 +9,11 @@ first. Pure functions of (timeline, as_of, days): no printing, no rich.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from .schedule import CLOSED, AsOf, Effective, known_entries, state_of
+from .schedule import CLOSED, AsOf, Effective, effective, is_known, state_of
 from .timeline import Timeline
 
 DEFAULT_DAYS = 30
@@ -70,7 +71,7 @@ def agenda(timeline: Timeline, as_of: AsOf, days: int = DEFAULT_DAYS) -> Agenda:
     low = datetime.combine(first - timedelta(days=2), time(), UTC)
     high = datetime.combine(last + timedelta(days=3), time(), UTC)
     items: list[Item] = []
-    for item in known_entries(timeline, as_of):
+    for item in _candidates(timeline, as_of, low, high):
         entry = item.entry
         if entry.reminded:
             if item.status in CLOSED or item.status == "missed":
@@ -94,6 +95,22 @@ def agenda(timeline: Timeline, as_of: AsOf, days: int = DEFAULT_DAYS) -> Agenda:
             weeks.append(Week(monday, ()))
         weeks[-1] = Week(monday, (*weeks[-1].items, one))
     return Agenda(as_of, first, last, tuple(weeks))
+
+
+def _candidates(
+    timeline: Timeline, as_of: AsOf, low: datetime, high: datetime
+) -> Iterator[Effective]:
+    """The entries known at T, with their effective dates, but those whose date stands as
+    written (no changes, claims or relative date) and lies outside `low`..`high`: most
+    entries of a workspace are not even looked at."""
+    for entry in timeline.entries:
+        written = entry.date
+        if (written.end <= low or written.start >= high) and not (
+            entry.changes or entry.claims or entry.relative
+        ):
+            continue
+        if is_known(entry, as_of):
+            yield effective(entry, as_of, timeline)
 
 
 def agenda_document(timeline: Timeline, found: Agenda) -> dict[str, object]:
