@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -131,3 +133,36 @@ def hook() -> Iterator[Hook]:
     """A webhook receiver on 127.0.0.1 (tests/notify_servers.py)."""
     with webhook() as receiver:
         yield receiver
+
+
+def khal_runner(home: Path, calendar: str, zone: str) -> Callable[..., str]:
+    """khal (the calendar client) with a private config, calendar `calendar` (local zone
+    `zone`) and database under `home`: each call runs `khal ARGS` and returns what it
+    printed, failing on an exit code or an error it reports; skipped without khal."""
+    beside = Path(sys.executable).with_name("khal")  # the venv's, from the 'test' extra
+    found = str(beside) if beside.exists() else shutil.which("khal")
+    if found is None:
+        pytest.skip("khal is not installed (pip install khal; it is in the 'test' extra)")
+    folder = home / "calendar"
+    folder.mkdir(parents=True)
+    config = home / "khal.conf"
+    config.write_text(
+        f"[calendars]\n[[{calendar}]]\npath = {folder}\ntype = calendar\n"
+        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
+        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
+        f"local_timezone = {zone}\ndefault_timezone = {zone}\n"
+        f"[sqlite]\npath = {home / 'khal.db'}\n",
+        encoding="utf-8",
+    )
+    environment = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home),
+                   "XDG_DATA_HOME": str(home), "LC_ALL": "C.UTF-8", "TZ": "UTC"}
+
+    def khal(*args: str) -> str:
+        done = subprocess.run([found, "-c", str(config), *args], capture_output=True,
+                              text=True, env=environment, timeout=120, check=False,
+                              stdin=subprocess.DEVNULL)
+        assert done.returncode == 0, f"khal {' '.join(args)}: {done.stderr}"
+        assert "error" not in done.stderr.lower(), done.stderr
+        return done.stdout
+
+    return khal

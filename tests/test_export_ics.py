@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from conftest import BUNDLED, EXAMPLE, ROOT
+from conftest import BUNDLED, EXAMPLE, ROOT, khal_runner
 from policy_timeline.dates import parse_edtf
 from policy_timeline.exporters import export
 from policy_timeline.exporters.ics import uid
@@ -277,44 +273,10 @@ def test_cli_usage_errors(run: Callable[..., object]) -> None:
 # ------------------------------------------------------------------- a real client
 
 
-def _khal() -> list[str]:
-    beside = Path(sys.executable).with_name("khal")
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("khal")
-    if found is None:
-        pytest.skip("khal is not installed (pip install khal; it is in the 'test' extra)")
-    return [found]
-
-
 @pytest.fixture
 def khal(tmp_path: Path) -> Callable[..., str]:
     """Run khal with a private config, calendar folder and database under tmp_path."""
-    calendar_dir = tmp_path / "calendar"
-    calendar_dir.mkdir()
-    config = tmp_path / "khal.conf"
-    config.write_text(
-        "[calendars]\n[[timeline]]\n"
-        f"path = {calendar_dir}\ntype = calendar\n"
-        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
-        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
-        "local_timezone = America/New_York\ndefault_timezone = America/New_York\n"
-        f"[sqlite]\npath = {tmp_path / 'khal.db'}\n",
-        encoding="utf-8",
-    )
-    command = _khal()
-    environment = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
-                   "XDG_DATA_HOME": str(tmp_path), "LC_ALL": "C.UTF-8", "TZ": "UTC"}
-
-    def _run(*args: str) -> str:
-        done = subprocess.run([*command, "-c", str(config), *args], capture_output=True,
-                              text=True, env=environment, timeout=120, check=False,
-                              stdin=subprocess.DEVNULL)
-        assert done.returncode == 0, f"khal {' '.join(args)}: {done.stderr}"
-        assert "error" not in done.stderr.lower(), done.stderr
-        return done.stdout
-
-    return _run
+    return khal_runner(tmp_path, "timeline", "America/New_York")
 
 
 LIST_FORMAT = "{start-date}|{end-date}|{title}|{status}|{alarm-symbol}"

@@ -4,17 +4,13 @@ line. A calendar of one story is as it always was."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
-from conftest import Run
+from conftest import Run, khal_runner
 
 RunCli = Callable[..., Run]
 AS_OF = "2025-07-28"
@@ -121,43 +117,13 @@ def test_importing_a_workspace_calendar_leaves_the_story_line_out(
     assert back["Plain event"].summary is None
 
 
-def _khal() -> list[str]:
-    beside = Path(sys.executable).with_name("khal")
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("khal")
-    if found is None:
-        pytest.skip("khal is not installed (pip install khal; it is in the 'test' extra)")
-    return [found]
-
-
 @pytest.mark.slow
 def test_khal_shows_the_story_of_each_event_of_all_ics(
     run: RunCli, folder: Path, tmp_path: Path
 ) -> None:
     site = tmp_path / "site"
     assert run("-f", str(folder), "--as-of", AS_OF, "build", str(site)).code == 0
-    calendar_dir = tmp_path / "calendar"
-    calendar_dir.mkdir()
-    config = tmp_path / "khal.conf"
-    config.write_text(
-        f"[calendars]\n[[all]]\npath = {calendar_dir}\ntype = calendar\n"
-        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
-        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
-        "local_timezone = UTC\ndefault_timezone = UTC\n"
-        f"[sqlite]\npath = {tmp_path / 'khal.db'}\n",
-        encoding="utf-8",
-    )
-    environment = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
-                   "XDG_DATA_HOME": str(tmp_path), "LC_ALL": "C.UTF-8", "TZ": "UTC"}
-
-    def khal(*args: str) -> str:
-        done = subprocess.run([*_khal(), "-c", str(config), *args], capture_output=True,
-                              text=True, env=environment, timeout=120, check=False,
-                              stdin=subprocess.DEVNULL)
-        assert done.returncode == 0, f"khal {' '.join(args)}: {done.stderr}"
-        return done.stdout
-
+    khal = khal_runner(tmp_path / "khal", "all", "UTC")
     khal("import", "--batch", "-a", "all", str(site / "all.ics"))
     listed = khal("list", "--format", "{title}|{description}", "--day-format", "",
                   "2025-01-01", "2025-12-31")

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import os
 import queue
 import re
-import shutil
 import signal
 import struct
 import subprocess
@@ -20,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from browser import render_page
-from conftest import BUNDLED, EXAMPLE, Run, process_env
+from conftest import BUNDLED, EXAMPLE, Run, khal_runner, process_env
 from policy_timeline.loader import load
 
 AS_OF = "2025-08-12"
@@ -98,41 +96,12 @@ def test_story_page_in_chromium(built: Path, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------------- khal
 
 
-def _khal_command() -> list[str]:
-    beside = Path(sys.executable).with_name("khal")
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("khal")
-    if found is None:
-        pytest.skip("khal is not installed (pip install khal; it is in the 'test' extra)")
-    return [found]
-
-
 def _khal_list(feed: Path, home: Path) -> list[str]:
     """Import `feed` into a fresh khal calendar; the titles khal then lists."""
-    calendar = home / "calendar"
-    calendar.mkdir(parents=True)
-    config = home / "khal.conf"
-    config.write_text(
-        f"[calendars]\n[[site]]\npath = {calendar}\ntype = calendar\n"
-        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
-        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
-        "local_timezone = America/New_York\ndefault_timezone = America/New_York\n"
-        f"[sqlite]\npath = {home / 'khal.db'}\n",
-        encoding="utf-8",
-    )
-    environment = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home),
-                   "XDG_DATA_HOME": str(home), "LC_ALL": "C.UTF-8", "TZ": "UTC"}
-    listed = ""
-    for args in (("import", "--batch", "-a", "site", str(feed)),
-                 ("list", "--format", "{start-date}|{title}", "--day-format", "",
-                  "2024-01-01", "2027-12-31")):
-        done = subprocess.run([*_khal_command(), "-c", str(config), *args], capture_output=True,
-                              text=True, env=environment, timeout=120, check=False,
-                              stdin=subprocess.DEVNULL)
-        assert done.returncode == 0, f"khal {args[0]}: {done.stderr}"
-        assert "error" not in done.stderr.lower(), done.stderr
-        listed = done.stdout
+    khal = khal_runner(home, "site", "America/New_York")
+    khal("import", "--batch", "-a", "site", str(feed))
+    listed = khal("list", "--format", "{start-date}|{title}", "--day-format", "",
+                  "2024-01-01", "2027-12-31")
     return [line.split("|", 1)[1].strip() for line in listed.splitlines() if "|" in line]
 
 
