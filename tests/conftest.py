@@ -13,12 +13,18 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from notify_servers import Hook, webhook
 from policy_timeline.filters import Selection, select
 from policy_timeline.loader import load
 from policy_timeline.schedule import AsOf, Effective
 from policy_timeline.timeline import Timeline
+
+# Property tests have no time limit per example: on a shared machine a limit measures the
+# machine, not the code (speed is measured by the scripts in benchmarks/).
+settings.register_profile("policy-timeline", deadline=None)
+settings.load_profile("policy-timeline")
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "timeline.yaml"
