@@ -523,3 +523,23 @@ def test_edit_counts_lines_as_the_editor_does(run: RunCli, tmp_path: Path) -> No
     editor.chmod(0o755)
     assert run("-f", str(path), "edit", "b", env={"VISUAL": str(editor)}).code == 0
     assert record.read_text().splitlines()[0] == "+5"
+
+
+def test_help_lists_every_command(run: RunCli) -> None:
+    from policy_timeline.cli import COMMANDS
+
+    shown = run("--help")
+    assert shown.code == 0
+    listed = shown.out.split("\ncommands:", 1)[1].split("\nexamples:", 1)[0]
+    assert [name for name in COMMANDS if f"\n    {name} " not in listed] == []
+
+
+def test_a_word_where_the_command_should_be_is_named_with_every_command(run: RunCli) -> None:
+    """Only the command asked for is built to parse its options; an error about the
+    command itself still lists every command there is."""
+    from policy_timeline.cli import COMMANDS
+
+    done = run("--as-of", "2025-07-28", "bogus", "remind")
+    assert done.code == 2
+    assert "invalid choice: 'bogus'" in done.err
+    assert all(f"'{name}'" in done.err for name in COMMANDS)

@@ -463,3 +463,23 @@ def test_entry_commands_name_entries_by_story_when_ids_repeat(
     assert extended.code == 0, extended.err
     assert "2025-09-09" in beta.read_text(encoding="utf-8")
     assert "2025-09-09" not in (folder / "alpha.yaml").read_text(encoding="utf-8")
+
+
+def test_the_files_a_shell_glob_gives_after_one_f(run: RunCli, folder: Path) -> None:
+    """`-f stories/*.yaml` as the shell expands it: every .yaml/.yml word after `-f PATH`
+    is one more story; the first other word ends the list."""
+    paths = sorted(str(p) for p in folder.iterdir() if p.suffix in (".yaml", ".yml")
+                   and not p.name.startswith("."))  # what `stories/*.y*ml` gives
+    assert len(paths) == 3
+    expected = run("-f", str(folder), "remind", "--as-of", AS_OF, "--format", "json")
+    assert expected.code == 0, expected.err
+    for argv in (
+        ("-f", *paths, "remind", "--as-of", AS_OF, "--format", "json"),
+        ("remind", "--as-of", AS_OF, "--format", "json", "-f", *paths),
+        (f"--file={paths[0]}", *paths[1:], "remind", "--as-of", AS_OF, "--format", "json"),
+    ):
+        given = run(*argv)
+        assert (given.code, given.out) == (0, expected.out), argv
+    # a word that is not a story file is not taken: here it is still the command's
+    searched = run("-f", *paths, "show", "notes.txt", "--as-of", AS_OF)
+    assert searched.code == 1 and "no entry with id 'notes.txt'" in searched.err

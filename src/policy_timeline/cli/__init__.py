@@ -100,8 +100,9 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         dest="files",
         metavar="PATH",
         default=default(None),
-        help="a story file, or a folder of them (*.yaml, *.yml; repeatable; default: "
-        "$TIMELINE_FILE, several separated by ':', else ./timeline.yaml, else ./timelines/)",
+        help="a story file, or a folder of them (*.yaml, *.yml); repeatable, and the "
+        "story files after it are taken too (-f stories/*.yaml); default: $TIMELINE_FILE, "
+        "several separated by ':', else ./timeline.yaml, else ./timelines/",
     )
     group.add_argument(
         "--story",
@@ -200,15 +201,18 @@ EXAMPLES = """\
 def build_parser(selected: Collection[str] | None = None) -> argparse.ArgumentParser:
     """The parser; only the `selected` commands get their options (None: all of them).
 
-    The others are left out (only `--help` lists them), so that `timeline remind` neither
+    With a command selected the others are left out, so that `timeline remind` neither
     imports the editing or export code nor makes a parser per command (each costs a
-    search for translations) just to parse its arguments.
+    search for translations) just to parse its arguments; a word where the command should
+    be is then an `argparse.ArgumentError`, for `parse_args` to report with every command.
+    With none selected (`timeline --help`), every command is listed with its help.
     """
     from importlib import import_module
 
     from .. import __version__
 
     parser = _Parser(
+        exit_on_error=not selected,
         prog="timeline",
         description="Follow a policy story through its dates: "
         "timeline, reminders, checks, exports.",
@@ -223,8 +227,12 @@ def build_parser(selected: Collection[str] | None = None) -> argparse.ArgumentPa
     # a module registers all of its commands at once: build those with a selected one
     wanted = None if selected is None else {COMMANDS[name][0] for name in selected}
     built: set[str] = set()
-    for name, (module, _) in COMMANDS.items():
-        if name in built or (wanted is not None and module not in wanted):
+    for name, (module, help_text) in COMMANDS.items():
+        if name in built:
+            continue
+        if wanted is not None and module not in wanted:
+            if not wanted:  # no command named: `--help` lists them all
+                commands.add_parser(name, help=help_text)
             continue
         if module:
             import_module(f"{__name__}.{module}").register(commands)
@@ -250,11 +258,36 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     A word that names a command but is the value of an option (`--search check`) is that
     option's value.
     """
+    argv = more_files(argv)
     named = _command_word(argv)
     if named is None and not {"-h", "--help", "--version"} & set(argv):
         argv, named = ["show", *argv], "show"
     parser = build_parser(() if named is None else (named,))
-    return parser.parse_args(attach_dash_values(argv, parser))
+    try:
+        return parser.parse_args(attach_dash_values(argv, parser))
+    except argparse.ArgumentError:  # not the command where it should be: say it in full
+        parser = build_parser()
+        return parser.parse_args(attach_dash_values(argv, parser))
+
+
+_STORY_FILE = (".yaml", ".yml")
+
+
+def more_files(argv: Sequence[str]) -> list[str]:
+    """`-f stories/*.yaml` as the shell gives it (`-f a.yaml b.yaml c.yaml`): each word
+    after a `-f PATH` that names a story file (ends in .yaml or .yml) is one more `-f`."""
+    out: list[str] = []
+    extending = False
+    for index, word in enumerate(argv):
+        if word == "--":
+            out += argv[index:]
+            break
+        if extending and not word.startswith("-") and word.lower().endswith(_STORY_FILE):
+            out += ["-f", word]
+            continue
+        extending = out[-1:] in (["-f"], ["--file"]) or word.startswith("--file=")
+        out.append(word)
+    return out
 
 
 #: The global options that take a value: the word after one is never the command.
