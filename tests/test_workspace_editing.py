@@ -179,7 +179,10 @@ def test_story_and_id_are_the_same_entry_for_every_command(
     assert record.read_text().splitlines() == ["+7", str(trade)]
     shown = run("-f", str(folder), *AS_OF, "--story", "us-china", "show", "expiry")
     assert shown.code == 0, shown.err
-    assert shown.out.startswith("expiry: Truce expires\n")
+    # in a workspace of several stories the entry is named with its story, and the
+    # story is given by key and title
+    assert shown.out.startswith("us-china:expiry: Truce expires\n  story        us-china "
+                                "(Trade truce)\n")
     # the whole workspace is looked at: what counts from it in another story is listed
     assert "ai-act:review: us-china:expiry + 3d" in shown.out
     done = run("-f", str(folder), *AS_OF, "done", "--story", "ai-act", "expiry", "--dry-run")

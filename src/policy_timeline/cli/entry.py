@@ -139,11 +139,15 @@ def entry_lines(
     from ..schedule import countdown, standing
 
     entry = item.entry
-    lines = [f"{entry.id}: {entry.title}"]
+    several = len(timeline.files) > 1  # then an id alone may name two entries
+    lines = [f"{entry.key if several else entry.id}: {entry.title}"]
 
     def field(label: str, value: str) -> None:
         lines.append(f"  {label:<12} {value}")
 
+    if several:
+        title = next((info.title for info in timeline.files if info.key == entry.story), None)
+        field("story", f"{entry.story} ({title})" if title else entry.story)
     if entry.location is not None:
         field("written at", str(entry.location))
     field("kind", entry.kind)
