@@ -14,7 +14,7 @@ from conftest import Run
 from policy_timeline.agenda import agenda
 from policy_timeline.loader import load
 from policy_timeline.schedule import AsOf, known_entries
-from policy_timeline.timeline import Timeline
+from policy_timeline.timeline import Entry, Timeline
 
 RunCli = Callable[..., Run]
 Golden = Callable[[str, str], None]
@@ -205,3 +205,30 @@ def test_a_deadline_another_source_puts_earlier_is_due_on_that_day(tmp_path: Pat
         ("2025-08-10", True)
     ]
     assert _reference(timeline, as_of, 30) == [("2025-08-10", "claims:review", True)]
+
+
+def test_a_long_chain_of_relative_dates_is_followed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """600 entries each counting from the one before: each link of the chain is worked
+    out once for the whole agenda, not once per entry that follows it (which made a chain
+    of 3,000 take seconds)."""
+    from policy_timeline import schedule
+
+    links = "".join(f"  - id: e{n}\n    title: E{n}\n    date: e{n - 1} + 1d\n"
+                    for n in range(1, 600))
+    path = tmp_path / "chain.yaml"
+    path.write_text(f"events:\n  - id: e0\n    title: E0\n    date: 2025-01-01\n{links}",
+                    encoding="utf-8")
+    timeline = load([path]).timeline
+    worked: list[str] = []
+    own_date = schedule._own_date
+
+    def counted(entry: Entry, as_of: AsOf) -> object:
+        worked.append(entry.key)
+        return own_date(entry, as_of)
+
+    monkeypatch.setattr(schedule, "_own_date", counted)
+    found = agenda(timeline, AsOf.of_day(date(2025, 3, 1), "UTC"), 3)
+    assert [i.effective.entry.id for w in found.weeks for i in w.items] == ["e59", "e60", "e61"]
+    assert len(worked) == len(set(worked)) == 599

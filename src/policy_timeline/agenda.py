@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from .schedule import CLOSED, AsOf, Effective, effective, is_known, state_of
-from .timeline import Timeline
+from .schedule import CLOSED, AsOf, Effective, known_entries, state_of
+from .timeline import Entry, Timeline
 
 DEFAULT_DAYS = 30
 
@@ -103,14 +103,14 @@ def _candidates(
     """The entries known at T, with their effective dates, but those whose date stands as
     written (no changes, claims or relative date) and lies outside `low`..`high`: most
     entries of a workspace are not even looked at."""
-    for entry in timeline.entries:
+
+    def may_meet(entry: Entry) -> bool:
         written = entry.date
-        if (written.end <= low or written.start >= high) and not (
+        return (written.end > low and written.start < high) or bool(
             entry.changes or entry.claims or entry.relative
-        ):
-            continue
-        if is_known(entry, as_of):
-            yield effective(entry, as_of, timeline)
+        )
+
+    return known_entries(timeline, as_of, may_meet)
 
 
 def agenda_document(timeline: Timeline, found: Agenda) -> dict[str, object]:

@@ -6,7 +6,7 @@ command line decides what "now" is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from datetime import date as Day  # `Effective.date` shadows `date` inside the class
@@ -299,8 +299,12 @@ def change_order_warnings(entry: Entry) -> Iterator[Problem]:
             latest = change
 
 
-def known_entries(timeline: Timeline, as_of: AsOf) -> Iterator[Effective]:
-    """Every entry known at T, in timeline order, with its effective date.
+def known_entries(
+    timeline: Timeline, as_of: AsOf, wanted: Callable[[Entry], bool] | None = None
+) -> Iterator[Effective]:
+    """Every entry known at T, in timeline order, with its effective date; with `wanted`,
+    only the entries it accepts (the bases their dates count from are followed all the
+    same, each once: chains of relative dates may be long).
 
     Entries stay in the order of their *written* dates; use `sorted_by_effective` to
     place moved deadlines where they now fall.
@@ -308,7 +312,7 @@ def known_entries(timeline: Timeline, as_of: AsOf) -> Iterator[Effective]:
     index = timeline.index
     memo: dict[str, Interval] = {}
     for entry in timeline.entries:
-        if is_known(entry, as_of):
+        if (wanted is None or wanted(entry)) and is_known(entry, as_of):
             yield _effective(entry, as_of, index, memo)
 
 
