@@ -299,7 +299,7 @@ def _loads(data: bytes | memoryview) -> Any:
 
 # ---------------------------------------------------------------------- payloads
 #
-# A payload file: a header (magic; the three sections' lengths and CRC-32s), then
+# A payload file: a header (magic; the four sections' lengths and CRC-32s), then
 #
 # 1. the reminded section: a small pickle of what every entry needs (files, problems,
 #    one `prefilter` summary per reminded entry, where its pickle ends, how
@@ -309,7 +309,9 @@ def _loads(data: bytes | memoryview) -> Any:
 #    the entries, each entry's place there in timeline order and how many lines to move
 #    it, and per file read by chunks what the loader's `Chunks` need beside the entries;
 # 3. the trailer: for each reminded entry, which stored entry it was pickled from and at
-#    which line, so that the next payload can copy its bytes instead of pickling it again.
+#    which line, so that the next payload can copy its bytes instead of pickling it again;
+# 4. the sources: `Timeline.sources`, each story's table by its key, read only by the
+#    commands that cite sources (and by the loader: a file's `Chunks` hold its own).
 #
 # A segment file is a pickled list of entries, written once and never changed: after an
 # edit, the next payload refers to the segments that still hold entries it uses and adds

@@ -28,7 +28,7 @@ import yaml
 
 from . import dates, scan
 from .dates import DateError, Interval, Offset, Relative
-from .result import (  # re-exported: callers import them here
+from .result import (  # Chunks, LoadResult and sort_problems: callers import them here
     Chunks,
     Layout,
     LoadResult,

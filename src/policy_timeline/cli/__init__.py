@@ -277,15 +277,15 @@ def more_files(argv: Sequence[str]) -> list[str]:
     """`-f stories/*.yaml` as the shell gives it (`-f a.yaml b.yaml c.yaml`): each word
     after a `-f PATH` that names a story file (ends in .yaml or .yml) is one more `-f`."""
     out: list[str] = []
-    extending = False
+    after_file = False  # the word before was a file given to -f (or one taken after it)
     for index, word in enumerate(argv):
         if word == "--":
             out += argv[index:]
             break
-        if extending and not word.startswith("-") and word.lower().endswith(_STORY_FILE):
+        if after_file and not word.startswith("-") and word.lower().endswith(_STORY_FILE):
             out += ["-f", word]
             continue
-        extending = out[-1:] in (["-f"], ["--file"]) or word.startswith("--file=")
+        after_file = out[-1:] in (["-f"], ["--file"]) or word.startswith("--file=")
         out.append(word)
     return out
 
