@@ -59,9 +59,10 @@ def warnings(timeline: Timeline, as_of: AsOf) -> list[Problem]:
 def _unknown_source(
     entry: Entry, reference: str, location: Location, timeline: Timeline
 ) -> Problem:
-    message = (f"'{entry.id}' cites source '{reference}', which is not defined under "
-               "'sources' (nor a URL)")
-    if len(timeline.files) > 1:
+    if len(timeline.files) == 1:
+        message = (f"'{entry.id}' cites source '{reference}', which is not defined under "
+                   "'sources' (nor a URL)")
+    else:
         others = [key for key, table in timeline.sources.items()
                   if key != entry.story and reference in table]
         message = (f"'{entry.id}' cites source '{reference}', which its story "
